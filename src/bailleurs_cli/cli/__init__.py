@@ -1,0 +1,76 @@
+"""The ``bailleurs`` command: a thin Typer layer over the core modules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli import __version__
+from bailleurs_cli.cli import followup, landlords, next_cmd, people, registry
+from bailleurs_cli.cli._common import BoundaryGroup, State
+
+app = typer.Typer(
+    cls=BoundaryGroup,
+    name="bailleurs",
+    help=(
+        "Prospection et suivi des partenariats avec les bailleurs sociaux d'Île-de-France : "
+        "registre, interlocuteurs, échanges et prochaines étapes."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"bailleurs {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="BAILLEURS_DB",
+            help="Base à utiliser : chemin d'un fichier SQLite ou URL postgresql://…",
+            show_envvar=True,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Afficher la trace complète des erreurs.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Afficher la version et quitter."
+        ),
+    ] = False,
+) -> None:
+    """Prospection et suivi des bailleurs sociaux d'Île-de-France."""
+    del version
+    ctx.obj = State(db=db, debug=debug)
+
+
+app.command("list")(landlords.list_landlords)
+app.command("show")(landlords.show)
+app.command("add")(landlords.add)
+app.command("edit")(landlords.edit)
+app.command("contact")(followup.contact)
+app.command("plan")(followup.plan)
+app.command("snooze")(followup.snooze)
+app.command("stage")(followup.stage)
+app.command("history")(followup.history)
+app.command("next")(next_cmd.next_steps)
+app.add_typer(people.app, name="person")
+app.add_typer(registry.app, name="registry")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,194 @@
+"""``contact``, ``plan``, ``snooze``, ``stage``, ``history``: exchanges and next steps."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli import followup as core
+from bailleurs_cli.cli import render
+from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.cli.landlords import LandlordArg
+from bailleurs_cli.formatting import long_date, stage_label
+
+
+def _step(action: str | None, due: object) -> str:
+    from datetime import date
+
+    if not action:
+        return "aucune prochaine étape"
+    if isinstance(due, date):
+        return f"{action}, le {long_date(due)}"
+    return f"{action} (à planifier)"
+
+
+def contact(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    channel: Annotated[
+        str,
+        typer.Option(
+            "--channel",
+            help="Canal : email, telephone, rdv, visio, courrier, visite, evenement.",
+        ),
+    ],
+    summary: Annotated[str, typer.Option("--summary", help="Ce qui s'est dit ou a été envoyé.")],
+    person: Annotated[
+        str | None, typer.Option("--person", help="Interlocuteur (déjà enregistré).")
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option("--outcome", help="Résultat : positif, neutre, negatif, sans_reponse."),
+    ] = None,
+    direction: Annotated[
+        str, typer.Option("--direction", help="sortant (nous) ou entrant (eux).")
+    ] = "sortant",
+    on: Annotated[
+        str | None, typer.Option("--date", help="Date de l'échange (défaut : aujourd'hui).")
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Nouvelle étape du bailleur après l'échange.")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Motif, obligatoire avec --stage refus.")
+    ] = None,
+    next_on: Annotated[
+        str | None,
+        typer.Option("--next", help="Date de la prochaine étape : 15/01/2027, +10j, lundi…"),
+    ] = None,
+    next_action: Annotated[
+        str | None, typer.Option("--next-action", help="Prochaine étape (défaut : Relancer).")
+    ] = None,
+) -> None:
+    """Noter un échange et sa suite (sans --next : relance après le délai du canal).
+
+    Exemple : bailleurs contact rivp --channel rdv --outcome positif --summary "Accord de
+    principe" --stage proposition --next 15/01/2027 --next-action "Envoyer la convention"
+    """
+    st = state(ctx)
+    data = core.ContactInput(
+        channel=channel,
+        summary=summary,
+        person=person,
+        direction=direction,
+        outcome=outcome,
+        on=on,
+        stage=stage,
+        reason=reason,
+        next=next_on,
+        next_action=next_action,
+    )
+    with st.store().write() as session:
+        ll, _ = core.contact(session, landlord, data, today=st.today, settings=st.settings)
+        name, stage_now, action, due = ll.name, ll.stage, ll.next_action, ll.next_due
+    info(f"Échange noté avec {name} ({stage_label(stage_now)}). Suite : {_step(action, due)}.")
+
+
+def plan(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    when: Annotated[str, typer.Argument(help="Date : 2027-01-20, 20/01/2027, +10j, lundi…")],
+    action: Annotated[str, typer.Argument(help="Ce qu'il faudra faire.")],
+    person: Annotated[
+        str | None, typer.Option("--person", help="Interlocuteur concerné.")
+    ] = None,
+) -> None:
+    """Fixer la prochaine étape d'un bailleur (remplace la précédente).
+
+    Exemple : bailleurs plan rivp 2027-01-20 "Envoyer le bilan des ateliers d'hiver"
+    """
+    st = state(ctx)
+    with st.store().write() as session:
+        ll = core.plan(session, landlord, when, action, person=person, today=st.today)
+        name, step, due = ll.name, ll.next_action, ll.next_due
+    info(f"Prochaine étape pour {name} : {_step(step, due)}.")
+
+
+def snooze(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    when: Annotated[str, typer.Argument(help="Nouvelle date : +7j (dans 7 jours), lundi, 15/01/2027…")],
+) -> None:
+    """Reporter la prochaine étape d'un bailleur.
+
+    Exemple : bailleurs snooze "plaine commune" +7j
+    """
+    st = state(ctx)
+    with st.store().write() as session:
+        ll = core.snooze(session, landlord, when, today=st.today)
+        name, step, due = ll.name, ll.next_action, ll.next_due
+    info(f"Reporté pour {name} : {_step(step, due)}.")
+
+
+def stage(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    new_stage: Annotated[
+        str,
+        typer.Argument(
+            help="identifie, contacte, en_discussion, proposition, partenaire, en_veille, refus."
+        ),
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Motif (obligatoire pour refus).")
+    ] = None,
+) -> None:
+    """Changer l'étape d'un bailleur (refus exige --reason ; identifie rouvre un dossier).
+
+    Exemple : bailleurs stage efidis refus --reason "Pas de budget cette année"
+    """
+    st = state(ctx)
+    with st.store().write() as session:
+        ll, changed = core.set_stage(
+            session, landlord, new_stage, reason=reason, today=st.today, settings=st.settings
+        )
+        name, stage_now, action, due = ll.name, ll.stage, ll.next_action, ll.next_due
+    if not changed:
+        info(f"{name} est déjà à l'étape {stage_label(stage_now)}.")
+        return
+    info(f"{name} : {stage_label(stage_now)}. Suite : {_step(action, due)}.")
+
+
+def history(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Nombre maximal d'échanges.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lister les échanges avec un bailleur, du plus récent au plus ancien.
+
+    Exemple : bailleurs history rivp
+    """
+    with state(ctx).store().read() as session:
+        ll, rows = core.history(session, landlord, limit=limit)
+        data = [render.exchange_json(e, name) for e, name in rows]
+        name = ll.name
+    if as_json:
+        emit_json(data)
+        return
+    if not data:
+        info(f"Aucun échange noté avec {name}.")
+        return
+    from bailleurs_cli.formatting import CHANNEL_LABELS, OUTCOME_LABELS, short_date
+    from datetime import date
+
+    table(
+        ["Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"],
+        [
+            [
+                short_date(date.fromisoformat(d["date"])),
+                CHANNEL_LABELS.get(d["channel"], d["channel"]),
+                d["direction"],
+                d["person"] or "",
+                d["summary"],
+                OUTCOME_LABELS.get(d["outcome"], "") if d["outcome"] else "",
+                render.step_text(d["next_action"], d["next_due"]),
+            ]
+            for d in data
+        ],
+        title=f"Échanges avec {name}",
+    )
+

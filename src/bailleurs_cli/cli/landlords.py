@@ -1,0 +1,186 @@
+"""``list``, ``show``, ``add``, ``edit``: the landlords."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli import landlords as core
+from bailleurs_cli.cli import render
+from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.formatting import stage_label
+
+LandlordArg = Annotated[
+    str, typer.Argument(help="Bailleur : nom, alias, ancien nom ou identifiant (rivp).")
+]
+
+
+def list_landlords(
+    ctx: typer.Context,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Étape : identifie, contacte, en_discussion…")
+    ] = None,
+    departement: Annotated[
+        str | None, typer.Option("--departement", help="Département d'Île-de-France (93…).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Nature : oph, esh, sem, coop, autre, inconnu.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Texte cherché dans les noms, villes, notes.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lister les bailleurs, filtrés par étape, département, nature ou texte.
+
+    Exemple : bailleurs list --departement 93 --stage identifie
+    """
+    store = state(ctx).store()
+    with store.read() as session:
+        found = core.search(session, stage=stage, departement=departement, kind=kind, text=search)
+        rows = [render.landlord_summary(ll) for ll in found]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        info("Aucun bailleur ne correspond à ces critères.")
+        return
+    table(
+        ["Identifiant", "Nom", "Nature", "Dép.", "Étape", "Prochaine étape"],
+        [
+            [
+                r["landlord"],
+                r["name"],
+                r["kind"],
+                ", ".join(r["departements"]),
+                stage_label(r["stage"]),
+                render.step_text(r["next_action"], r["next_due"]),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) -> None:
+    """Afficher la fiche d'un bailleur : faits, interlocuteurs, échanges, étape, suite.
+
+    Exemple : bailleurs show "plaine commune"
+    """
+    st = state(ctx)
+    with st.store().read() as session:
+        detail = core.detail(session, landlord)
+        if as_json:
+            emit_json(render.detail_json(detail))
+            return
+        lines = render.detail_lines(detail, today=st.today)
+    for line in lines:
+        out(line)
+
+
+def _common_fields(
+    kind: str | None,
+    departement: list[str] | None,
+    adresse: str | None,
+    siren: str | None,
+    site: str | None,
+    groupe: str | None,
+    description: str | None,
+    alias: list[str] | None,
+    note: str | None,
+    name: str | None = None,
+) -> core.LandlordInput:
+    return core.LandlordInput(
+        name=name,
+        kind=kind,
+        departements=departement or None,
+        address=adresse,
+        siren=siren,
+        website=site,
+        group=groupe,
+        description=description,
+        aliases=alias or None,
+        notes=note,
+    )
+
+
+KindOpt = Annotated[
+    str | None, typer.Option("--kind", help="Nature : oph, esh, sem, coop, autre, inconnu.")
+]
+DepOpt = Annotated[
+    list[str] | None,
+    typer.Option("--departement", help="Département où il est présent (répétable)."),
+]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option("--adresse", help="Siège : « 6 rue Carnot, 93100 Montreuil » (CEDEX accepté)."),
+]
+SirenOpt = Annotated[str | None, typer.Option("--siren", help="SIREN (9 chiffres).")]
+SiteOpt = Annotated[str | None, typer.Option("--site", help="Site web (https://…).")]
+GroupOpt = Annotated[str | None, typer.Option("--groupe", help="Groupe ou actionnaire.")]
+DescOpt = Annotated[str | None, typer.Option("--description", help="Courte description.")]
+AliasOpt = Annotated[
+    list[str] | None, typer.Option("--alias", help="Autre nom ou sigle (répétable).")
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Note libre.")]
+
+
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Nom du bailleur.")],
+    kind: KindOpt = "inconnu",
+    departement: DepOpt = None,
+    adresse: AddressOpt = None,
+    siren: SirenOpt = None,
+    site: SiteOpt = None,
+    groupe: GroupOpt = None,
+    description: DescOpt = None,
+    alias: AliasOpt = None,
+    note: NoteOpt = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Créer même si un bailleur au nom proche existe.")
+    ] = False,
+) -> None:
+    """Ajouter un bailleur absent du registre (refuse un quasi-doublon sans --force).
+
+    Exemple : bailleurs add "Seine-Saint-Denis Habitat" --kind oph --departement 93
+    """
+    st = state(ctx)
+    data = _common_fields(
+        kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
+    )
+    with st.store().write() as session:
+        landlord = core.add(session, data, today=st.today, force=force)
+        slug, shown = landlord.slug, landlord.name
+    info(f"Bailleur ajouté : {shown} ({slug}), étape identifié.")
+    out(slug)
+
+
+def edit(
+    ctx: typer.Context,
+    landlord: LandlordArg,
+    name: Annotated[str | None, typer.Option("--name", help="Nouveau nom.")] = None,
+    kind: KindOpt = None,
+    departement: DepOpt = None,
+    adresse: AddressOpt = None,
+    siren: SirenOpt = None,
+    site: SiteOpt = None,
+    groupe: GroupOpt = None,
+    description: DescOpt = None,
+    alias: AliasOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Modifier la fiche d'un bailleur (seules les options données changent).
+
+    Exemple : bailleurs edit rivp --note "Contact via la politique de la ville du 20e"
+    """
+    st = state(ctx)
+    data = _common_fields(
+        kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
+    )
+    with st.store().write() as session:
+        changed = core.edit(session, landlord, data)
+        shown = changed.name
+    info(f"Fiche mise à jour : {shown}.")
+
+

@@ -1,0 +1,75 @@
+"""``next``: what to do, for whom, by when, and why."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
+from bailleurs_cli.formatting import lateness, long_date, short_date, stage_label
+from bailleurs_cli.scheduling import REASON_LABELS, NextItem, Reason, next_items
+
+
+def _why(item: NextItem) -> str:
+    if item.reason == Reason.STALE:
+        if item.silent_days is None:
+            return "sans nouvelles : aucun échange noté"
+        return f"sans nouvelles depuis {item.silent_days} j"
+    if item.reason in (Reason.OVERDUE, Reason.TODAY, Reason.SOON, Reason.LATER):
+        return lateness(item.days_late or 0)
+    return REASON_LABELS[item.reason]
+
+
+def next_steps(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=0, help="Horizon en jours des étapes à venir (défaut : 7)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Nombre de lignes.")] = 20,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Toutes les étapes ouvertes, sans limite ni horizon.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Dire quoi faire ensuite : retards, échéances, bailleurs jamais contactés, silences.
+
+    Exemple : bailleurs next --days 14
+    """
+    st = state(ctx)
+    settings = st.settings
+    horizon = settings.horizon_days if days is None else days
+    with st.store().read() as session:
+        items = next_items(
+            session,
+            today=st.today,
+            days=horizon,
+            stale_after_days=settings.stale_after_days,
+            everything=everything,
+        )
+    total = len(items)
+    if not everything:
+        items = items[:limit]
+    if as_json:
+        emit_json([item.as_json() for item in items])
+        return
+    if not items:
+        info("Rien à faire pour l'instant : aucune étape due ni bailleur en attente.")
+        return
+    table(
+        ["Bailleur", "Interlocuteur", "Action", "Échéance", "Pourquoi", "Étape"],
+        [
+            [
+                item.name,
+                item.person or "",
+                item.action or "",
+                long_date(item.due) if item.due else "à planifier",
+                _why(item),
+                f"{stage_label(item.stage)} depuis le {short_date(item.stage_since)}",
+            ]
+            for item in items
+        ],
+    )
+    if total > len(items):
+        info(f"… et {total - len(items)} autres (--limit, ou --all pour tout voir).")

@@ -1,0 +1,49 @@
+"""``registry sync`` and ``registry check``: the shipped registry of landlords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli import registry as core
+from bailleurs_cli.cli._common import info, out, state
+
+app = typer.Typer(help="Registre des bailleurs livré avec bailleurs.", no_args_is_help=True)
+
+FileOpt = Annotated[
+    Path | None,
+    typer.Option("--file", help="Autre fichier de registre (défaut : celui livré).", dir_okay=False),
+]
+
+
+@app.command("sync")
+def sync(ctx: typer.Context, file: FileOpt = None) -> None:
+    """Ré-appliquer les faits du registre sans toucher à vos données.
+
+    Étape, notes, prochaines étapes, interlocuteurs, échanges et bailleurs ajoutés
+    par vous restent tels quels.
+
+    Exemple : bailleurs registry sync
+    """
+    st = state(ctx)
+    entries = core.load(file)
+    with st.store().write() as session:
+        report = core.apply(session, entries, today=st.today)
+    info(
+        f"Registre appliqué : {len(report.added)} ajouté(s), {len(report.updated)} mis à jour, "
+        f"{len(report.unchanged)} inchangé(s)."
+    )
+    for slug in report.skipped:
+        info(f"Ignoré : « {slug} » existe déjà comme bailleur ajouté par vous.")
+
+
+@app.command("check")
+def check(file: FileOpt = None) -> None:
+    """Valider un fichier de registre sans rien écrire.
+
+    Exemple : bailleurs registry check --file mon-registre.yaml
+    """
+    entries = core.load(file)
+    out(f"{len(entries)} bailleurs valides dans {(file or core.shipped_path()).name}.")

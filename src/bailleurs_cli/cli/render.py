@@ -1,0 +1,202 @@
+"""Turn core objects into JSON-ready dicts and French text lines (no I/O here)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bailleurs_cli.formatting import (
+    CHANNEL_LABELS,
+    DIRECTION_LABELS,
+    KIND_LABELS,
+    OUTCOME_LABELS,
+    lateness,
+    long_date,
+    number,
+    short_date,
+    stage_label,
+)
+from bailleurs_cli.landlords import LandlordDetail, departements_of
+from bailleurs_cli.models import Exchange, Landlord, Person
+
+_QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
+_SCOPES = {
+    "idf": "en Île-de-France",
+    "national": "en France",
+    "local": "sur son territoire",
+    "non_precise": "périmètre non précisé",
+}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def address(landlord: Landlord) -> str:
+    """``21 bis, rue Claude Bernard, 75253 Paris Cedex 05``."""
+    parts = [p for p in (landlord.street, landlord.complement) if p]
+    city = " ".join(p for p in (landlord.postcode, landlord.city, landlord.cedex) if p)
+    return ", ".join([*parts, city]) if city else ", ".join(parts)
+
+
+def step_text(action: str | None, due: str | date | None) -> str:
+    """``Relancer — 03/12/2026`` or ``… (à planifier)``."""
+    if not action:
+        return "—"
+    if due is None:
+        return f"{action} (à planifier)"
+    day = date.fromisoformat(due) if isinstance(due, str) else due
+    return f"{action} — {short_date(day)}"
+
+
+def landlord_summary(landlord: Landlord) -> dict[str, Any]:
+    """One landlord as ``list --json`` prints it."""
+    return {
+        "landlord": landlord.slug,
+        "name": landlord.name,
+        "kind": landlord.kind,
+        "departements": departements_of(landlord),
+        "city": landlord.city,
+        "stage": landlord.stage,
+        "stage_since": landlord.stage_since.isoformat(),
+        "next_action": landlord.next_action,
+        "next_due": _iso(landlord.next_due),
+        "last_exchange": _iso(landlord.last_exchange_on),
+        "in_registry": landlord.in_registry,
+    }
+
+
+def person_json(person: Person, landlord: Landlord | None = None) -> dict[str, Any]:
+    """One person as ``person list --json`` prints it."""
+    data: dict[str, Any] = {
+        "name": person.name,
+        "role": person.role,
+        "email": person.email,
+        "phone": person.phone,
+        "territory": person.territory,
+        "source": person.source,
+        "active": person.active,
+    }
+    if landlord is not None:
+        data = {"landlord": landlord.slug, **data}
+    return data
+
+
+def exchange_json(exchange: Exchange, person: str | None) -> dict[str, Any]:
+    """One exchange as ``history --json`` prints it."""
+    return {
+        "date": exchange.occurred_on.isoformat(),
+        "channel": exchange.channel,
+        "direction": exchange.direction,
+        "person": person,
+        "summary": exchange.summary,
+        "outcome": exchange.outcome,
+        "stage": exchange.stage_to,
+        "next_action": exchange.next_action,
+        "next_due": _iso(exchange.next_due),
+    }
+
+
+def exchange_line(exchange: Exchange, person: str | None) -> str:
+    """``23/11/2026 · e-mail sortant · Awa Diallo · Présentation… (positif)``."""
+    parts = [
+        short_date(exchange.occurred_on),
+        f"{CHANNEL_LABELS.get(exchange.channel, exchange.channel)} "
+        f"{DIRECTION_LABELS.get(exchange.direction, exchange.direction)}",
+    ]
+    if person:
+        parts.append(person)
+    text = " · ".join(parts) + f" : {exchange.summary}"
+    if exchange.outcome:
+        text += f" ({OUTCOME_LABELS.get(exchange.outcome, exchange.outcome)})"
+    return text
+
+
+def dwellings_text(item: dict[str, Any]) -> str:
+    """``plus de 126 200 logements (périmètre non précisé ; site du bailleur…)``."""
+    prefix = _QUALIFIERS.get(item.get("qualifier", ""), "")
+    scope = _SCOPES.get(item.get("scope", ""), item.get("scope", ""))
+    return f"{prefix}{number(int(item['count']))} {item['unit']} ({scope} ; {item['as_of']})"
+
+
+def detail_json(detail: LandlordDetail) -> dict[str, Any]:
+    """``show --json``."""
+    ll = detail.landlord
+    return {
+        **landlord_summary(ll),
+        "aliases": ll.aliases,
+        "former_names": ll.former_names,
+        "legal_form": ll.legal_form,
+        "siren": ll.siren,
+        "group": ll.group_name,
+        "description": ll.description,
+        "history": ll.history,
+        "dwellings": ll.dwellings,
+        "address": address(ll) or None,
+        "website": ll.website,
+        "communes": ll.communes,
+        "governance": ll.governance,
+        "notes": ll.notes,
+        "stage_reason": ll.stage_reason,
+        "next_person": detail.next_person,
+        "people": [person_json(p) for p in detail.people],
+        "exchanges": [exchange_json(e, name) for e, name in detail.exchanges],
+        "sources": ll.sources,
+    }
+
+
+def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
+    """``show`` as French text."""
+    ll = detail.landlord
+    lines = [f"{ll.name} ({ll.slug})"]
+
+    def fact(label: str, value: str | None) -> None:
+        if value:
+            lines.append(f"  {label} : {value}")
+
+    kind = KIND_LABELS.get(ll.kind, ll.kind)
+    fact("Nature", f"{kind} — {ll.legal_form}" if ll.legal_form else kind)
+    fact("SIREN", ll.siren)
+    fact("Groupe", ll.group_name)
+    fact("Autres noms", " ; ".join(ll.aliases))
+    fact("Anciens noms", " ; ".join(ll.former_names))
+    fact("Siège", address(ll))
+    fact("Site", ll.website)
+    fact("Départements", ", ".join(departements_of(ll)))
+    fact("Communes", ", ".join(ll.communes))
+    for item in ll.dwellings:
+        fact("Parc", dwellings_text(item))
+    fact("Description", ll.description)
+    fact("Historique", ll.history)
+    fact("Gouvernance", ll.governance)
+    fact("Notes", ll.notes)
+    since = f"{stage_label(ll.stage)} depuis le {long_date(ll.stage_since)}"
+    if ll.stage_reason:
+        since += f" ({ll.stage_reason})"
+    lines.append(f"Étape : {since}")
+    if ll.next_action:
+        step = ll.next_action
+        if ll.next_due:
+            step += f" — {long_date(ll.next_due)} ({lateness((today - ll.next_due).days)})"
+        else:
+            step += " — à planifier"
+        if detail.next_person:
+            step += f" — avec {detail.next_person}"
+        lines.append(f"Prochaine étape : {step}")
+    else:
+        lines.append("Prochaine étape : aucune (dossier en pause)")
+    lines.append("Interlocuteurs :" if detail.people else "Interlocuteurs : aucun")
+    for person in detail.people:
+        bits = [person.name + (f", {person.role}" if person.role else "")]
+        bits += [b for b in (person.email, person.phone, person.territory) if b]
+        suffix = "" if person.active else " (inactif)"
+        lines.append("  - " + " — ".join(bits) + suffix)
+    lines.append("Derniers échanges :" if detail.exchanges else "Derniers échanges : aucun")
+    for exchange, name in detail.exchanges:
+        lines.append("  - " + exchange_line(exchange, name))
+    if ll.sources:
+        lines.append("Sources :")
+        for source in ll.sources:
+            lines.append(f"  - {source['ref']} : {', '.join(source['fields'])}")
+            lines.extend(f"      {url}" for url in source.get("urls", []))
+    return lines

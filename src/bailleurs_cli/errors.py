@@ -1,0 +1,73 @@
+"""One error hierarchy: a one-line French message and an exit code.
+
+Core modules raise these; the CLI boundary (``cli._common``) prints
+``Erreur : <message>`` on stderr and exits with ``exit_code``. Library errors
+(SQLAlchemy, YAML, pydantic) are translated where they are called.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+__all__ = [
+    "AmbiguousName",
+    "BailleursError",
+    "Conflict",
+    "ExitCode",
+    "InvalidInput",
+    "NotFound",
+    "RegistryError",
+    "StoreError",
+]
+
+
+class ExitCode(IntEnum):
+    """Exit statuses, documented in the README."""
+
+    OK = 0
+    ERROR = 1  # invalid input, conflict, forbidden transition
+    USAGE = 2  # command-line usage error (unknown option, missing argument)
+    NOT_FOUND = 3  # unknown or ambiguous landlord or person
+    STORE = 4  # store unreachable, not writable, or from a newer version
+    REGISTRY = 5  # invalid bailleurs.yaml
+    INTERRUPTED = 130
+
+
+class BailleursError(Exception):
+    """Base of every error a user can cause; never shows a traceback."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(BailleursError):
+    """A value given by the user is not acceptable; the message names the field and the fix."""
+
+
+class Conflict(BailleursError):
+    """The action would break the store's rules (duplicate, forbidden transition)."""
+
+
+class NotFound(BailleursError):
+    """No landlord or person matches the name given."""
+
+    exit_code = ExitCode.NOT_FOUND
+
+
+class AmbiguousName(NotFound):
+    """Several landlords or people match the name given."""
+
+
+class StoreError(BailleursError):
+    """The store cannot be opened, written, or was made by a newer version."""
+
+    exit_code = ExitCode.STORE
+
+
+class RegistryError(BailleursError):
+    """The registry file is malformed or invalid."""
+
+    exit_code = ExitCode.REGISTRY

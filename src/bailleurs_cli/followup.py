@@ -1,0 +1,212 @@
+"""Log exchanges and manage each landlord's next step: contact, plan, snooze, stage.
+
+Every function takes ``today`` and a :class:`Settings`; none reads the clock for
+dates. Each is meant to run inside one write transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import people, pipeline, validation
+from bailleurs_cli.config import Settings
+from bailleurs_cli.dates import parse_date
+from bailleurs_cli.errors import Conflict, InvalidInput
+from bailleurs_cli.formatting import short_date
+from bailleurs_cli.landlords import resolve
+from bailleurs_cli.models import (
+    CLOSED_STAGES,
+    Channel,
+    Direction,
+    Exchange,
+    Landlord,
+    Outcome,
+    Person,
+    Stage,
+)
+
+DEFAULT_FOLLOW_UP = "Relancer"
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """One exchange as typed at the terminal (strings are parsed here)."""
+
+    channel: str
+    summary: str
+    person: str | None = None
+    direction: str = Direction.OUTBOUND.value
+    outcome: str | None = None
+    on: str | None = None
+    stage: str | None = None
+    reason: str | None = None
+    next: str | None = None
+    next_action: str | None = None
+
+
+def _future_or_today(text: str, *, today: date, field: str) -> date:
+    due = parse_date(text, today=today, field=field)
+    if due < today:
+        raise InvalidInput(
+            f"{field} : le {short_date(due)} est passé ; donnez une date à partir "
+            f"d'aujourd'hui ({short_date(today)})."
+        )
+    return due
+
+
+def _closed_error(landlord: Landlord) -> Conflict:
+    return Conflict(
+        f"{landlord.name} est {'en refus' if landlord.stage == Stage.REFUSED else 'en veille'} "
+        f"et n'a pas de prochaine étape ; rouvrez-le avec « bailleurs stage {landlord.slug} "
+        "identifie » (ou une autre étape)."
+    )
+
+
+def contact(
+    session: Session, landlord_query: str, data: ContactInput, *, today: date, settings: Settings
+) -> tuple[Landlord, Exchange]:
+    """Log an exchange and set the landlord's next step.
+
+    The first exchange of an identified landlord moves it to *contacté*. Without
+    ``next``, the follow-up falls after the channel's configured delay.
+    """
+    landlord = resolve(session, landlord_query)
+    channel = validation.choice(data.channel, Channel, "--channel")
+    direction = validation.choice(data.direction, Direction, "--direction")
+    outcome = validation.choice(data.outcome, Outcome, "--outcome") if data.outcome else None
+    summary = validation.required_text(data.summary, "--summary")
+    occurred = parse_date(data.on, today=today, field="--date") if data.on else today
+    if occurred > today:
+        raise InvalidInput(
+            f"--date : le {short_date(occurred)} est à venir ; un échange se note une fois "
+            "qu'il a eu lieu (pour le prévoir : « bailleurs plan »)."
+        )
+    person: Person | None = people.find(session, landlord, data.person) if data.person else None
+    target = validation.choice(data.stage, Stage, "--stage") if data.stage else None
+    if target is None and landlord.stage == Stage.IDENTIFIED:
+        target = Stage.CONTACTED
+    if target is None and landlord.stage in CLOSED_STAGES:
+        raise _closed_error(landlord)
+    closing = target in CLOSED_STAGES
+    if closing and (data.next or data.next_action):
+        raise InvalidInput(
+            f"--next : un bailleur {'en refus' if target == Stage.REFUSED else 'en veille'} "
+            "n'a pas de prochaine étape ; retirez --next et --next-action."
+        )
+    due: date | None = None
+    action: str | None = None
+    if not closing:
+        due = (
+            _future_or_today(data.next, today=today, field="--next")
+            if data.next
+            else today + timedelta(days=settings.delay_for(channel))
+        )
+        action = (data.next_action or "").strip() or DEFAULT_FOLLOW_UP
+    if target is not None:
+        pipeline.move(
+            session,
+            landlord,
+            target,
+            today=today,
+            reason=data.reason,
+            default_delay=settings.delay_for(channel),
+        )
+    exchange = Exchange(
+        landlord_id=landlord.id,  # type: ignore[arg-type]
+        person_id=person.id if person else None,
+        occurred_on=occurred,
+        channel=channel.value,
+        direction=direction.value,
+        summary=summary,
+        outcome=outcome.value if outcome else None,
+        stage_to=target.value if target else None,
+        next_action=action,
+        next_due=due,
+        created_at=datetime.now(UTC),
+    )
+    session.add(exchange)
+    if not closing:
+        landlord.next_action, landlord.next_due = action, due
+        landlord.next_person_id = person.id if person else landlord.next_person_id
+    if landlord.last_exchange_on is None or occurred > landlord.last_exchange_on:
+        landlord.last_exchange_on = occurred
+    landlord.updated_at = datetime.now(UTC)
+    session.add(landlord)
+    session.flush()
+    return landlord, exchange
+
+
+def plan(
+    session: Session,
+    landlord_query: str,
+    when: str,
+    action: str,
+    *,
+    person: str | None = None,
+    today: date,
+) -> Landlord:
+    """Replace the landlord's next step with ``action`` on ``when``."""
+    landlord = resolve(session, landlord_query)
+    if landlord.stage in CLOSED_STAGES:
+        raise _closed_error(landlord)
+    due = _future_or_today(when, today=today, field="date")
+    landlord.next_action = validation.required_text(action, "action")
+    landlord.next_due = due
+    if person is not None:
+        landlord.next_person_id = people.find(session, landlord, person).id
+    landlord.updated_at = datetime.now(UTC)
+    session.add(landlord)
+    return landlord
+
+
+def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> Landlord:
+    """Postpone the next step to ``when`` (``+7j`` counts from today)."""
+    landlord = resolve(session, landlord_query)
+    if landlord.stage in CLOSED_STAGES:
+        raise _closed_error(landlord)
+    landlord.next_due = _future_or_today(when, today=today, field="date")
+    landlord.updated_at = datetime.now(UTC)
+    session.add(landlord)
+    return landlord
+
+
+def set_stage(
+    session: Session,
+    landlord_query: str,
+    stage: str,
+    *,
+    reason: str | None,
+    today: date,
+    settings: Settings,
+) -> tuple[Landlord, bool]:
+    """Move a landlord in the pipeline; returns whether anything changed."""
+    landlord = resolve(session, landlord_query)
+    target = validation.choice(stage, Stage, "étape")
+    changed = pipeline.move(
+        session,
+        landlord,
+        target,
+        today=today,
+        reason=reason,
+        default_delay=settings.delay_for(Channel.EMAIL),
+    )
+    return landlord, changed
+
+
+def history(
+    session: Session, landlord_query: str, *, limit: int | None = None
+) -> tuple[Landlord, list[tuple[Exchange, str | None]]]:
+    """Exchanges with a landlord, latest first, with the person's name."""
+    landlord = resolve(session, landlord_query)
+    statement = (
+        select(Exchange, Person.name)
+        .join(Person, col(Person.id) == col(Exchange.person_id), isouter=True)
+        .where(Exchange.landlord_id == landlord.id)
+        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return landlord, [(e, name) for e, name in session.exec(statement).all()]

@@ -1,0 +1,302 @@
+"""Landlords: resolve a name typed by the user, add, edit, list, describe.
+
+Name resolution goes slug → name → alias or former name → all words contained →
+fuzzy match (rapidfuzz). An unknown or ambiguous name is an error that lists the
+candidates, never a silent guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import validation
+from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
+from bailleurs_cli.models import Exchange, Landlord, LegalKind, Person, Stage, StageChange
+from bailleurs_cli.registry import new_landlord
+
+FUZZY_ACCEPT = 88
+FUZZY_SUGGEST = 65
+DUPLICATE_SCORE = 90
+
+
+def _names(landlord: Landlord) -> list[str]:
+    return [landlord.name, *landlord.aliases, *landlord.former_names]
+
+
+def _label(landlord: Landlord) -> str:
+    return f"{landlord.name} ({landlord.slug})"
+
+
+def _listing(landlords: list[Landlord]) -> str:
+    shown = ", ".join(_label(ll) for ll in landlords[:6])
+    return shown + (", …" if len(landlords) > 6 else "")
+
+
+def resolve(session: Session, query: str) -> Landlord:
+    """Find the one landlord ``query`` designates.
+
+    Raises:
+        NotFound: nothing matches (close names are suggested).
+        AmbiguousName: several landlords match equally well.
+    """
+    wanted = validation.fold(query)
+    if not wanted:
+        raise InvalidInput("bailleur : nom vide ; donnez un nom, un alias ou un identifiant.")
+    landlords = list(session.exec(select(Landlord)).all())
+    slug = wanted.replace(" ", "-")
+    for landlord in landlords:
+        if landlord.slug == slug:
+            return landlord
+    exact = [ll for ll in landlords if any(validation.fold(n) == wanted for n in _names(ll))]
+    if len(exact) == 1:
+        return exact[0]
+    if exact:
+        raise AmbiguousName(
+            f"« {query} » désigne plusieurs bailleurs : {_listing(exact)} ; "
+            "donnez l'identifiant entre parenthèses."
+        )
+    words = set(wanted.split())
+    contained = [
+        ll
+        for ll in landlords
+        if any(words <= set(validation.fold(n).split()) for n in _names(ll))
+    ]
+    if len(contained) == 1:
+        return contained[0]
+    if contained:
+        raise AmbiguousName(
+            f"« {query} » désigne plusieurs bailleurs : {_listing(contained)} ; "
+            "précisez le nom ou donnez l'identifiant entre parenthèses."
+        )
+    scored = _fuzzy(wanted, landlords)
+    if scored and scored[0][0] >= FUZZY_ACCEPT:
+        best = scored[0][0]
+        close = [ll for score, ll in scored if score >= best - 3]
+        if len(close) == 1:
+            return close[0]
+        raise AmbiguousName(
+            f"« {query} » désigne plusieurs bailleurs : {_listing(close)} ; "
+            "précisez le nom ou donnez l'identifiant entre parenthèses."
+        )
+    suggestions = [ll for score, ll in scored if score >= FUZZY_SUGGEST][:3]
+    if suggestions:
+        raise NotFound(
+            f"bailleur « {query} » introuvable ; vouliez-vous dire : {_listing(suggestions)} ?"
+        )
+    raise NotFound(f"bailleur « {query} » introuvable ; voyez la liste avec « bailleurs list ».")
+
+
+def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord]]:
+    from rapidfuzz import fuzz
+
+    scored = []
+    for landlord in landlords:
+        score = max(fuzz.WRatio(wanted, validation.fold(n)) for n in _names(landlord))
+        scored.append((float(score), landlord))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return scored
+
+
+def find_near_duplicate(session: Session, name: str, aliases: list[str]) -> Landlord | None:
+    """A landlord whose name or alias is the same as, or very close to, one given."""
+    from rapidfuzz import fuzz
+
+    wanted = [validation.fold(n) for n in [name, *aliases] if validation.fold(n)]
+    for landlord in session.exec(select(Landlord)).all():
+        for existing in _names(landlord):
+            folded = validation.fold(existing)
+            for candidate in wanted:
+                if folded == candidate or fuzz.ratio(folded, candidate) >= DUPLICATE_SCORE:
+                    return landlord
+    return None
+
+
+def _unique_slug(session: Session, name: str) -> str:
+    base = validation.slugify(name)
+    if not base:
+        raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
+    taken = set(session.exec(select(Landlord.slug)).all())
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+@dataclass(frozen=True)
+class LandlordInput:
+    """What ``add`` and ``edit`` accept; None means "not given"."""
+
+    name: str | None = None
+    kind: str | None = None
+    departements: list[str] | None = None
+    address: str | None = None
+    siren: str | None = None
+    website: str | None = None
+    group: str | None = None
+    description: str | None = None
+    aliases: list[str] | None = None
+    notes: str | None = None
+
+
+def _clean(data: LandlordInput) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if data.name is not None:
+        values["name"] = validation.required_text(data.name, "nom")
+    if data.kind is not None:
+        values["kind"] = validation.choice(data.kind, LegalKind, "--kind").value
+    if data.departements is not None:
+        values["departements"] = list(
+            dict.fromkeys(validation.departement(d) for d in data.departements)
+        )
+    if data.address is not None:
+        values.update(validation.address(data.address))
+    if data.siren is not None:
+        values["siren"] = validation.siren(data.siren)
+    if data.website is not None:
+        values["website"] = validation.website(data.website)
+    for key, attr in (("group_name", data.group), ("description", data.description)):
+        if attr is not None:
+            values[key] = attr.strip() or None
+    if data.aliases is not None:
+        values["aliases"] = [a.strip() for a in data.aliases if a.strip()]
+    if data.notes is not None:
+        values["notes"] = data.notes
+    return values
+
+
+def add(session: Session, data: LandlordInput, *, today: date, force: bool = False) -> Landlord:
+    """Register a landlord the registry does not have.
+
+    Raises:
+        Conflict: a landlord with the same or a very close name exists (unless ``force``).
+    """
+    values = _clean(data)
+    if "name" not in values:
+        raise InvalidInput("nom : obligatoire.")
+    duplicate = find_near_duplicate(session, values["name"], values.get("aliases", []))
+    if duplicate is not None and not force:
+        raise Conflict(
+            f"un bailleur proche existe déjà : {_label(duplicate)} ; utilisez-le, "
+            "ou ajoutez --force pour en créer un autre."
+        )
+    landlord = new_landlord(_unique_slug(session, values["name"]), values, today=today)
+    session.add(landlord)
+    session.flush()
+    session.add(
+        StageChange(
+            landlord_id=landlord.id,
+            to_stage=Stage.IDENTIFIED.value,
+            changed_on=today,
+            reason="ajouté par l'utilisateur",
+            created_at=landlord.created_at,
+        )
+    )
+    return landlord
+
+
+def edit(session: Session, query: str, data: LandlordInput) -> Landlord:
+    """Change the facts of a landlord; at least one field must be given."""
+    landlord = resolve(session, query)
+    values = _clean(data)
+    if not values:
+        raise InvalidInput("rien à modifier ; donnez au moins une option (voir --help).")
+    if "name" in values and values["name"] != landlord.name:
+        other = find_near_duplicate(session, values["name"], [])
+        if other is not None and other.id != landlord.id:
+            raise Conflict(f"un autre bailleur porte déjà ce nom : {_label(other)}.")
+    for key, value in values.items():
+        setattr(landlord, key, value)
+    landlord.updated_at = datetime.now(UTC)
+    session.add(landlord)
+    return landlord
+
+
+def departements_of(landlord: Landlord) -> list[str]:
+    """Departments where the landlord is present, plus its head office's."""
+    codes = list(landlord.departements)
+    if landlord.postcode and landlord.postcode[:2] not in codes:
+        codes.append(landlord.postcode[:2])
+    return codes
+
+
+def search(
+    session: Session,
+    *,
+    stage: str | None = None,
+    departement: str | None = None,
+    kind: str | None = None,
+    text: str | None = None,
+) -> list[Landlord]:
+    """Landlords matching every filter given, by name."""
+    statement = select(Landlord).order_by(col(Landlord.name))
+    if stage is not None:
+        statement = statement.where(
+            Landlord.stage == validation.choice(stage, Stage, "--stage").value
+        )
+    if kind is not None:
+        statement = statement.where(
+            Landlord.kind == validation.choice(kind, LegalKind, "--kind").value
+        )
+    landlords = list(session.exec(statement).all())
+    if departement is not None:
+        code = validation.departement(departement)
+        landlords = [ll for ll in landlords if code in departements_of(ll)]
+    if text:
+        wanted = validation.fold(text)
+        landlords = [
+            ll
+            for ll in landlords
+            if any(
+                wanted in validation.fold(value)
+                for value in [*_names(ll), ll.city or "", ll.description or "", ll.notes or ""]
+            )
+        ]
+    return landlords
+
+
+@dataclass(frozen=True)
+class LandlordDetail:
+    """Everything ``show`` displays about one landlord."""
+
+    landlord: Landlord
+    people: list[Person]
+    exchanges: list[tuple[Exchange, str | None]]
+    next_person: str | None
+    stage_history: list[StageChange]
+
+
+def detail(session: Session, query: str, *, exchanges: int = 5) -> LandlordDetail:
+    """Facts, people, last exchanges, stage and next step of one landlord."""
+    landlord = resolve(session, query)
+    people = list(
+        session.exec(
+            select(Person)
+            .where(Person.landlord_id == landlord.id)
+            .order_by(col(Person.active).desc(), col(Person.name))
+        ).all()
+    )
+    names = {p.id: p.name for p in people}
+    recent = session.exec(
+        select(Exchange)
+        .where(Exchange.landlord_id == landlord.id)
+        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
+        .limit(exchanges)
+    ).all()
+    history = list(
+        session.exec(
+            select(StageChange)
+            .where(StageChange.landlord_id == landlord.id)
+            .order_by(col(StageChange.changed_on), col(StageChange.id))
+        ).all()
+    )
+    return LandlordDetail(
+        landlord=landlord,
+        people=people,
+        exchanges=[(e, names.get(e.person_id)) for e in recent],
+        next_person=names.get(landlord.next_person_id),
+        stage_history=history,
+    )

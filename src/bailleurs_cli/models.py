@@ -1,0 +1,175 @@
+"""Table models and domain enums.
+
+Enum values are stable ASCII slugs stored in the database; their French labels
+live in :mod:`bailleurs_cli.formatting`. Only ``models`` and ``store`` know about
+SQLModel tables; the rest of the code works on these objects through ``store``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class Stage(StrEnum):
+    """Where a landlord stands in the prospection pipeline."""
+
+    IDENTIFIED = "identifie"
+    CONTACTED = "contacte"
+    IN_DISCUSSION = "en_discussion"
+    PROPOSAL = "proposition"
+    PARTNER = "partenaire"
+    DORMANT = "en_veille"
+    REFUSED = "refus"
+
+
+#: Stages with no next step: the landlord is parked (PRODUCT.md, "Pipeline").
+CLOSED_STAGES = frozenset({Stage.DORMANT, Stage.REFUSED})
+#: Stages where a long silence means the relationship is going stale.
+STALE_STAGES = frozenset({Stage.IN_DISCUSSION, Stage.PROPOSAL, Stage.PARTNER})
+
+
+class LegalKind(StrEnum):
+    """Legal kind of a landlord; ``inconnu`` where the source does not say."""
+
+    OPH = "oph"
+    ESH = "esh"
+    SEM = "sem"
+    COOP = "coop"
+    OTHER = "autre"
+    UNKNOWN = "inconnu"
+
+
+class Channel(StrEnum):
+    """How an exchange took place."""
+
+    EMAIL = "email"
+    PHONE = "telephone"
+    MEETING = "rdv"
+    VIDEO = "visio"
+    LETTER = "courrier"
+    VISIT = "visite"
+    EVENT = "evenement"
+
+
+class Direction(StrEnum):
+    """Who started the exchange."""
+
+    OUTBOUND = "sortant"
+    INBOUND = "entrant"
+
+
+class Outcome(StrEnum):
+    """How the exchange went."""
+
+    POSITIVE = "positif"
+    NEUTRAL = "neutre"
+    NEGATIVE = "negatif"
+    NO_ANSWER = "sans_reponse"
+
+
+class Landlord(SQLModel, table=True):
+    """A social landlord (bailleur social), from the registry or added by the user."""
+
+    __tablename__ = "landlord"
+    __table_args__ = (
+        Index("ix_landlord_next_due", "next_due"),
+        Index("ix_landlord_stage", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    name: str
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: str = LegalKind.UNKNOWN.value
+    legal_form: str | None = None
+    siren: str | None = None
+    group_name: str | None = None
+    description: str | None = None
+    history: str | None = None
+    dwellings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    street: str | None = None
+    complement: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    cedex: str | None = None
+    website: str | None = None
+    departements: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    communes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    governance: str | None = None
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    in_registry: bool = False
+
+    # What the user owns: never touched by `registry sync`.
+    stage: str = Stage.IDENTIFIED.value
+    stage_since: date
+    stage_reason: str | None = None
+    notes: str | None = None
+    next_action: str | None = None
+    next_due: date | None = None
+    # No database-level foreign key: person → landlord already exists, and a cycle
+    # would need ALTER TABLE on SQLite. `people.remove_person` clears it instead.
+    next_person_id: int | None = None
+    last_exchange_on: date | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class Person(SQLModel, table=True):
+    """Someone at a landlord (interlocuteur). Personal data: RGPD applies."""
+
+    __tablename__ = "person"
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
+    name: str
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    territory: str | None = None
+    source: str | None = None
+    active: bool = True
+    created_at: datetime
+
+
+class Exchange(SQLModel, table=True):
+    """One logged contact with a landlord, and the next step it set."""
+
+    __tablename__ = "exchange"
+    __table_args__ = (Index("ix_exchange_landlord_date", "landlord_id", "occurred_on", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    occurred_on: date
+    channel: str
+    direction: str = Direction.OUTBOUND.value
+    summary: str
+    outcome: str | None = None
+    stage_to: str | None = None
+    next_action: str | None = None
+    next_due: date | None = None
+    created_at: datetime
+
+
+class StageChange(SQLModel, table=True):
+    """A move in the pipeline, kept so `show` can say since when and why."""
+
+    __tablename__ = "stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
+    from_stage: str | None = None
+    to_stage: str
+    changed_on: date
+    reason: str | None = None
+    created_at: datetime

@@ -1,0 +1,137 @@
+"""People at a landlord (interlocuteurs): add, list, edit, remove.
+
+Personal data: RGPD applies. Each person records where the data came from
+(``source``); ``remove`` deletes the person for good and unlinks past exchanges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import validation
+from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
+from bailleurs_cli.landlords import resolve
+from bailleurs_cli.models import Landlord, Person
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """What ``person add`` and ``person edit`` accept; None means "not given"."""
+
+    name: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    territory: str | None = None
+    source: str | None = None
+    active: bool | None = None
+
+
+def _clean(data: PersonInput) -> dict[str, object]:
+    values: dict[str, object] = {}
+    if data.name is not None:
+        values["name"] = validation.required_text(data.name, "nom")
+    if data.email is not None:
+        values["email"] = validation.email(data.email) if data.email.strip() else None
+    if data.phone is not None:
+        values["phone"] = validation.phone(data.phone) if data.phone.strip() else None
+    for key in ("role", "territory", "source"):
+        value = getattr(data, key)
+        if value is not None:
+            values[key] = value.strip() or None
+    if data.active is not None:
+        values["active"] = data.active
+    return values
+
+
+def find(session: Session, landlord: Landlord, query: str) -> Person:
+    """The person of ``landlord`` that ``query`` names (exact, then all words, then fuzzy).
+
+    Raises:
+        NotFound: nobody at this landlord has that name.
+        AmbiguousName: several people match.
+    """
+    people = list(session.exec(select(Person).where(Person.landlord_id == landlord.id)).all())
+    wanted = validation.fold(query)
+    exact = [p for p in people if validation.fold(p.name) == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    words = set(wanted.split())
+    partial = exact or [p for p in people if words <= set(validation.fold(p.name).split())]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        names = ", ".join(p.name for p in partial)
+        raise AmbiguousName(
+            f"« {query} » désigne plusieurs interlocuteurs chez {landlord.name} : {names} ; "
+            "donnez le nom complet."
+        )
+    known = ", ".join(p.name for p in people) or "aucun"
+    raise NotFound(
+        f"interlocuteur « {query} » introuvable chez {landlord.name} (connus : {known}) ; "
+        f"ajoutez-le avec « bailleurs person add »."
+    )
+
+
+def add(session: Session, landlord_query: str, data: PersonInput) -> tuple[Landlord, Person]:
+    """Add someone at a landlord; the same name twice is refused."""
+    landlord = resolve(session, landlord_query)
+    values = _clean(data)
+    if "name" not in values:
+        raise InvalidInput("nom : obligatoire.")
+    folded = validation.fold(str(values["name"]))
+    for other in session.exec(select(Person).where(Person.landlord_id == landlord.id)).all():
+        if validation.fold(other.name) == folded:
+            raise Conflict(
+                f"{other.name} est déjà enregistré(e) chez {landlord.name} ; "
+                "modifiez la fiche avec « bailleurs person edit »."
+            )
+    assert landlord.id is not None
+    person = Person(landlord_id=landlord.id, created_at=datetime.now(UTC), **values)  # type: ignore[arg-type]
+    session.add(person)
+    session.flush()
+    return landlord, person
+
+
+def list_people(
+    session: Session, landlord_query: str | None = None, *, include_inactive: bool = False
+) -> list[tuple[Person, Landlord]]:
+    """People, with their landlord, by landlord then name."""
+    statement = (
+        select(Person, Landlord)
+        .join(Landlord, col(Landlord.id) == col(Person.landlord_id))
+        .order_by(col(Landlord.name), col(Person.name))
+    )
+    if landlord_query is not None:
+        landlord = resolve(session, landlord_query)
+        statement = statement.where(Person.landlord_id == landlord.id)
+    if not include_inactive:
+        statement = statement.where(col(Person.active).is_(True))
+    return [(p, ll) for p, ll in session.exec(statement).all()]
+
+
+def edit(session: Session, landlord_query: str, person_query: str, data: PersonInput) -> Person:
+    """Change a person's details."""
+    landlord = resolve(session, landlord_query)
+    person = find(session, landlord, person_query)
+    values = _clean(data)
+    if not values:
+        raise InvalidInput("rien à modifier ; donnez au moins une option (voir --help).")
+    for key, value in values.items():
+        setattr(person, key, value)
+    session.add(person)
+    return person
+
+
+def remove(session: Session, landlord_query: str, person_query: str) -> Person:
+    """Delete a person (RGPD erasure); exchanges stay, without the name."""
+    landlord = resolve(session, landlord_query)
+    person = find(session, landlord, person_query)
+    if landlord.next_person_id == person.id:
+        landlord.next_person_id = None
+        session.add(landlord)
+    session.delete(person)
+    return person

@@ -1,0 +1,82 @@
+"""Pipeline stages and the one invariant of the store.
+
+identifié → contacté → en discussion → proposition → partenaire, with the side
+states *en veille* and *refus* (PRODUCT.md, "Pipeline"). Invariant: every landlord
+not in *refus* or *en veille* has exactly one next step (``next_action``, dated
+except the first step of a landlord never contacted); parked landlords have none.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlmodel import Session
+
+from bailleurs_cli.errors import Conflict, InvalidInput
+from bailleurs_cli.formatting import stage_label
+from bailleurs_cli.models import CLOSED_STAGES, Landlord, Stage, StageChange
+from bailleurs_cli.registry import FIRST_STEP
+
+REOPEN_STEP = "Reprendre contact"
+
+
+def move(
+    session: Session,
+    landlord: Landlord,
+    target: Stage,
+    *,
+    today: date,
+    reason: str | None = None,
+    default_delay: int,
+) -> bool:
+    """Move ``landlord`` to ``target`` and keep the invariant; False if already there.
+
+    Raises:
+        InvalidInput: ``refus`` without a reason.
+        Conflict: leaving ``refus`` for anything but ``identifie``.
+    """
+    current = Stage(landlord.stage)
+    reason = reason.strip() if reason else None
+    if target == Stage.REFUSED and not reason:
+        raise InvalidInput(
+            "--reason : obligatoire pour un refus ; dites pourquoi "
+            '(exemple : --reason "Pas de budget cette année").'
+        )
+    if current == target:
+        return False
+    if current == Stage.REFUSED and target != Stage.IDENTIFIED:
+        raise Conflict(
+            f"{landlord.name} est en refus ; rouvrez d'abord le dossier avec "
+            f"« bailleurs stage {landlord.slug} identifie »."
+        )
+    session.add(
+        StageChange(
+            landlord_id=landlord.id,
+            from_stage=current.value,
+            to_stage=target.value,
+            changed_on=today,
+            reason=reason,
+            created_at=datetime.now(UTC),
+        )
+    )
+    landlord.stage = target.value
+    landlord.stage_since = today
+    landlord.stage_reason = reason
+    if target in CLOSED_STAGES:
+        landlord.next_action = None
+        landlord.next_due = None
+        landlord.next_person_id = None
+    elif landlord.next_action is None:
+        if target == Stage.IDENTIFIED and landlord.last_exchange_on is None:
+            landlord.next_action, landlord.next_due = FIRST_STEP, None
+        else:
+            landlord.next_action = REOPEN_STEP
+            landlord.next_due = today + timedelta(days=default_delay)
+    landlord.updated_at = datetime.now(UTC)
+    session.add(landlord)
+    return True
+
+
+def describe_transition(landlord: Landlord) -> str:
+    """``RIVP : proposition depuis le 12/01/2027``."""
+    return f"{landlord.name} : {stage_label(landlord.stage)}"

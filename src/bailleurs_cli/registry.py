@@ -1,0 +1,313 @@
+"""Load and apply the shipped registry of IDF landlords (``data/bailleurs.yaml``).
+
+Entries go through pydantic models with ``extra="forbid"``, so a typo in a key is
+an error, not silent data loss; every error names the file, the entry and the
+field. Every filled fact must be covered by one of the entry's ``sources``.
+
+Seeding and ``registry sync`` write only the *reference* fields below; what the
+user owns (stage, notes, next step, people, exchanges) is never touched, and
+landlords the user added are left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session, select
+
+from bailleurs_cli.errors import RegistryError
+from bailleurs_cli.models import Landlord, LegalKind, Stage, StageChange
+from bailleurs_cli.validation import IDF_DEPARTEMENTS
+
+#: The step every new landlord starts with: undated until the user plans it.
+FIRST_STEP = "Trouver l'interlocuteur et prendre un premier contact"
+
+_SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Dwellings(_Strict):
+    """A dwellings figure as the source states it, with its unit and scope."""
+
+    count: int = Field(gt=0)
+    qualifier: Literal["exact", "plus_de", "environ", "pres_de"]
+    unit: str
+    scope: Literal["idf", "national", "local", "non_precise"]
+    as_of: str
+
+
+class HeadOffice(_Strict):
+    """Head-office postal address; CEDEX, TSA, CS and BP lines are kept."""
+
+    street: str
+    complement: str | None = None
+    postcode: str = Field(pattern=r"^\d{5}$")
+    city: str
+    cedex: str | None = None
+
+
+class Source(_Strict):
+    """Which fields of the entry a reference supports."""
+
+    ref: str
+    fields: list[str] = Field(min_length=1)
+    urls: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Entry(_Strict):
+    """One landlord of the registry."""
+
+    slug: str = Field(pattern=_SLUG)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    former_names: list[str] = Field(default_factory=list)
+    kind: LegalKind
+    legal_form: str | None = None
+    siren: str | None = Field(default=None, pattern=r"^\d{9}$")
+    group: str | None = None
+    description: str | None = None
+    history: str | None = None
+    dwellings: list[Dwellings] = Field(default_factory=list)
+    head_office: HeadOffice | None = None
+    website: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    departements: list[str] = Field(default_factory=list)
+    communes: list[str] = Field(default_factory=list)
+    governance: str | None = None
+    sources: list[Source] = Field(min_length=1)
+
+    @field_validator("departements")
+    @classmethod
+    def _idf_only(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if code not in IDF_DEPARTEMENTS:
+                raise ValueError(f"« {code} » n'est pas un département d'Île-de-France")
+        return value
+
+
+#: Fields a source can vouch for; ``kind: inconnu`` needs no source.
+FACT_FIELDS = frozenset(Entry.model_fields) - {"slug", "sources"}
+
+
+class Registry(_Strict):
+    """The whole file."""
+
+    version: Literal[1]
+    references: dict[str, str]
+    bailleurs: list[Entry]
+
+
+def shipped_path() -> Path:
+    """The registry shipped with the package (or the repository, when run from source)."""
+    packaged = resources.files("bailleurs_cli").joinpath("data", "bailleurs.yaml")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "data" / "bailleurs.yaml"
+
+
+_MESSAGES = {
+    "extra_forbidden": "clé inconnue ; vérifiez l'orthographe (voir l'en-tête du fichier)",
+    "missing": "champ obligatoire absent",
+    "string_pattern_mismatch": "format invalide",
+    "literal_error": "valeur non permise",
+    "enum": "valeur non permise",
+    "int_parsing": "doit être un nombre entier",
+    "int_type": "doit être un nombre entier",
+    "string_type": "doit être un texte",
+    "list_type": "doit être une liste",
+    "too_short": "ne doit pas être vide",
+    "greater_than": "doit être positif",
+}
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind in ("literal_error", "enum"):
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"valeur « {error.get('input')} » non permise (attendu : {expected})"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return _MESSAGES.get(kind, error["msg"])
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _check_sources(entry: Entry, index: int, name: str, references: dict[str, str]) -> None:
+    covered: set[str] = set()
+    for source in entry.sources:
+        if source.ref not in references:
+            raise RegistryError(
+                f"entrée {index} ({name}), champ « sources » : référence « {source.ref} » "
+                f"absente de « references »."
+            )
+        unknown = set(source.fields) - FACT_FIELDS
+        if unknown:
+            raise RegistryError(
+                f"entrée {index} ({name}), champ « sources » : champ « {sorted(unknown)[0]} » "
+                "inconnu."
+            )
+        covered.update(source.fields)
+    for fact in sorted(FACT_FIELDS - covered):
+        value = getattr(entry, fact)
+        if fact == "kind" and value == LegalKind.UNKNOWN:
+            continue
+        if value not in (None, [], ""):
+            raise RegistryError(
+                f"entrée {index} ({name}), champ « {fact} » : aucune source ne le cite ; "
+                "ajoutez-le aux « fields » d'une source."
+            )
+
+
+def load(path: Path | None = None) -> list[Entry]:
+    """Read and validate a registry file.
+
+    Raises:
+        RegistryError: the file is missing, not YAML, or an entry is invalid.
+    """
+    import yaml
+
+    path = path or shipped_path()
+    label = path.name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RegistryError(f"{label} : lecture impossible ({exc.strerror}).") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", ligne {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntaxe YAML invalide"
+        raise RegistryError(f"{label}{where} : {problem}.") from None
+    if not isinstance(raw, dict):
+        raise RegistryError(f"{label} : attendu les clés « version », « references », « bailleurs ».")
+    entries = raw.get("bailleurs")
+    try:
+        registry = Registry.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        if len(loc) >= 2 and loc[0] == "bailleurs" and isinstance(loc[1], int):
+            index = loc[1]
+            item = entries[index] if isinstance(entries, list) else None
+            name = "?"
+            if isinstance(item, dict):
+                name = str(item.get("name") or item.get("slug") or "?")
+            field_name = _field_path(loc[2:]) or "entrée"
+            raise RegistryError(
+                f"{label}, entrée {index + 1} ({name}), champ « {field_name} » : "
+                f"{_describe(error)}."
+            ) from None
+        raise RegistryError(
+            f"{label}, champ « {_field_path(loc)} » : {_describe(error)}."
+        ) from None
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(registry.bailleurs, start=1):
+        if entry.slug in seen:
+            raise RegistryError(
+                f"{label}, entrée {index} ({entry.name}), champ « slug » : « {entry.slug} » "
+                f"déjà utilisé par l'entrée {seen[entry.slug]}."
+            )
+        seen[entry.slug] = index
+        try:
+            _check_sources(entry, index, entry.name, registry.references)
+        except RegistryError as exc:
+            raise RegistryError(f"{label}, {exc.message}") from None
+    return registry.bailleurs
+
+
+def reference_fields(entry: Entry) -> dict[str, Any]:
+    """The landlord columns the registry owns, from one entry."""
+    office = entry.head_office
+    return {
+        "name": entry.name,
+        "aliases": list(entry.aliases),
+        "former_names": list(entry.former_names),
+        "kind": entry.kind.value,
+        "legal_form": entry.legal_form,
+        "siren": entry.siren,
+        "group_name": entry.group,
+        "description": entry.description,
+        "history": entry.history,
+        "dwellings": [d.model_dump() for d in entry.dwellings],
+        "street": office.street if office else None,
+        "complement": office.complement if office else None,
+        "postcode": office.postcode if office else None,
+        "city": office.city if office else None,
+        "cedex": office.cedex if office else None,
+        "website": entry.website,
+        "departements": list(entry.departements),
+        "communes": list(entry.communes),
+        "governance": entry.governance,
+        "sources": [s.model_dump(exclude_none=True) for s in entry.sources],
+        "in_registry": True,
+    }
+
+
+def new_landlord(slug: str, fields: dict[str, Any], *, today: date) -> Landlord:
+    """A landlord entering the pipeline: identified, with its undated first step."""
+    now = datetime.now(UTC)
+    return Landlord(
+        slug=slug,
+        stage=Stage.IDENTIFIED.value,
+        stage_since=today,
+        next_action=FIRST_STEP,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+@dataclass
+class SyncReport:
+    """What ``registry sync`` did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
+    """Insert new registry landlords and refresh the reference fields of known ones."""
+    report = SyncReport()
+    existing = {ll.slug: ll for ll in session.exec(select(Landlord)).all()}
+    for entry in entries:
+        fields = reference_fields(entry)
+        current = existing.get(entry.slug)
+        if current is None:
+            landlord = new_landlord(entry.slug, fields, today=today)
+            session.add(landlord)
+            session.flush()
+            session.add(
+                StageChange(
+                    landlord_id=landlord.id,
+                    to_stage=Stage.IDENTIFIED.value,
+                    changed_on=today,
+                    reason="registre livré avec bailleurs",
+                    created_at=landlord.created_at,
+                )
+            )
+            report.added.append(entry.slug)
+            continue
+        if not current.in_registry:
+            report.skipped.append(entry.slug)
+            continue
+        changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
+        if changed:
+            for key, value in changed.items():
+                setattr(current, key, value)
+            current.updated_at = datetime.now(UTC)
+            session.add(current)
+            report.updated.append(entry.slug)
+        else:
+            report.unchanged.append(entry.slug)
+    return report

@@ -1,0 +1,221 @@
+"""What to do next, for whom, by when, and why: the ranking behind ``bailleurs next``.
+
+:func:`rank` is pure: it takes candidate rows and ``today`` and never reads the
+clock or the store. :func:`candidates` is the one query; it reads only the
+``landlord`` table (whose ``last_exchange_on`` is kept up to date by ``contact``),
+so its cost does not grow with the number of exchanges.
+
+Order: overdue steps (most late first), due today, due within the horizon, then
+landlords never contacted, then stale ones (no exchange for ``stale_after_days``
+while *en discussion*, *proposition* or *partenaire*).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, or_
+from sqlmodel import Session, col, select
+
+from bailleurs_cli.models import CLOSED_STAGES, STALE_STAGES, Landlord, Person, Stage
+
+
+class Reason(StrEnum):
+    """Why a landlord is on the list (stable slugs for ``--json``)."""
+
+    OVERDUE = "en_retard"
+    TODAY = "aujourdhui"
+    SOON = "a_venir"
+    NEVER_CONTACTED = "jamais_contacte"
+    STALE = "sans_nouvelles"
+    LATER = "planifie"
+
+
+REASON_LABELS = {
+    Reason.OVERDUE: "en retard",
+    Reason.TODAY: "à faire aujourd'hui",
+    Reason.SOON: "à venir",
+    Reason.NEVER_CONTACTED: "jamais contacté",
+    Reason.STALE: "sans nouvelles",
+    Reason.LATER: "planifié",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The columns ranking needs, for one open landlord."""
+
+    slug: str
+    name: str
+    stage: str
+    stage_since: date
+    next_action: str | None
+    next_due: date | None
+    last_exchange_on: date | None
+    person: str | None
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """One row of ``bailleurs next``."""
+
+    landlord: str
+    name: str
+    person: str | None
+    action: str | None
+    due: date | None
+    days_late: int | None
+    reason: Reason
+    stage: str
+    stage_since: date
+    silent_days: int | None
+
+    def as_json(self) -> dict[str, object]:
+        """Stable keys, ISO dates (documented in the README)."""
+        return {
+            "landlord": self.landlord,
+            "name": self.name,
+            "person": self.person,
+            "action": self.action,
+            "due": self.due.isoformat() if self.due else None,
+            "days_late": self.days_late,
+            "reason": self.reason.value,
+            "stage": self.stage,
+            "stage_since": self.stage_since.isoformat(),
+        }
+
+
+def _classify(
+    row: Candidate, *, today: date, horizon: date, stale_before: date
+) -> tuple[Reason, int | None] | None:
+    due = row.next_due
+    if due is not None and due <= horizon:
+        if due < today:
+            return Reason.OVERDUE, None
+        return (Reason.TODAY if due == today else Reason.SOON), None
+    if row.last_exchange_on is None and row.stage == Stage.IDENTIFIED:
+        return Reason.NEVER_CONTACTED, None
+    if row.stage in STALE_STAGES:
+        last = row.last_exchange_on
+        if last is None or last < stale_before:
+            return Reason.STALE, (today - last).days if last else None
+    if due is not None:
+        return Reason.LATER, None
+    return None
+
+
+_ORDER = {
+    Reason.OVERDUE: 0,
+    Reason.TODAY: 1,
+    Reason.SOON: 2,
+    Reason.NEVER_CONTACTED: 3,
+    Reason.STALE: 4,
+    Reason.LATER: 5,
+}
+
+
+def rank(
+    rows: list[Candidate],
+    *,
+    today: date,
+    days: int,
+    stale_after_days: int,
+    include_later: bool = False,
+) -> list[NextItem]:
+    """Order what to do; pure function of ``rows`` and ``today``."""
+    horizon = today + timedelta(days=days)
+    stale_before = today - timedelta(days=stale_after_days)
+    items: list[NextItem] = []
+    for row in rows:
+        if row.stage in CLOSED_STAGES:
+            continue
+        found = _classify(row, today=today, horizon=horizon, stale_before=stale_before)
+        if found is None:
+            continue
+        reason, silent = found
+        if reason == Reason.LATER and not include_later:
+            continue
+        items.append(
+            NextItem(
+                landlord=row.slug,
+                name=row.name,
+                person=row.person,
+                action=row.next_action,
+                due=row.next_due,
+                days_late=(today - row.next_due).days if row.next_due else None,
+                reason=reason,
+                stage=row.stage,
+                stage_since=row.stage_since,
+                silent_days=silent,
+            )
+        )
+
+    def key(item: NextItem) -> tuple[int, int, str, str]:
+        if item.reason in (Reason.OVERDUE, Reason.TODAY, Reason.SOON, Reason.LATER):
+            secondary = -(item.days_late or 0)  # most late first, then soonest
+        elif item.reason == Reason.STALE:
+            secondary = -(item.silent_days or 10**6)  # longest silence first
+        else:
+            secondary = 0
+        return (_ORDER[item.reason], secondary, item.name.casefold(), item.landlord)
+
+    return sorted(items, key=key)
+
+
+def candidates(
+    session: Session, *, today: date, days: int, stale_after_days: int, everything: bool
+) -> list[Candidate]:
+    """Open landlords that may appear in ``next``, with the person of their step."""
+    statement = (
+        select(
+            Landlord.slug,
+            Landlord.name,
+            Landlord.stage,
+            Landlord.stage_since,
+            Landlord.next_action,
+            Landlord.next_due,
+            Landlord.last_exchange_on,
+            Person.name,
+        )
+        .join(Person, col(Person.id) == col(Landlord.next_person_id), isouter=True)
+        .where(col(Landlord.stage).not_in([s.value for s in CLOSED_STAGES]))
+    )
+    if not everything:
+        horizon = today + timedelta(days=days)
+        stale_before = today - timedelta(days=stale_after_days)
+        statement = statement.where(
+            or_(
+                col(Landlord.next_due) <= horizon,
+                and_(
+                    col(Landlord.last_exchange_on).is_(None),
+                    Landlord.stage == Stage.IDENTIFIED.value,
+                ),
+                and_(
+                    col(Landlord.stage).in_([s.value for s in STALE_STAGES]),
+                    or_(
+                        col(Landlord.last_exchange_on).is_(None),
+                        col(Landlord.last_exchange_on) < stale_before,
+                    ),
+                ),
+            )
+        )
+    return [Candidate(*row) for row in session.exec(statement).all()]
+
+
+def next_items(
+    session: Session,
+    *,
+    today: date,
+    days: int,
+    stale_after_days: int,
+    everything: bool = False,
+) -> list[NextItem]:
+    """Query and rank in one call (what the CLI and scripts use)."""
+    rows = candidates(
+        session, today=today, days=days, stale_after_days=stale_after_days, everything=everything
+    )
+    return rank(
+        rows, today=today, days=days, stale_after_days=stale_after_days, include_later=everything
+    )

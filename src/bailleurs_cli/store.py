@@ -1,0 +1,242 @@
+"""Open the store: engine factory, transactions, schema version, first seeding.
+
+SQLite settings follow the measurements in ``perf-baseline.md`` §5: WAL set once
+when the file is created, a 10 s busy timeout, ``synchronous=NORMAL``, foreign
+keys on, and every write transaction begun with ``BEGIN IMMEDIATE`` (a deferred
+transaction that reads then writes fails at once with "database is locked" under
+concurrent use, whatever the busy timeout).
+
+The schema is managed by Alembic (``migrations/``). Importing Alembic costs about
+half a second, so opening a store first reads ``alembic_version`` with a plain
+query and only imports Alembic when the schema must be created or upgraded.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlmodel import Session, create_engine
+
+from bailleurs_cli.errors import StoreError
+
+#: Alembic revisions shipped with this version, oldest first.
+REVISIONS: tuple[str, ...] = ("0001",)
+HEAD = REVISIONS[-1]
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url`` with the project's SQLite settings.
+
+    Raises:
+        StoreError: the URL is malformed or its driver is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(
+            f"adresse de base invalide : « {url} » ; donnez un chemin de fichier "
+            "ou une URL postgresql://utilisateur@hôte/base."
+        ) from None
+    if parsed.get_backend_name() != "sqlite":
+        try:
+            return create_engine(url, pool_pre_ping=False)
+        except (ArgumentError, ImportError) as exc:
+            raise StoreError(f"base « {_redacted(url)} » non prise en charge ({exc}).") from None
+
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module, so that
+        # BEGIN / BEGIN IMMEDIATE below is the only BEGIN ever sent.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get("bailleurs_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _translate(exc: DBAPIError, url: str) -> StoreError:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    lowered = detail.lower()
+    shown = _redacted(url)
+    if "locked" in lowered or "busy" in lowered:
+        return StoreError(
+            f"base occupée par un autre processus depuis {BUSY_TIMEOUT_MS // 1000} s ; réessayez."
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(
+            f"base en lecture seule : {shown} ; vérifiez les droits du fichier "
+            "ou choisissez une autre base avec --db."
+        )
+    if "unable to open" in lowered:
+        return StoreError(
+            f"impossible d'ouvrir la base {shown} ; vérifiez le chemin et les droits, "
+            "ou choisissez une autre base avec --db."
+        )
+    return StoreError(
+        f"base injoignable : {shown} ({detail}) ; vérifiez --db ou BAILLEURS_DB."
+    )
+
+
+class Store:
+    """An open, migrated store. Create with :func:`open_store`."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session in one (deferred) transaction."""
+        try:
+            with self.engine.connect() as conn, Session(bind=conn) as session:
+                yield session
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite); all or nothing."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(bailleurs_write=True)
+                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+                    yield session
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def schema_version(engine: Engine, url: str) -> str | None:
+    """The Alembic revision of the store, or None for an empty base."""
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            return None if row is None else str(row[0])
+    except DBAPIError as exc:
+        raise _translate(exc, url) from None
+
+
+def _check_writable_location(path: Path, url: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"impossible de créer le dossier de la base {path.parent} ({exc.strerror}) ; "
+            "choisissez un autre chemin avec --db ou BAILLEURS_DB."
+        ) from None
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise StoreError(
+            f"base non accessible en écriture : {_redacted(url)} ; vérifiez les droits "
+            "ou choisissez un autre chemin avec --db ou BAILLEURS_DB."
+        )
+
+
+def upgrade(engine: Engine, url: str) -> None:
+    """Bring the schema to HEAD with Alembic (creates it on an empty base)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(bailleurs_write=True)
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+    except DBAPIError as exc:
+        raise _translate(exc, url) from None
+
+
+def open_store(
+    url: str,
+    *,
+    today: date,
+    seed: Callable[[Store, date], None] | None = None,
+) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``.
+
+    Args:
+        url: a SQLAlchemy URL.
+        today: the day recorded on seeded landlords.
+        seed: called once, right after the schema is created on an empty base.
+
+    Raises:
+        StoreError: unreachable, not writable, or made by a newer version.
+    """
+    path = _sqlite_path(url)
+    if path is not None:
+        _check_writable_location(path, url)
+    engine = make_engine(url)
+    store = Store(url, engine)
+    version = schema_version(engine, url)
+    if version == HEAD:
+        return store
+    if version is not None and version not in REVISIONS:
+        raise StoreError(
+            f"base créée par une version plus récente de bailleurs (schéma {version}) ; "
+            "mettez bailleurs à jour (pip install -U bailleurs)."
+        )
+    if version is None and path is not None:
+        # journal_mode cannot change inside a transaction: use the raw connection,
+        # which runs in autocommit (see _on_connect).
+        try:
+            raw = engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
+        except OperationalError as exc:
+            raise _translate(exc, url) from None
+        except Exception as exc:  # sqlite3.OperationalError from the raw DBAPI connection
+            if type(exc).__module__ != "sqlite3":
+                raise
+            raise StoreError(
+                f"impossible d'ouvrir la base {_redacted(url)} ({exc}) ; "
+                "choisissez une autre base avec --db."
+            ) from None
+    upgrade(engine, url)
+    if version is None and seed is not None:
+        seed(store, today)
+    return store

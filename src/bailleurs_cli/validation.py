@@ -1,0 +1,154 @@
+"""Validate and normalise what users type: names, e-mails, phones, SIREN, departments.
+
+Each function returns the cleaned value or raises :class:`InvalidInput` with a
+one-line French message naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import StrEnum
+from typing import TypeVar
+
+from bailleurs_cli.errors import InvalidInput
+
+#: Departments of Île-de-France.
+IDF_DEPARTEMENTS = ("75", "77", "78", "91", "92", "93", "94", "95")
+
+E = TypeVar("E", bound=StrEnum)
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and punctuation: the key for matching names."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+def slugify(text: str) -> str:
+    """Stable ASCII identifier: ``Élogie-Siemp`` → ``elogie-siemp``."""
+    return fold(text).replace(" ", "-")
+
+
+def required_text(value: str, field: str) -> str:
+    """A non-empty, stripped text."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise InvalidInput(f"{field} : valeur vide ; donnez un texte.")
+    return cleaned
+
+
+def choice(value: str, enum: type[E], field: str) -> E:
+    """One of the slugs of ``enum``, accents and case tolerated (``négatif``)."""
+    key = fold(value).replace(" ", "_")
+    for member in enum:
+        if member.value == key:
+            return member
+    allowed = ", ".join(m.value for m in enum)
+    raise InvalidInput(f"{field} : « {value} » inconnu ; valeurs possibles : {allowed}.")
+
+
+def email(value: str) -> str:
+    """A syntactically valid e-mail address (no DNS look-up: works offline)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise InvalidInput(
+            f"--email : « {value} » n'est pas une adresse e-mail valide (exemple : "
+            "prenom.nom@bailleur.fr)."
+        ) from None
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
+
+
+def phone(value: str) -> str:
+    """A French phone number, formatted ``01 23 45 67 89``.
+
+    Accepts spaces, dots and dashes, and the ``+33`` / ``0033`` prefixes. A
+    dedicated library (phonenumbers) would carry every country's metadata for the
+    one format this association uses.
+    """
+    digits = _PHONE_SEPARATORS.sub("", value)
+    if digits.startswith("+33"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("0033"):
+        digits = "0" + digits[4:]
+    if not re.fullmatch(r"0[1-9]\d{8}", digits):
+        raise InvalidInput(
+            f"--phone : « {value} » n'est pas un numéro français ; attendu 10 chiffres "
+            "(01 23 45 67 89) ou +33 1 23 45 67 89."
+        )
+    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+
+
+def siren(value: str) -> str:
+    """Nine digits whose last one is a Luhn check digit."""
+    digits = re.sub(r"\s", "", value)
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        if not char.isdigit():
+            total = 1
+            break
+        digit = int(char) * (2 if index % 2 else 1)
+        total += digit - 9 if digit > 9 else digit
+    if len(digits) != 9 or total % 10:
+        raise InvalidInput(
+            f"--siren : « {value} » invalide ; un SIREN a 9 chiffres dont le dernier "
+            "est une clé de contrôle (voir l'annuaire des entreprises)."
+        )
+    return digits
+
+
+def departement(value: str) -> str:
+    """An Île-de-France department number."""
+    code = value.strip()
+    if code not in IDF_DEPARTEMENTS:
+        raise InvalidInput(
+            f"--departement : « {value} » n'est pas un département d'Île-de-France ; "
+            f"valeurs possibles : {', '.join(IDF_DEPARTEMENTS)}."
+        )
+    return code
+
+
+def website(value: str) -> str:
+    """An http(s) address."""
+    cleaned = value.strip()
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", cleaned):
+        raise InvalidInput(
+            f"--site : « {value} » n'est pas une adresse web ; exemple : https://bailleur.fr."
+        )
+    return cleaned
+
+
+_ADDRESS = re.compile(
+    r"^(?P<street>.+?),?\s+(?P<postcode>\d{5})\s+(?P<city>.+?)(?:\s+(?P<cedex>cedex(?:\s*\d{1,2})?))?$",
+    re.IGNORECASE,
+)
+
+
+def address(value: str) -> dict[str, str | None]:
+    """Split ``21 bis, rue Claude Bernard, 75253 Paris Cedex 05`` into its parts.
+
+    A CEDEX suffix is kept apart: the postcode of a CEDEX address is not
+    geographic, but its first two digits still give the department.
+    """
+    cleaned = " ".join(value.split())
+    match = _ADDRESS.match(cleaned)
+    if not match:
+        raise InvalidInput(
+            f"--adresse : « {value} » sans code postal ; attendu « numéro et rue, "
+            "code postal ville » (exemple : 6 rue Carnot, 93100 Montreuil)."
+        )
+    cedex = match["cedex"]
+    return {
+        "street": match["street"].rstrip(", "),
+        "postcode": match["postcode"],
+        "city": match["city"].strip(),
+        "cedex": cedex.capitalize() if cedex else None,
+    }
