@@ -14,16 +14,16 @@ from __future__ import annotations
 from datetime import date
 
 from bailleurs_cli import config
+from sqlmodel import Session
+
 from bailleurs_cli.store import Store, open_store
 
 
-def seed_registry(store: Store, today: date) -> None:
+def seed_registry(session: Session, today: date) -> None:
     """Load the shipped registry into a freshly created store."""
     from bailleurs_cli import registry
 
-    entries = registry.load()
-    with store.write() as session:
-        registry.apply(session, entries, today=today)
+    registry.apply(session, registry.load(), today=today)
 
 
 def open_default(

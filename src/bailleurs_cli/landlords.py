@@ -20,6 +20,8 @@ from bailleurs_cli.registry import new_landlord
 
 FUZZY_ACCEPT = 88
 FUZZY_SUGGEST = 65
+FUZZY_CLEAR = 80
+FUZZY_MARGIN = 15
 DUPLICATE_SCORE = 90
 
 
@@ -73,6 +75,8 @@ def resolve(session: Session, query: str) -> Landlord:
             "précisez le nom ou donnez l'identifiant entre parenthèses."
         )
     scored = _fuzzy(wanted, landlords)
+    if _clear_winner(scored):
+        return scored[0][1]
     if scored and scored[0][0] >= FUZZY_ACCEPT:
         best = scored[0][0]
         close = [ll for score, ll in scored if score >= best - 3]
@@ -88,6 +92,14 @@ def resolve(session: Session, query: str) -> Landlord:
             f"bailleur « {query} » introuvable ; vouliez-vous dire : {_listing(suggestions)} ?"
         )
     raise NotFound(f"bailleur « {query} » introuvable ; voyez la liste avec « bailleurs list ».")
+
+
+def _clear_winner(scored: list[tuple[float, Landlord]]) -> bool:
+    """A typo (``Valdevi``): one close name, far ahead of every other."""
+    if not scored or scored[0][0] < FUZZY_CLEAR:
+        return False
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    return scored[0][0] - runner_up >= FUZZY_MARGIN
 
 
 def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord]]:

@@ -14,6 +14,7 @@ query and only imports Alembic when the schema must be created or upgraded.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -172,8 +173,11 @@ def _check_writable_location(path: Path, url: str) -> None:
         )
 
 
-def upgrade(engine: Engine, url: str) -> None:
-    """Bring the schema to HEAD with Alembic (creates it on an empty base)."""
+def upgrade(engine: Engine, url: str, *, seed: Callable[[Session], None] | None = None) -> None:
+    """Bring the schema to HEAD with Alembic (creates it on an empty base).
+
+    ``seed`` runs in the same transaction, after the migrations.
+    """
     from alembic import command
     from alembic.config import Config
 
@@ -185,34 +189,25 @@ def upgrade(engine: Engine, url: str) -> None:
             with conn.begin():
                 config.attributes["connection"] = conn
                 command.upgrade(config, "head")
+                if seed is not None:
+                    with Session(bind=conn) as session:
+                        seed(session)
+                        session.flush()
     except DBAPIError as exc:
         raise _translate(exc, url) from None
 
 
-def open_store(
-    url: str,
+def _prepare(
+    store: Store,
+    path: Path | None,
     *,
     today: date,
-    seed: Callable[[Store, date], None] | None = None,
-) -> Store:
-    """Open (creating and migrating if needed) the store at ``url``.
-
-    Args:
-        url: a SQLAlchemy URL.
-        today: the day recorded on seeded landlords.
-        seed: called once, right after the schema is created on an empty base.
-
-    Raises:
-        StoreError: unreachable, not writable, or made by a newer version.
-    """
-    path = _sqlite_path(url)
-    if path is not None:
-        _check_writable_location(path, url)
-    engine = make_engine(url)
-    store = Store(url, engine)
+    seed: Callable[[Session, date], None] | None,
+) -> None:
+    engine, url = store.engine, store.url
     version = schema_version(engine, url)
     if version == HEAD:
-        return store
+        return
     if version is not None and version not in REVISIONS:
         raise StoreError(
             f"base créée par une version plus récente de bailleurs (schéma {version}) ; "
@@ -229,14 +224,39 @@ def open_store(
                 raw.close()
         except OperationalError as exc:
             raise _translate(exc, url) from None
-        except Exception as exc:  # sqlite3.OperationalError from the raw DBAPI connection
-            if type(exc).__module__ != "sqlite3":
-                raise
+        except sqlite3.Error as exc:
             raise StoreError(
                 f"impossible d'ouvrir la base {_redacted(url)} ({exc}) ; "
                 "choisissez une autre base avec --db."
             ) from None
-    upgrade(engine, url)
-    if version is None and seed is not None:
-        seed(store, today)
+    upgrade(engine, url, seed=(lambda s: seed(s, today)) if version is None and seed else None)
+
+
+def open_store(
+    url: str,
+    *,
+    today: date,
+    seed: Callable[[Session, date], None] | None = None,
+) -> Store:
+    """Open (creating and migrating if needed) the store at ``url``.
+
+    Args:
+        url: a SQLAlchemy URL.
+        today: the day recorded on seeded landlords.
+        seed: fills a new base, in the same transaction as the schema's creation
+            (a failed seed leaves the base empty, and the next open tries again).
+
+    Raises:
+        StoreError: unreachable, not writable, or made by a newer version.
+    """
+    path = _sqlite_path(url)
+    if path is not None:
+        _check_writable_location(path, url)
+    engine = make_engine(url)
+    store = Store(url, engine)
+    try:
+        _prepare(store, path, today=today, seed=seed)
+    except BaseException:
+        engine.dispose()
+        raise
     return store

@@ -55,6 +55,7 @@ def root(
     """Prospection et suivi des bailleurs sociaux d'Île-de-France."""
     del version
     ctx.obj = State(db=db, debug=debug)
+    ctx.call_on_close(ctx.obj.close)
 
 
 app.command("list")(landlords.list_landlords)

@@ -78,6 +78,12 @@ class State:
             self._today = today_from_env()
         return self._today
 
+    def close(self) -> None:
+        """Release the store's connections (called when the command ends)."""
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
     def store(self) -> Store:
         """Open the store (created and seeded on first use)."""
         if self._store is None:

@@ -1,0 +1,99 @@
+"""Every test runs in its own home: store and config live in ``tmp_path``.
+
+Store tests take the ``db_url`` fixture, parametrised over SQLite and PostgreSQL.
+PostgreSQL needs ``BAILLEURS_TEST_PG_URL`` (``.ci/start-postgres`` prints one); it
+is skipped locally without it and required when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from bailleurs_cli.cli import app
+from bailleurs_cli.config import resolve_db_url, Settings
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point config, data and "today" at the test's own values."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("BAILLEURS_HOME", str(home))
+    monkeypatch.setenv("BAILLEURS_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("BAILLEURS_DB", "BAILLEURS_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(resolve_db_url(url, Settings()))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store location that does not exist yet: a SQLite file, or an empty PG schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "store.db")
+        return
+    url = os.environ.get("BAILLEURS_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("BAILLEURS_TEST_PG_URL must be set in CI (see .ci/start-postgres)")
+        pytest.skip("no PostgreSQL: set BAILLEURS_TEST_PG_URL")
+    _reset_postgres(url)
+    yield url
+
+
+@dataclass
+class Result:
+    """What a user sees: exit code, stdout, stderr."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:
+        return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:
+    """Invoke ``bailleurs --db <db_url> ARGS`` in-process."""
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        result = runner.invoke(app, ["--db", db_url, *args], env=env)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def store(db_url: str):  # type: ignore[no-untyped-def]
+    """The store behind ``run``, opened the way the CLI opens it."""
+    from bailleurs_cli.api import open_default
+
+    opened = open_default(db_url, today=TODAY)
+    yield opened
+    opened.dispose()

@@ -1,0 +1,119 @@
+"""Opening the store: creation, seeding, migrations, versions, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel, func, select
+
+from bailleurs_cli.api import open_default
+from bailleurs_cli.errors import StoreError
+from bailleurs_cli.models import Landlord, StageChange
+from bailleurs_cli.store import HEAD, REVISIONS
+
+from .conftest import TODAY, Run
+
+
+def count_landlords(db_url: str) -> int:
+    store = open_default(db_url, today=TODAY)
+    with store.read() as session:
+        total = session.exec(select(func.count()).select_from(Landlord)).one()
+    store.dispose()
+    return int(total)
+
+
+def test_first_open_creates_and_seeds_the_registry(db_url: str) -> None:
+    store = open_default(db_url, today=TODAY)
+    with store.read() as session:
+        landlords = session.exec(select(Landlord)).all()
+        changes = session.exec(select(StageChange)).all()
+    store.dispose()
+    assert len(landlords) == 16
+    assert {ll.stage for ll in landlords} == {"identifie"}
+    assert {ll.stage_since for ll in landlords} == {TODAY}
+    assert len(changes) == 16
+
+
+def test_reopening_does_not_seed_twice(db_url: str) -> None:
+    assert count_landlords(db_url) == 16
+    assert count_landlords(db_url) == 16
+
+
+def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:
+    store = open_default(db_url, today=TODAY)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    store.dispose()
+    assert diff == []
+    assert version == HEAD
+
+
+def test_shipped_revisions_are_the_alembic_scripts() -> None:
+    from alembic.script import ScriptDirectory
+
+    import bailleurs_cli.store as store_module
+
+    scripts = ScriptDirectory(str(Path(store_module.__file__).with_name("migrations")))
+    assert tuple(reversed([s.revision for s in scripts.walk_revisions()])) == REVISIONS
+
+
+def test_store_from_a_newer_version_is_refused(db_url: str, run: Run) -> None:
+    store = open_default(db_url, today=TODAY)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    store.dispose()
+    result = run("next")
+    assert result.exit_code == 4, result
+    assert result.stderr == (
+        "Erreur : base créée par une version plus récente de bailleurs (schéma 9999) ; "
+        "mettez bailleurs à jour (pip install -U bailleurs).\n"
+    )
+
+
+def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "wal.db"
+    store = open_default(str(path), today=TODAY)
+    with store.read() as session:
+        assert session.exec(text("PRAGMA foreign_keys")).scalar_one() == 1  # type: ignore[call-overload]
+        assert session.exec(text("PRAGMA busy_timeout")).scalar_one() == 10000  # type: ignore[call-overload]
+    store.dispose()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_default_store_lives_under_bailleurs_home(home: Path) -> None:
+    store = open_default(today=TODAY)
+    store.dispose()
+    assert (home / "bailleurs.db").is_file()
+
+
+def test_store_path_that_cannot_be_created(tmp_path: Path) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier")
+    with pytest.raises(StoreError) as caught:
+        open_default(str(blocker / "base.db"), today=TODAY)
+    assert caught.value.message.startswith(f"impossible de créer le dossier de la base {blocker} (")
+    assert caught.value.message.endswith("; choisissez un autre chemin avec --db ou BAILLEURS_DB.")
+
+
+def test_unreachable_postgres_url() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_default("postgresql://personne@127.0.0.1:9/rien", today=TODAY)
+    assert caught.value.message.startswith(
+        "base injoignable : postgresql+psycopg://personne@127.0.0.1:9/rien ("
+    )
+    assert caught.value.message.endswith("; vérifiez --db ou BAILLEURS_DB.")
+
+
+def test_config_file_names_the_store(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "partagee.db"
+    (home / "config.toml").write_text(f'[base]\nurl = "{target}"\n', encoding="utf-8")
+    store = open_default(today=TODAY)
+    store.dispose()
+    assert target.is_file()

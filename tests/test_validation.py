@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from bailleurs_cli import validation
+from bailleurs_cli.errors import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("raw", "formatted"),
+    [
+        ("01 23 45 67 89", "01 23 45 67 89"),
+        ("0123456789", "01 23 45 67 89"),
+        ("01.23.45.67.89", "01 23 45 67 89"),
+        ("+33 1 23 45 67 89", "01 23 45 67 89"),
+        ("0033 6 12 34 56 78", "06 12 34 56 78"),
+    ],
+)
+def test_phone_is_formatted_the_french_way(raw: str, formatted: str) -> None:
+    assert validation.phone(raw) == formatted
+
+
+@pytest.mark.parametrize("raw", ["123", "00 23 45 67 89", "01 23 45 67 8", "+44 20 7946 0958"])
+def test_phone_rejects_non_french_numbers(raw: str) -> None:
+    with pytest.raises(InvalidInput, match=r"^--phone : "):
+        validation.phone(raw)
+
+
+def test_email_is_checked_offline() -> None:
+    assert validation.email(" awa.diallo@example.org ") == "awa.diallo@example.org"
+    with pytest.raises(InvalidInput) as caught:
+        validation.email("awa.diallo@")
+    assert caught.value.message == (
+        "--email : « awa.diallo@ » n'est pas une adresse e-mail valide "
+        "(exemple : prenom.nom@bailleur.fr)."
+    )
+
+
+def test_siren_checks_the_luhn_key() -> None:
+    assert validation.siren("344 810 825") == "344810825"  # Paris Habitat
+    with pytest.raises(InvalidInput, match="clé de contrôle"):
+        validation.siren("344810826")
+
+
+def test_address_keeps_cedex_and_complement() -> None:
+    assert validation.address("13, avenue de la Porte d'Italie, TSA 61371, 75621 Paris Cedex 13") == {
+        "street": "13, avenue de la Porte d'Italie, TSA 61371",
+        "postcode": "75621",
+        "city": "Paris",
+        "cedex": "Cedex 13",
+    }
+
+
+def test_address_without_postcode_is_refused() -> None:
+    with pytest.raises(InvalidInput, match=r"^--adresse : « rue Carnot » sans code postal"):
+        validation.address("rue Carnot")
+
+
+def test_fold_and_slugify() -> None:
+    assert validation.fold("Élogie-Siemp") == "elogie siemp"
+    assert validation.slugify("Immobilière 3F") == "immobiliere-3f"
