@@ -71,7 +71,8 @@ def contact(
     """Log an exchange and set the landlord's next step.
 
     The first exchange of an identified landlord moves it to *contacté*. Without
-    ``next``, the follow-up falls after the channel's configured delay.
+    ``next``, the follow-up falls the channel's configured delay after the
+    exchange (today at the earliest, for an exchange logged late).
     """
     landlord = resolve(session, landlord_query)
     channel = validation.choice(data.channel, Channel, "--channel")
@@ -102,7 +103,7 @@ def contact(
         due = (
             _future_or_today(data.next, today=today, field="--next")
             if data.next
-            else today + timedelta(days=settings.delay_for(channel))
+            else max(today, occurred + timedelta(days=settings.delay_for(channel)))
         )
         action = (data.next_action or "").strip() or DEFAULT_FOLLOW_UP
     if target is not None:

@@ -1,0 +1,166 @@
+"""``next`` end to end, the pipeline invariant, and concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import random
+from pathlib import Path
+
+from sqlmodel import select
+
+from bailleurs_cli.models import CLOSED_STAGES, Landlord
+from bailleurs_cli.store import Store
+
+from .conftest import Run
+
+
+def test_next_on_a_fresh_store_lists_landlords_never_contacted(run: Run) -> None:
+    result = run("next", "--json")
+    assert result.exit_code == 0, result
+    items = json.loads(result.stdout)
+    assert len(items) == 16
+    assert {i["reason"] for i in items} == {"jamais_contacte"}
+    assert items[0]["landlord"] == "1001-vies-habitat"  # then by name
+
+
+def in_the_past(day: str) -> dict[str, str]:
+    return {"BAILLEURS_TODAY": day}
+
+
+def test_next_orders_late_before_due_before_never_contacted(run: Run) -> None:
+    run("contact", "rivp", "--channel", "email", "--summary", "Envoi", env=in_the_past("2026-11-01"))
+    run("contact", "adoma", "--channel", "telephone", "--summary", "Appel", "--next", "+2j")
+    run("contact", "valdevy", "--channel", "email", "--summary", "Mail", env=in_the_past("2026-11-10"))
+    run("contact", "efidis", "--channel", "email", "--summary", "Mail", "--date", "01/11/2026")
+    items = json.loads(run("next", "--json", "--limit", "5").stdout)
+    assert [(i["landlord"], i["reason"], i["days_late"]) for i in items] == [
+        ("rivp", "en_retard", 12),  # 1 Nov + 10 days = 11 Nov
+        ("valdevy", "en_retard", 3),
+        ("efidis", "aujourdhui", 0),  # logged late: the relaunch is due today, not in the past
+        ("adoma", "a_venir", -2),
+        ("1001-vies-habitat", "jamais_contacte", None),
+    ]
+
+
+def test_next_plain_output(run: Run) -> None:
+    run("person", "add", "rivp", "Awa Diallo")
+    run(
+        "contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Envoi",
+        env=in_the_past("2026-11-01"),
+    )
+    result = run("next", "--limit", "2")
+    assert result.stdout.splitlines() == [
+        "Bailleur           Interlocuteur  Action                                                 "
+        "Échéance                   Pourquoi         Étape",
+        "RIVP               Awa Diallo     Relancer                                               "
+        "mercredi 11 novembre 2026  12 j de retard   contacté depuis le 01/11/2026",
+        "1001 Vies Habitat                 Trouver l'interlocuteur et prendre un premier contact  "
+        "à planifier                jamais contacté  identifié depuis le 23/11/2026",
+    ]
+    assert result.stderr == "… et 14 autres (--limit, ou --all pour tout voir).\n"
+
+
+def test_next_stale_partner(run: Run) -> None:
+    run("contact", "rivp", "--channel", "rdv", "--summary", "Signature", "--stage", "partenaire",
+        "--date", "01/08/2026", "--next", "2027-06-01", "--next-action", "Bilan annuel")
+    items = json.loads(run("next", "--json").stdout)
+    stale = [i for i in items if i["landlord"] == "rivp"]
+    assert stale == [
+        {
+            "landlord": "rivp",
+            "name": "RIVP",
+            "person": None,
+            "action": "Bilan annuel",
+            "due": "2027-06-01",
+            "days_late": -190,
+            "reason": "sans_nouvelles",
+            "stage": "partenaire",
+            "stage_since": "2026-11-23",
+        }
+    ]
+
+
+def test_next_when_nothing_is_due(run: Run) -> None:
+    for slug in [i["landlord"] for i in json.loads(run("next", "--json").stdout)]:
+        run("stage", slug, "en_veille")
+    result = run("next")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "Rien à faire pour l'instant : aucune étape due ni bailleur en attente.\n"
+    assert run("next", "--json").stdout == "[]\n"
+
+
+def check_invariant(store: Store) -> None:
+    with store.read() as session:
+        for ll in session.exec(select(Landlord)).all():
+            if ll.stage in CLOSED_STAGES:
+                assert (ll.next_action, ll.next_due) == (None, None), ll.slug
+            else:
+                assert ll.next_action, ll.slug
+                if ll.last_exchange_on is not None:
+                    assert ll.next_due is not None, ll.slug
+
+
+def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store) -> None:
+    rng = random.Random(2026)
+    slugs = ["rivp", "adoma", "efidis", "valdevy", "pantin-habitat"]
+    stages = ["identifie", "contacte", "en_discussion", "proposition", "partenaire", "en_veille"]
+    for _ in range(40):
+        slug = rng.choice(slugs)
+        action = rng.randrange(5)
+        if action == 0:
+            run("contact", slug, "--channel", rng.choice(["email", "rdv", "visio"]), "--summary", "x")
+        elif action == 1:
+            run("stage", slug, rng.choice(stages))
+        elif action == 2:
+            run("stage", slug, "refus", "--reason", "Pas cette année")
+        elif action == 3:
+            run("plan", slug, "+5j", "Relancer")
+        else:
+            run("snooze", slug, "+3j")
+        check_invariant(store)
+
+
+def _log_contacts(db: str, slug: str, count: int) -> int:
+    from bailleurs_cli.api import open_default
+    from bailleurs_cli.config import Settings
+    from bailleurs_cli.followup import ContactInput, contact
+    from bailleurs_cli.errors import StoreError
+
+    from .conftest import TODAY
+
+    store = open_default(db, today=TODAY)
+    failures = 0
+    for index in range(count):
+        try:
+            with store.write() as session:
+                contact(
+                    session,
+                    slug,
+                    ContactInput(channel="email", summary=f"Envoi {index}"),
+                    today=TODAY,
+                    settings=Settings(),
+                )
+        except StoreError:
+            failures += 1
+    store.dispose()
+    return failures
+
+
+def test_concurrent_writers_never_hit_database_is_locked(tmp_path: Path) -> None:
+    db = str(tmp_path / "concurrent.db")
+    from bailleurs_cli.api import open_default
+
+    from .conftest import TODAY
+
+    open_default(db, today=TODAY).dispose()
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        failures = pool.starmap(_log_contacts, [(db, "rivp", 60), (db, "adoma", 60)])
+    assert failures == [0, 0]
+    store = open_default(db, today=TODAY)
+    with store.read() as session:
+        from bailleurs_cli.models import Exchange
+
+        assert len(session.exec(select(Exchange)).all()) == 120
+    store.dispose()
