@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from bailleurs_cli.cli import app
-from bailleurs_cli.config import resolve_db_url, Settings
+from bailleurs_cli.config import Settings, resolve_db_url
 
 TODAY = date(2026, 11, 23)
 

@@ -178,7 +178,9 @@ def test_contact_with_stage_and_french_date(run: Run, store: Store) -> None:
 def test_default_follow_up_delay_per_channel(
     run: Run, store: Store, channel: str, days: int
 ) -> None:
-    assert run("contact", "adoma", "--channel", channel, "--summary", "Premier contact").exit_code == 0
+    assert (
+        run("contact", "adoma", "--channel", channel, "--summary", "Premier contact").exit_code == 0
+    )
     ll = get(store, "adoma")
     assert (ll.next_action, (ll.next_due - date(2026, 11, 23)).days) == ("Relancer", days)  # type: ignore[operator]
 
@@ -252,7 +254,10 @@ def test_plan_and_snooze(run: Run, store: Store) -> None:
     )
     assert run("snooze", "rivp", "+7j").exit_code == 0
     ll = get(store, "rivp")
-    assert (ll.next_action, ll.next_due) == ("Envoyer le bilan des ateliers d'hiver", date(2026, 11, 30))
+    assert (ll.next_action, ll.next_due) == (
+        "Envoyer le bilan des ateliers d'hiver",
+        date(2026, 11, 30),
+    )
 
 
 def test_refusal_needs_a_reason_then_closes_the_next_step(run: Run, store: Store) -> None:
@@ -292,9 +297,7 @@ def test_reopening_a_refusal_restores_a_next_step(run: Run, store: Store) -> Non
         None,
     )
     with store.read() as session:
-        changes = session.exec(
-            select(StageChange).where(StageChange.landlord_id == ll.id)
-        ).all()
+        changes = session.exec(select(StageChange).where(StageChange.landlord_id == ll.id)).all()
     assert [(c.from_stage, c.to_stage) for c in changes] == [
         (None, "identifie"),
         ("identifie", "refus"),
@@ -303,7 +306,16 @@ def test_reopening_a_refusal_restores_a_next_step(run: Run, store: Store) -> Non
 
 
 def test_history_latest_first(run: Run) -> None:
-    run("contact", "rivp", "--channel", "email", "--summary", "Premier e-mail", "--date", "10/11/2026")
+    run(
+        "contact",
+        "rivp",
+        "--channel",
+        "email",
+        "--summary",
+        "Premier e-mail",
+        "--date",
+        "10/11/2026",
+    )
     run("contact", "rivp", "--channel", "telephone", "--summary", "Appel", "--outcome", "neutre")
     data = json.loads(run("history", "rivp", "--json").stdout)
     assert [(d["date"], d["channel"], d["summary"]) for d in data] == [

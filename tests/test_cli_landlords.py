@@ -38,7 +38,15 @@ def test_list_plain_output_is_a_text_table(run: Run) -> None:
     result = run("list", "--kind", "sem")
     assert result.exit_code == 0, result
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["Identifiant", "Nom", "Nature", "Dép.", "Étape", "Prochaine", "étape"]
+    assert lines[0].split() == [
+        "Identifiant",
+        "Nom",
+        "Nature",
+        "Dép.",
+        "Étape",
+        "Prochaine",
+        "étape",
+    ]
     assert [line.split()[0] for line in lines[1:]] == ["adoma", "elogie-siemp", "rivp"]
     assert "\x1b[" not in result.stdout
 
@@ -182,7 +190,9 @@ def test_add_refuses_a_near_duplicate(run: Run, store: Store) -> None:
         ),
     ],
 )
-def test_add_bad_input_changes_nothing(run: Run, store: Store, args: list[str], message: str) -> None:
+def test_add_bad_input_changes_nothing(
+    run: Run, store: Store, args: list[str], message: str
+) -> None:
     result = run("add", "Nouvel Office", *args)
     assert result.exit_code == 1
     assert result.stderr == message

@@ -29,9 +29,19 @@ def in_the_past(day: str) -> dict[str, str]:
 
 
 def test_next_orders_late_before_due_before_never_contacted(run: Run) -> None:
-    run("contact", "rivp", "--channel", "email", "--summary", "Envoi", env=in_the_past("2026-11-01"))
+    run(
+        "contact", "rivp", "--channel", "email", "--summary", "Envoi", env=in_the_past("2026-11-01")
+    )
     run("contact", "adoma", "--channel", "telephone", "--summary", "Appel", "--next", "+2j")
-    run("contact", "valdevy", "--channel", "email", "--summary", "Mail", env=in_the_past("2026-11-10"))
+    run(
+        "contact",
+        "valdevy",
+        "--channel",
+        "email",
+        "--summary",
+        "Mail",
+        env=in_the_past("2026-11-10"),
+    )
     run("contact", "efidis", "--channel", "email", "--summary", "Mail", "--date", "01/11/2026")
     items = json.loads(run("next", "--json", "--limit", "5").stdout)
     assert [(i["landlord"], i["reason"], i["days_late"]) for i in items] == [
@@ -46,7 +56,14 @@ def test_next_orders_late_before_due_before_never_contacted(run: Run) -> None:
 def test_next_plain_output(run: Run) -> None:
     run("person", "add", "rivp", "Awa Diallo")
     run(
-        "contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Envoi",
+        "contact",
+        "rivp",
+        "--channel",
+        "email",
+        "--person",
+        "Awa",
+        "--summary",
+        "Envoi",
         env=in_the_past("2026-11-01"),
     )
     result = run("next", "--limit", "2")
@@ -62,8 +79,22 @@ def test_next_plain_output(run: Run) -> None:
 
 
 def test_next_stale_partner(run: Run) -> None:
-    run("contact", "rivp", "--channel", "rdv", "--summary", "Signature", "--stage", "partenaire",
-        "--date", "01/08/2026", "--next", "2027-06-01", "--next-action", "Bilan annuel")
+    run(
+        "contact",
+        "rivp",
+        "--channel",
+        "rdv",
+        "--summary",
+        "Signature",
+        "--stage",
+        "partenaire",
+        "--date",
+        "01/08/2026",
+        "--next",
+        "2027-06-01",
+        "--next-action",
+        "Bilan annuel",
+    )
     items = json.loads(run("next", "--json").stdout)
     stale = [i for i in items if i["landlord"] == "rivp"]
     assert stale == [
@@ -86,7 +117,9 @@ def test_next_when_nothing_is_due(run: Run) -> None:
         run("stage", slug, "en_veille")
     result = run("next")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Rien à faire pour l'instant : aucune étape due ni bailleur en attente.\n"
+    assert (
+        result.stderr == "Rien à faire pour l'instant : aucune étape due ni bailleur en attente.\n"
+    )
     assert run("next", "--json").stdout == "[]\n"
 
 
@@ -109,7 +142,14 @@ def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store)
         slug = rng.choice(slugs)
         action = rng.randrange(5)
         if action == 0:
-            run("contact", slug, "--channel", rng.choice(["email", "rdv", "visio"]), "--summary", "x")
+            run(
+                "contact",
+                slug,
+                "--channel",
+                rng.choice(["email", "rdv", "visio"]),
+                "--summary",
+                "x",
+            )
         elif action == 1:
             run("stage", slug, rng.choice(stages))
         elif action == 2:
@@ -124,8 +164,8 @@ def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store)
 def _log_contacts(db: str, slug: str, count: int) -> int:
     from bailleurs_cli.api import open_default
     from bailleurs_cli.config import Settings
-    from bailleurs_cli.followup import ContactInput, contact
     from bailleurs_cli.errors import StoreError
+    from bailleurs_cli.followup import ContactInput, contact
 
     from .conftest import TODAY
 

@@ -9,7 +9,9 @@ from bailleurs_cli.scheduling import Candidate, Reason, rank
 TODAY = date(2026, 11, 23)
 
 
-def row(slug: str, *, stage: str = "contacte", due: int | None = None, last: int | None = -1) -> Candidate:
+def row(
+    slug: str, *, stage: str = "contacte", due: int | None = None, last: int | None = -1
+) -> Candidate:
     return Candidate(
         slug=slug,
         name=slug.upper(),

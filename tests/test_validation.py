@@ -43,7 +43,9 @@ def test_siren_checks_the_luhn_key() -> None:
 
 
 def test_address_keeps_cedex_and_complement() -> None:
-    assert validation.address("13, avenue de la Porte d'Italie, TSA 61371, 75621 Paris Cedex 13") == {
+    assert validation.address(
+        "13, avenue de la Porte d'Italie, TSA 61371, 75621 Paris Cedex 13"
+    ) == {
         "street": "13, avenue de la Porte d'Italie, TSA 61371",
         "postcode": "75621",
         "city": "Paris",

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bailleurs_cli import config
 from sqlmodel import Session
 
+from bailleurs_cli import config
 from bailleurs_cli.store import Store, open_store
 
 

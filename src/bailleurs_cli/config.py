@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bailleurs_cli.enums import Channel
 from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.models import Channel
 
 APP_NAME = "bailleurs"
 CONFIG_FILE = "config.toml"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bailleurs_cli.models import Channel, Direction, LegalKind, Outcome, Stage
+from bailleurs_cli.enums import Channel, Direction, LegalKind, Outcome, Stage
 
 STAGE_LABELS: dict[str, str] = {
     Stage.IDENTIFIED: "identifié",

@@ -63,9 +63,7 @@ def resolve(session: Session, query: str) -> Landlord:
         )
     words = set(wanted.split())
     contained = [
-        ll
-        for ll in landlords
-        if any(words <= set(validation.fold(n).split()) for n in _names(ll))
+        ll for ll in landlords if any(words <= set(validation.fold(n).split()) for n in _names(ll))
     ]
     if len(contained) == 1:
         return contained[0]
@@ -198,6 +196,7 @@ def add(session: Session, data: LandlordInput, *, today: date, force: bool = Fal
     landlord = new_landlord(_unique_slug(session, values["name"]), values, today=today)
     session.add(landlord)
     session.flush()
+    assert landlord.id is not None
     session.add(
         StageChange(
             landlord_id=landlord.id,

@@ -49,6 +49,7 @@ def move(
             f"{landlord.name} est en refus ; rouvrez d'abord le dossier avec "
             f"« bailleurs stage {landlord.slug} identifie »."
         )
+    assert landlord.id is not None, "landlord must be flushed"
     session.add(
         StageChange(
             landlord_id=landlord.id,

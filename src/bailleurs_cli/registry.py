@@ -135,7 +135,7 @@ def _describe(error: Any) -> str:
         return f"valeur « {error.get('input')} » non permise (attendu : {expected})"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
-    return _MESSAGES.get(kind, error["msg"])
+    return str(_MESSAGES.get(kind, error["msg"]))
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -188,7 +188,9 @@ def load(path: Path | None = None) -> list[Entry]:
         problem = getattr(exc, "problem", None) or "syntaxe YAML invalide"
         raise RegistryError(f"{label}{where} : {problem}.") from None
     if not isinstance(raw, dict):
-        raise RegistryError(f"{label} : attendu les clés « version », « references », « bailleurs ».")
+        raise RegistryError(
+            f"{label} : attendu les clés « version », « references », « bailleurs »."
+        )
     entries = raw.get("bailleurs")
     try:
         registry = Registry.model_validate(raw)
@@ -287,6 +289,7 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
             landlord = new_landlord(entry.slug, fields, today=today)
             session.add(landlord)
             session.flush()
+            assert landlord.id is not None
             session.add(
                 StageChange(
                     landlord_id=landlord.id,

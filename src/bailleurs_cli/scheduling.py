@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session, col
 
 from bailleurs_cli.models import CLOSED_STAGES, STALE_STAGES, Landlord, Person, Stage
 
@@ -170,14 +170,14 @@ def candidates(
     """Open landlords that may appear in ``next``, with the person of their step."""
     statement = (
         select(
-            Landlord.slug,
-            Landlord.name,
-            Landlord.stage,
-            Landlord.stage_since,
-            Landlord.next_action,
-            Landlord.next_due,
-            Landlord.last_exchange_on,
-            Person.name,
+            col(Landlord.slug),
+            col(Landlord.name),
+            col(Landlord.stage),
+            col(Landlord.stage_since),
+            col(Landlord.next_action),
+            col(Landlord.next_due),
+            col(Landlord.last_exchange_on),
+            col(Person.name),
         )
         .join(Person, col(Person.id) == col(Landlord.next_person_id), isouter=True)
         .where(col(Landlord.stage).not_in([s.value for s in CLOSED_STAGES]))
@@ -190,7 +190,7 @@ def candidates(
                 col(Landlord.next_due) <= horizon,
                 and_(
                     col(Landlord.last_exchange_on).is_(None),
-                    Landlord.stage == Stage.IDENTIFIED.value,
+                    col(Landlord.stage) == Stage.IDENTIFIED.value,
                 ),
                 and_(
                     col(Landlord.stage).in_([s.value for s in STALE_STAGES]),
@@ -201,7 +201,7 @@ def candidates(
                 ),
             )
         )
-    return [Candidate(*row) for row in session.exec(statement).all()]
+    return [Candidate(*row) for row in session.execute(statement).all()]
 
 
 def next_items(

@@ -108,9 +108,7 @@ def _translate(exc: DBAPIError, url: str) -> StoreError:
             f"impossible d'ouvrir la base {shown} ; vérifiez le chemin et les droits, "
             "ou choisissez une autre base avec --db."
         )
-    return StoreError(
-        f"base injoignable : {shown} ({detail}) ; vérifiez --db ou BAILLEURS_DB."
-    )
+    return StoreError(f"base injoignable : {shown} ({detail}) ; vérifiez --db ou BAILLEURS_DB.")
 
 
 class Store:

@@ -21,13 +21,11 @@ from typer.core import TyperGroup
 from bailleurs_cli.errors import BailleursError, ExitCode
 
 if TYPE_CHECKING:
-    import click
-
     from bailleurs_cli.config import Settings
     from bailleurs_cli.store import Store
 
 
-def _debug_requested(ctx: click.Context) -> bool:
+def _debug_requested(ctx: Any) -> bool:
     state = ctx.obj if isinstance(ctx.obj, State) else None
     return bool(state and state.debug) or os.environ.get("BAILLEURS_DEBUG") == "1"
 
@@ -35,7 +33,7 @@ def _debug_requested(ctx: click.Context) -> bool:
 class BoundaryGroup(TyperGroup):
     """The one place where domain errors become ``Erreur : …`` and an exit code."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         """Run the command; turn user errors into one French line on stderr."""
         try:
             return super().invoke(ctx)
@@ -130,7 +128,9 @@ def emit_json(data: Any) -> None:
     out(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None) -> None:
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None
+) -> None:
     """A Rich table on a terminal, aligned plain text otherwise (pipes, cron)."""
     if sys.stdout.isatty():
         from rich.console import Console

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli import followup as core
-from bailleurs_cli.cli import render
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
 from bailleurs_cli.cli.landlords import LandlordArg
 from bailleurs_cli.formatting import long_date, stage_label
 
@@ -66,6 +64,8 @@ def contact(
     Exemple : bailleurs contact rivp --channel rdv --outcome positif --summary "Accord de
     principe" --stage proposition --next 15/01/2027 --next-action "Envoyer la convention"
     """
+    from bailleurs_cli import followup as core
+
     st = state(ctx)
     data = core.ContactInput(
         channel=channel,
@@ -90,14 +90,14 @@ def plan(
     landlord: LandlordArg,
     when: Annotated[str, typer.Argument(help="Date : 2027-01-20, 20/01/2027, +10j, lundi…")],
     action: Annotated[str, typer.Argument(help="Ce qu'il faudra faire.")],
-    person: Annotated[
-        str | None, typer.Option("--person", help="Interlocuteur concerné.")
-    ] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Interlocuteur concerné.")] = None,
 ) -> None:
     """Fixer la prochaine étape d'un bailleur (remplace la précédente).
 
     Exemple : bailleurs plan rivp 2027-01-20 "Envoyer le bilan des ateliers d'hiver"
     """
+    from bailleurs_cli import followup as core
+
     st = state(ctx)
     with st.store().write() as session:
         ll = core.plan(session, landlord, when, action, person=person, today=st.today)
@@ -108,12 +108,16 @@ def plan(
 def snooze(
     ctx: typer.Context,
     landlord: LandlordArg,
-    when: Annotated[str, typer.Argument(help="Nouvelle date : +7j (dans 7 jours), lundi, 15/01/2027…")],
+    when: Annotated[
+        str, typer.Argument(help="Nouvelle date : +7j (dans 7 jours), lundi, 15/01/2027…")
+    ],
 ) -> None:
     """Reporter la prochaine étape d'un bailleur.
 
     Exemple : bailleurs snooze "plaine commune" +7j
     """
+    from bailleurs_cli import followup as core
+
     st = state(ctx)
     with st.store().write() as session:
         ll = core.snooze(session, landlord, when, today=st.today)
@@ -138,6 +142,8 @@ def stage(
 
     Exemple : bailleurs stage efidis refus --reason "Pas de budget cette année"
     """
+    from bailleurs_cli import followup as core
+
     st = state(ctx)
     with st.store().write() as session:
         ll, changed = core.set_stage(
@@ -162,6 +168,9 @@ def history(
 
     Exemple : bailleurs history rivp
     """
+    from bailleurs_cli import followup as core
+    from bailleurs_cli.cli import render
+
     with state(ctx).store().read() as session:
         ll, rows = core.history(session, landlord, limit=limit)
         data = [render.exchange_json(e, name) for e, name in rows]
@@ -172,8 +181,9 @@ def history(
     if not data:
         info(f"Aucun échange noté avec {name}.")
         return
-    from bailleurs_cli.formatting import CHANNEL_LABELS, OUTCOME_LABELS, short_date
     from datetime import date
+
+    from bailleurs_cli.formatting import CHANNEL_LABELS, OUTCOME_LABELS, short_date
 
     table(
         ["Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"],
@@ -191,4 +201,3 @@ def history(
         ],
         title=f"Échanges avec {name}",
     )
-

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli import landlords as core
-from bailleurs_cli.cli import render
 from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
 from bailleurs_cli.formatting import stage_label
+
+if TYPE_CHECKING:
+    from bailleurs_cli import landlords as core
 
 LandlordArg = Annotated[
     str, typer.Argument(help="Bailleur : nom, alias, ancien nom ou identifiant (rivp).")
@@ -36,6 +37,9 @@ def list_landlords(
 
     Exemple : bailleurs list --departement 93 --stage identifie
     """
+    from bailleurs_cli import landlords as core
+    from bailleurs_cli.cli import render
+
     store = state(ctx).store()
     with store.read() as session:
         found = core.search(session, stage=stage, departement=departement, kind=kind, text=search)
@@ -67,6 +71,9 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
 
     Exemple : bailleurs show "plaine commune"
     """
+    from bailleurs_cli import landlords as core
+    from bailleurs_cli.cli import render
+
     st = state(ctx)
     with st.store().read() as session:
         detail = core.detail(session, landlord)
@@ -90,6 +97,8 @@ def _common_fields(
     note: str | None,
     name: str | None = None,
 ) -> core.LandlordInput:
+    from bailleurs_cli import landlords as core
+
     return core.LandlordInput(
         name=name,
         kind=kind,
@@ -145,6 +154,8 @@ def add(
 
     Exemple : bailleurs add "Seine-Saint-Denis Habitat" --kind oph --departement 93
     """
+    from bailleurs_cli import landlords as core
+
     st = state(ctx)
     data = _common_fields(
         kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
@@ -174,6 +185,8 @@ def edit(
 
     Exemple : bailleurs edit rivp --note "Contact via la politique de la ville du 20e"
     """
+    from bailleurs_cli import landlords as core
+
     st = state(ctx)
     data = _common_fields(
         kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
@@ -182,5 +195,3 @@ def edit(
         changed = core.edit(session, landlord, data)
         shown = changed.name
     info(f"Fiche mise à jour : {shown}.")
-
-

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
 from bailleurs_cli.formatting import lateness, long_date, short_date, stage_label
-from bailleurs_cli.scheduling import REASON_LABELS, NextItem, Reason, next_items
+
+if TYPE_CHECKING:
+    from bailleurs_cli.scheduling import NextItem
 
 
 def _why(item: NextItem) -> str:
+    from bailleurs_cli.scheduling import REASON_LABELS, Reason
+
     if item.reason == Reason.STALE:
         if item.silent_days is None:
             return "sans nouvelles : aucun échange noté"
@@ -37,6 +41,8 @@ def next_steps(
 
     Exemple : bailleurs next --days 14
     """
+    from bailleurs_cli.scheduling import next_items
+
     st = state(ctx)
     settings = st.settings
     horizon = settings.horizon_days if days is None else days

@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli import people as core
-from bailleurs_cli.cli import render
 from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
 from bailleurs_cli.cli.landlords import LandlordArg
 
@@ -25,9 +23,7 @@ PhoneOpt = Annotated[
 TerritoryOpt = Annotated[
     str | None, typer.Option("--territoire", help="Agence, territoire ou arrondissement suivi.")
 ]
-SourceOpt = Annotated[
-    str | None, typer.Option("--source", help="D'où vient l'information (RGPD).")
-]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="D'où vient l'information (RGPD).")]
 
 
 @app.command("add")
@@ -45,6 +41,8 @@ def add(
 
     Exemple : bailleurs person add rivp "Awa Diallo" --email awa.diallo@example.org
     """
+    from bailleurs_cli import people as core
+
     data = core.PersonInput(
         name=name, role=role, email=email, phone=phone, territory=territoire, source=source
     )
@@ -69,6 +67,9 @@ def list_people(
 
     Exemple : bailleurs person list rivp --json
     """
+    from bailleurs_cli import people as core
+    from bailleurs_cli.cli import render
+
     with state(ctx).store().read() as session:
         found = core.list_people(session, landlord, include_inactive=inactive)
         rows = [render.person_json(p, ll) for p, ll in found]
@@ -115,6 +116,8 @@ def edit(
 
     Exemple : bailleurs person edit rivp "Awa Diallo" --inactif
     """
+    from bailleurs_cli import people as core
+
     data = core.PersonInput(
         name=new_name,
         role=role,
@@ -136,6 +139,8 @@ def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg) -> None:
 
     Exemple : bailleurs person remove rivp "Awa Diallo"
     """
+    from bailleurs_cli import people as core
+
     with state(ctx).store().write() as session:
         person = core.remove(session, landlord, name)
         shown = person.name

@@ -7,14 +7,15 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli import registry as core
 from bailleurs_cli.cli._common import info, out, state
 
 app = typer.Typer(help="Registre des bailleurs livré avec bailleurs.", no_args_is_help=True)
 
 FileOpt = Annotated[
     Path | None,
-    typer.Option("--file", help="Autre fichier de registre (défaut : celui livré).", dir_okay=False),
+    typer.Option(
+        "--file", help="Autre fichier de registre (défaut : celui livré).", dir_okay=False
+    ),
 ]
 
 
@@ -27,6 +28,8 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
 
     Exemple : bailleurs registry sync
     """
+    from bailleurs_cli import registry as core
+
     st = state(ctx)
     entries = core.load(file)
     with st.store().write() as session:
@@ -45,5 +48,7 @@ def check(file: FileOpt = None) -> None:
 
     Exemple : bailleurs registry check --file mon-registre.yaml
     """
+    from bailleurs_cli import registry as core
+
     entries = core.load(file)
     out(f"{len(entries)} bailleurs valides dans {(file or core.shipped_path()).name}.")

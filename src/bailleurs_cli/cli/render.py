@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
@@ -16,8 +16,11 @@ from bailleurs_cli.formatting import (
     short_date,
     stage_label,
 )
-from bailleurs_cli.landlords import LandlordDetail, departements_of
-from bailleurs_cli.models import Exchange, Landlord, Person
+from bailleurs_cli.landlords import departements_of
+
+if TYPE_CHECKING:
+    from bailleurs_cli.landlords import LandlordDetail
+    from bailleurs_cli.models import Exchange, Landlord, Person
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
 _SCOPES = {

@@ -1,0 +1,67 @@
+"""Domain enums: stable ASCII slugs stored in the database.
+
+Kept apart from the table models so that code which only needs the vocabulary
+(formatting, ``--help``) does not import SQLModel. French labels live in
+:mod:`bailleurs_cli.formatting`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Stage(StrEnum):
+    """Where a landlord stands in the prospection pipeline."""
+
+    IDENTIFIED = "identifie"
+    CONTACTED = "contacte"
+    IN_DISCUSSION = "en_discussion"
+    PROPOSAL = "proposition"
+    PARTNER = "partenaire"
+    DORMANT = "en_veille"
+    REFUSED = "refus"
+
+
+#: Stages with no next step: the landlord is parked (PRODUCT.md, "Pipeline").
+CLOSED_STAGES = frozenset({Stage.DORMANT, Stage.REFUSED})
+#: Stages where a long silence means the relationship is going stale.
+STALE_STAGES = frozenset({Stage.IN_DISCUSSION, Stage.PROPOSAL, Stage.PARTNER})
+
+
+class LegalKind(StrEnum):
+    """Legal kind of a landlord; ``inconnu`` where the source does not say."""
+
+    OPH = "oph"
+    ESH = "esh"
+    SEM = "sem"
+    COOP = "coop"
+    OTHER = "autre"
+    UNKNOWN = "inconnu"
+
+
+class Channel(StrEnum):
+    """How an exchange took place."""
+
+    EMAIL = "email"
+    PHONE = "telephone"
+    MEETING = "rdv"
+    VIDEO = "visio"
+    LETTER = "courrier"
+    VISIT = "visite"
+    EVENT = "evenement"
+
+
+class Direction(StrEnum):
+    """Who started the exchange."""
+
+    OUTBOUND = "sortant"
+    INBOUND = "entrant"
+
+
+class Outcome(StrEnum):
+    """How the exchange went."""
+
+    POSITIVE = "positif"
+    NEUTRAL = "neutre"
+    NEGATIVE = "negatif"
+    NO_ANSWER = "sans_reponse"

@@ -1,0 +1,139 @@
+"""The tool as a whole: help in French, README coverage, entry points, lazy imports."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from bailleurs_cli import __version__
+from bailleurs_cli.cli import app
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def all_commands() -> list[tuple[str, Any]]:
+    root: Any = typer.main.get_command(app)
+    found: list[tuple[str, Any]] = []
+    for name, command in root.commands.items():
+        if hasattr(command, "commands"):
+            found.extend((f"{name} {sub}", cmd) for sub, cmd in command.commands.items())
+        else:
+            found.append((name, command))
+    return found
+
+
+COMMANDS = all_commands()
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_has_french_help_with_an_example(name: str, command: Any) -> None:
+    assert command.help, name
+    assert "Exemple : bailleurs " in command.help
+    for param in command.params:
+        if param.param_type_name == "option" and param.name != "help":
+            assert param.help, f"{name} {param.opts}"
+
+
+@pytest.mark.parametrize("name", [n for n, _ in COMMANDS])
+def test_every_command_is_in_the_readme(name: str) -> None:
+    assert f"bailleurs {name}" in README.read_text(encoding="utf-8")
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {"PATH": os.environ.get("PATH", ""), "BAILLEURS_HOME": str(home)}
+    env["BAILLEURS_TODAY"] = "2026-11-23"
+    return env
+
+
+def test_version_and_python_dash_m(home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bailleurs_cli", "--version"],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        check=False,
+    )
+    assert (result.returncode, result.stdout) == (0, f"bailleurs {__version__}\n")
+
+
+def test_next_runs_without_a_terminal_or_environment(home: Path) -> None:
+    """As cron runs it: no TTY, almost no environment, no colour codes."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bailleurs_cli", "next", "--limit", "1"],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("1001 Vies Habitat")
+    assert "\x1b[" not in result.stdout + result.stderr
+    assert (home / "bailleurs.db").is_file()
+
+
+PROBE = """
+import sys
+from bailleurs_cli.cli import app
+try:
+    app(sys.argv[1:], prog_name="bailleurs")
+except SystemExit:
+    pass
+heavy = ["docx", "docxtpl", "jinja2", "yaml", "alembic", "rapidfuzz", "babel",
+         "email_validator", "rich", "sqlalchemy", "sqlmodel"]
+print(" ".join(m for m in heavy if m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded_modules(home: Path, *args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        check=False,
+    )
+    return set(result.stderr.strip().splitlines()[-1].split())
+
+
+def test_help_imports_no_database_layer(home: Path) -> None:
+    assert loaded_modules(home, "--help") & {"sqlalchemy", "sqlmodel", "yaml", "alembic"} == set()
+
+
+def test_next_imports_only_what_it_uses(home: Path) -> None:
+    loaded_modules(home, "next")  # first run creates and seeds the store
+    loaded = loaded_modules(home, "next")
+    assert "sqlmodel" in loaded
+    assert (
+        loaded
+        & {
+            "docx",
+            "docxtpl",
+            "jinja2",
+            "yaml",
+            "alembic",
+            "rapidfuzz",
+            "babel",
+            "email_validator",
+            "rich",
+        }
+        == set()
+    )
+
+
+def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bailleurs_cli", "--debug", "show", "zzz"],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "NotFound" in result.stderr
