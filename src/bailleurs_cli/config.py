@@ -8,7 +8,6 @@ the config and the data directory (tests and scripts use it).
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -84,6 +83,7 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or config_dir() / CONFIG_FILE
     if not path.is_file():
         return Settings()
+    import tomllib
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -10,6 +10,7 @@ from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
 from bailleurs_cli.cli.landlords import LandlordArg
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).",
     no_args_is_help=True,
 )

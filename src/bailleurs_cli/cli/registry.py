@@ -9,7 +9,9 @@ import typer
 
 from bailleurs_cli.cli._common import info, out, state
 
-app = typer.Typer(help="Registre des bailleurs livré avec bailleurs.", no_args_is_help=True)
+app = typer.Typer(
+    rich_markup_mode=None, help="Registre des bailleurs livré avec bailleurs.", no_args_is_help=True
+)
 
 FileOpt = Annotated[
     Path | None,

@@ -1,0 +1,10 @@
+"""Start-up floor: argparse + sqlite3 printing one row (perf-baseline.md §1)."""
+
+import argparse
+import sqlite3
+
+parser = argparse.ArgumentParser()
+parser.add_argument("db")
+args = parser.parse_args()
+with sqlite3.connect(args.db) as conn:
+    print(*conn.execute("SELECT slug, name FROM landlord ORDER BY id LIMIT 1").fetchone())
