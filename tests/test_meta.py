@@ -87,7 +87,7 @@ except SystemExit:
     pass
 heavy = ["docx", "docxtpl", "jinja2", "yaml", "alembic", "rapidfuzz", "babel",
          "email_validator", "rich", "sqlalchemy", "sqlmodel"]
-print(" ".join(m for m in heavy if m in sys.modules), file=sys.stderr)
+print("LOADED:", *(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
 
@@ -99,7 +99,9 @@ def loaded_modules(home: Path, *args: str) -> set[str]:
         env=_env(home),
         check=False,
     )
-    return set(result.stderr.strip().splitlines()[-1].split())
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("LOADED:"), result.stderr
+    return set(last.split()[1:])
 
 
 def test_help_imports_no_database_layer(home: Path) -> None:
@@ -137,3 +139,13 @@ def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:
     )
     assert result.returncode != 0
     assert "NotFound" in result.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = README.read_text(encoding="utf-8")
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    command = (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    )
+    assert readme.split("```sh\n")[2].startswith(command + "\n")
+    assert f"\n{command}\n" in ci
