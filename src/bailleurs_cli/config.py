@@ -84,6 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.is_file():
         return Settings()
     import tomllib
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
