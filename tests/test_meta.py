@@ -149,3 +149,39 @@ def test_ci_runs_the_readme_test_command() -> None:
     )
     assert readme.split("```sh\n")[2].startswith(command + "\n")
     assert f"\n{command}\n" in ci
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["contact"], "Erreur : argument LANDLORD manquant ; voir « bailleurs contact --help »."),
+        (
+            ["contact", "rivp", "--summary", "x"],
+            "Erreur : option --channel obligatoire ; voir « bailleurs contact --help ».",
+        ),
+        (
+            ["next", "--limit", "x"],
+            "Erreur : --limit : valeur invalide ; attendu un nombre entier.",
+        ),
+        (
+            ["next", "--limit", "0"],
+            "Erreur : --limit : valeur invalide ; attendu un nombre entier ≥ 1.",
+        ),
+        (
+            ["next", "--lmit", "3"],
+            "Erreur : option « --lmit » inconnue (vouliez-vous dire --limit ?) ; "
+            "voir « bailleurs next --help ».",
+        ),
+        (["nxt"], "Erreur : commande « nxt » inconnue ; voir « bailleurs --help »."),
+        (["show", "a", "b"], "Erreur : argument en trop : b ; voir « bailleurs show --help »."),
+    ],
+)
+def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bailleurs_cli", *args],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")

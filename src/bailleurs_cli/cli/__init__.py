@@ -77,5 +77,5 @@ app.add_typer(registry.app, name="registry")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script and ``python -m`` entry point."""
+    app(prog_name="bailleurs")

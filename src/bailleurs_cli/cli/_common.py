@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from bailleurs_cli.errors import BailleursError, ExitCode
@@ -30,13 +32,72 @@ def _debug_requested(ctx: Any) -> bool:
     return bool(state and state.debug) or os.environ.get("BAILLEURS_DEBUG") == "1"
 
 
+def _usage_message(exc: Any) -> str:
+    """Click's English usage errors, said in French on one line."""
+    kind = type(exc).__name__
+    ctx = exc.ctx
+    where = f"« {ctx.command_path} --help »" if ctx is not None else "« bailleurs --help »"
+    param = getattr(exc, "param", None)
+    hint = "/".join(param.opts) if param is not None and param.opts else None
+    if kind == "MissingParameter" and param is not None:
+        if param.param_type_name == "argument":
+            return f"argument {str(param.name).upper()} manquant ; voir {where}."
+        return f"option {hint} obligatoire ; voir {where}."
+    if kind == "NoSuchOption":
+        near = getattr(exc, "possibilities", None)
+        guess = f" (vouliez-vous dire {', '.join(sorted(near))} ?)" if near else ""
+        return f"option « {exc.option_name} » inconnue{guess} ; voir {where}."
+    message = exc.message
+    if kind == "BadParameter" and hint:
+        if bound := re.search(r"greater than or equal to (\d+)", message):
+            return f"{hint} : valeur invalide ; attendu un nombre entier ≥ {bound[1]}."
+        if "integer" in message:
+            return f"{hint} : valeur invalide ; attendu un nombre entier."
+        return f"{hint} : valeur invalide ({message})."
+    if message.startswith("No such command"):
+        name = message.split("'")[1] if "'" in message else message
+        return f"commande « {name} » inconnue ; voir {where}."
+    if message.startswith("Got unexpected extra argument"):
+        extra = re.search(r"\(([^()]*)\)$", message)
+        return f"argument en trop : {extra[1] if extra else message} ; voir {where}."
+    if message.startswith("Option") and "requires" in message:
+        return f"{message.split(chr(39))[1]} attend une valeur ; voir {where}."
+    return f"{message} ; voir {where}."
+
+
+def _in_french(exc: Any) -> None:
+    """Make Click print our one French line when it shows this usage error."""
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return
+    line = f"Erreur : {_usage_message(exc)}"
+
+    def show(file: Any = None) -> None:
+        del file  # Click passes the stream; ours is always stderr
+        error(line)
+
+    exc.show = show
+
+
 class BoundaryGroup(TyperGroup):
-    """The one place where domain errors become ``Erreur : …`` and an exit code."""
+    """The one place where errors become ``Erreur : …`` and an exit code."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        """Parse the root options; usage errors are said in French."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except UsageError as exc:
+            _in_french(exc)
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; turn user errors into one French line on stderr."""
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            _in_french(exc)
+            raise
         except BailleursError as exc:
             if _debug_requested(ctx):
                 raise
