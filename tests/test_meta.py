@@ -51,27 +51,26 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def test_version_and_python_dash_m(home: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bailleurs_cli", "--version"],
-        capture_output=True,
-        text=True,
-        env=_env(home),
-        check=False,
-    )
-    assert (result.returncode, result.stdout) == (0, f"bailleurs {__version__}\n")
-
-
-def test_next_runs_without_a_terminal_or_environment(home: Path) -> None:
-    """As cron runs it: no TTY, almost no environment, no colour codes."""
-    result = subprocess.run(
-        [sys.executable, "-m", "bailleurs_cli", "next", "--limit", "1"],
+def run_module(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bailleurs_cli ARGS`` with no terminal and almost no environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "bailleurs_cli", *args],
         capture_output=True,
         text=True,
         env=_env(home),
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def test_version_and_python_dash_m(home: Path) -> None:
+    result = run_module(home, "--version")
+    assert (result.returncode, result.stdout) == (0, f"bailleurs {__version__}\n")
+
+
+def test_next_runs_without_a_terminal_or_environment(home: Path) -> None:
+    """As cron runs it: no TTY, almost no environment, no colour codes."""
+    result = run_module(home, "next", "--limit", "1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith("1001 Vies Habitat")
     assert "\x1b[" not in result.stdout + result.stderr
@@ -130,13 +129,7 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
 
 
 def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bailleurs_cli", "--debug", "show", "zzz"],
-        capture_output=True,
-        text=True,
-        env=_env(home),
-        check=False,
-    )
+    result = run_module(home, "--debug", "show", "zzz")
     assert result.returncode != 0
     assert "NotFound" in result.stderr
 
@@ -177,11 +170,5 @@ def test_ci_runs_the_readme_test_command() -> None:
     ],
 )
 def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bailleurs_cli", *args],
-        capture_output=True,
-        text=True,
-        env=_env(home),
-        check=False,
-    )
+    result = run_module(home, *args)
     assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
