@@ -61,6 +61,9 @@ class Settings:
     delays: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DELAYS))
     stale_after_days: int = 45
     horizon_days: int = 7
+    association: dict[str, str] = field(default_factory=dict)
+    templates_dir: Path | None = None
+    smtp: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
     def delay_for(self, channel: str) -> int:
@@ -99,7 +102,12 @@ def load_settings(path: Path | None = None) -> Settings:
                 f"{path} : canal « {channel} » inconnu dans [suivi.delais] ; canaux : {known}."
             )
         delays[channel] = _positive_int(days, f"suivi.delais.{channel}", path)
+    association = {str(k): str(v) for k, v in raw.get("association", {}).items()}
+    templates = raw.get("modeles", {}).get("dossier")
     return Settings(
+        association=association,
+        templates_dir=Path(templates).expanduser() if templates else None,
+        smtp=dict(raw.get("smtp", {})),
         db_url=base.get("url"),
         delays=delays,
         stale_after_days=_positive_int(

@@ -65,3 +65,27 @@ class Outcome(StrEnum):
     NEUTRAL = "neutre"
     NEGATIVE = "negatif"
     NO_ANSWER = "sans_reponse"
+
+
+class PartnershipKind(StrEnum):
+    """What a partnership brings: money, or contributions in kind."""
+
+    NON_FINANCIAL = "non_financier"
+    FINANCIAL = "financier"
+
+
+class Contribution(StrEnum):
+    """Non-financial contributions a landlord makes (thesis, ch. IV)."""
+
+    PREMISES = "locaux"
+    COMMUNICATION = "communication"
+    FAMILIES = "mobilisation"
+
+
+class ConventionStatus(StrEnum):
+    """Life of a convention document."""
+
+    DRAFT = "brouillon"
+    SENT = "envoyee"
+    SIGNED = "signee"
+    EXPIRED = "echue"

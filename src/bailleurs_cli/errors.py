@@ -18,6 +18,7 @@ __all__ = [
     "NotFound",
     "RegistryError",
     "StoreError",
+    "TemplateProblem",
 ]
 
 
@@ -30,6 +31,8 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # unknown or ambiguous landlord or person
     STORE = 4  # store unreachable, not writable, or from a newer version
     REGISTRY = 5  # invalid bailleurs.yaml
+    TEMPLATE = 6  # template missing, invalid, or a variable it needs is missing
+    MAIL = 7  # sending e-mail failed
     INTERRUPTED = 130
 
 
@@ -71,3 +74,9 @@ class RegistryError(BailleursError):
     """The registry file is malformed or invalid."""
 
     exit_code = ExitCode.REGISTRY
+
+
+class TemplateProblem(BailleursError):
+    """A template cannot be used as it is (named, with where and why)."""
+
+    exit_code = ExitCode.TEMPLATE

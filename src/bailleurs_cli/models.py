@@ -17,9 +17,12 @@ from bailleurs_cli.enums import (
     CLOSED_STAGES,
     STALE_STAGES,
     Channel,
+    Contribution,
+    ConventionStatus,
     Direction,
     LegalKind,
     Outcome,
+    PartnershipKind,
     Stage,
 )
 
@@ -27,11 +30,15 @@ __all__ = [
     "CLOSED_STAGES",
     "STALE_STAGES",
     "Channel",
+    "Contribution",
+    "ConventionStatus",
     "Direction",
     "Exchange",
     "Landlord",
     "LegalKind",
     "Outcome",
+    "Partnership",
+    "PartnershipKind",
     "Person",
     "Stage",
     "StageChange",
@@ -139,3 +146,28 @@ class StageChange(SQLModel, table=True):
     changed_on: date
     reason: str | None = None
     created_at: datetime
+
+
+class Partnership(SQLModel, table=True):
+    """A partnership formalised by a convention (issue #3). Amounts are in cents."""
+
+    __tablename__ = "partnership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
+    kind: str = PartnershipKind.NON_FINANCIAL.value
+    object: str
+    contributions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    sites: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_on: date
+    ends_on: date
+    in_kind_cents: int | None = None
+    amount_cents: int | None = None
+    status: str = ConventionStatus.DRAFT.value
+    referent_association: str | None = None
+    referent_landlord: str | None = None
+    document: str | None = None
+    created_at: datetime
+    updated_at: datetime

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from bailleurs_cli import __version__
-from bailleurs_cli.cli import followup, landlords, next_cmd, people, registry
+from bailleurs_cli.cli import config_cmd, documents, followup, landlords, next_cmd, people, registry
 from bailleurs_cli.cli._common import BoundaryGroup, State
 
 app = typer.Typer(
@@ -72,6 +72,10 @@ app.command("snooze")(followup.snooze)
 app.command("stage")(followup.stage)
 app.command("history")(followup.history)
 app.command("next")(next_cmd.next_steps)
+app.command("letter")(documents.letter)
+app.command("convention")(documents.convention)
+app.add_typer(documents.templates_app, name="templates")
+app.add_typer(config_cmd.app, name="config")
 app.add_typer(people.app, name="person")
 app.add_typer(registry.app, name="registry")
 

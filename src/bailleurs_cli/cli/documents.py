@@ -1,0 +1,400 @@
+"""``letter``, ``convention``, ``templates``: documents from Word-editable templates."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from bailleurs_cli.cli._common import error, info, out, state, table
+
+if TYPE_CHECKING:
+    from bailleurs_cli.letters import Job, Report
+
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Dossier où écrire (défaut : ./courriers).")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Remplacer les fichiers existants.")]
+PdfOpt = Annotated[
+    bool, typer.Option("--pdf", help="Produire aussi le PDF (LibreOffice, en un seul passage).")
+]
+
+
+def _summary(report: Report, dry_run: bool = False) -> None:
+    for job in report.failed:
+        error(f"Échec : {job.name} ({job.slug}) — {job.problem}.")
+    verb = "à écrire" if dry_run else "écrit(s)"
+    parts = [f"{len(report.written)} document(s) {verb}"]
+    if report.pdfs:
+        parts.append(f"{len(report.pdfs)} PDF")
+    parts.append(f"{len(report.skipped)} ignoré(s) car existant(s) (--force pour remplacer)")
+    parts.append(f"{len(report.failed)} échec(s)")
+    info(", ".join(parts) + ".")
+
+
+def letter(
+    ctx: typer.Context,
+    landlords: Annotated[
+        list[str] | None, typer.Argument(help="Bailleurs (noms, alias ou identifiants).")
+    ] = None,
+    template: Annotated[
+        str, typer.Option("--template", help="Modèle : prospection, relance, remerciement…")
+    ] = "prospection",
+    everything: Annotated[
+        bool, typer.Option("--all", help="Tous les bailleurs retenus par les filtres.")
+    ] = False,
+    stage: Annotated[str | None, typer.Option("--stage", help="Filtre : étape.")] = None,
+    departement: Annotated[
+        str | None, typer.Option("--departement", help="Filtre : département.")
+    ] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="Filtre : nature.")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Filtre : texte.")] = None,
+    out_dir: OutOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="docx (courrier) ou eml (brouillon d'e-mail).")
+    ] = "docx",
+    pdf: PdfOpt = False,
+    log: Annotated[
+        bool, typer.Option("--log", help="Noter chaque envoi comme échange, avec sa relance.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Dire ce qui serait écrit, sans rien écrire.")
+    ] = False,
+    force: ForceOpt = False,
+) -> None:
+    """Écrire des courriers depuis un modèle Word, un par bailleur.
+
+    Un fichier existant est ignoré sans --force : relancer la même commande reprend
+    un envoi interrompu.
+
+    Exemple : bailleurs letter --all --departement 93 --stage identifie --template prospection
+    """
+    from bailleurs_cli import documents, letters
+    from bailleurs_cli import landlords as core
+    from bailleurs_cli.errors import InvalidInput
+
+    st = state(ctx)
+    settings = st.settings
+    letters.check_association(settings)
+    info_ = documents.info_for(template)
+    path = documents.find_template(template, settings.templates_dir)
+    letters.raise_if_unknown_template_kind(info_, "courrier")
+    if not landlords and not everything:
+        raise InvalidInput(
+            "bailleur : donnez un ou plusieurs bailleurs, ou --all avec des filtres."
+        )
+    if landlords and everything:
+        raise InvalidInput("--all : ne donnez pas de bailleur avec --all (utilisez les filtres).")
+    from bailleurs_cli import template_check
+
+    problems = template_check.check(path, kind="courrier")
+    if problems:
+        raise_template(path, problems)
+    target_dir = out_dir or Path("courriers")
+    with st.store().read() as session:
+        if everything:
+            chosen = core.search(
+                session, stage=stage, departement=departement, kind=kind, text=search
+            )
+        else:
+            chosen = list(
+                {ll.slug: ll for ll in (core.resolve(session, q) for q in landlords or [])}.values()
+            )
+        jobs = letters.plan(
+            session,
+            chosen,
+            template=info_,
+            settings=settings,
+            out_dir=target_dir,
+            today=st.today,
+            fmt=fmt,
+            force=force,
+            log=log,
+        )
+    if not jobs:
+        info("Aucun bailleur ne correspond à ces critères.")
+        return
+    if dry_run:
+        _dry_run(jobs)
+        return
+    if pdf and fmt == "docx":
+        documents.libreoffice()
+    report = _run_with_progress(jobs, path, settings, st.today, fmt, pdf)
+    for job in report.written:
+        out(str(job.target))
+    for made in report.pdfs:
+        out(str(made))
+    if log and report.written:
+        with st.store().write() as session:
+            letters.log_sent(
+                session, report, template=info_, fmt=fmt, today=st.today, settings=settings
+            )
+        info(f"{len(report.written)} envoi(s) noté(s) comme échanges, avec leur relance.")
+    _summary(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def raise_template(path: Path, problems: Sequence[object]) -> None:
+    """Report every template problem, then stop before rendering anything."""
+    from bailleurs_cli.errors import TemplateProblem
+
+    for problem in problems[1:]:
+        error(f"Erreur : modèle {path.name}, {problem}.")
+    raise TemplateProblem(f"modèle {path.name}, {problems[0]}.")
+
+
+def _dry_run(jobs: list[Job]) -> None:
+    for job in jobs:
+        if job.problem:
+            out(f"échec    {job.target}  ({job.name} : {job.problem})")
+        elif job.skipped:
+            out(f"ignoré   {job.target}  (existe déjà ; --force pour remplacer)")
+        else:
+            out(f"écrirait {job.target}")
+    todo = sum(1 for j in jobs if not j.problem and not j.skipped)
+    info(f"Simulation : {todo} document(s) à écrire, rien n'a été écrit.")
+
+
+def _run_with_progress(
+    jobs: list[Job], path: Path, settings: object, today: object, fmt: str, pdf: bool
+) -> Report:
+    from bailleurs_cli import letters
+
+    kwargs = {"template_path": path, "settings": settings, "today": today, "fmt": fmt, "pdf": pdf}
+    if not sys.stderr.isatty():
+        return letters.run(jobs, **kwargs)  # type: ignore[arg-type]
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Courriers", total=len(jobs))
+        return letters.run(jobs, on_done=lambda _job: progress.advance(task), **kwargs)  # type: ignore[arg-type]
+
+
+def convention(
+    ctx: typer.Context,
+    landlord: Annotated[str, typer.Argument(help="Bailleur partenaire.")],
+    contribution: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--contribution",
+            help="locaux, communication ou mobilisation (répétable ; locaux=800 pour valoriser).",
+        ),
+    ] = None,
+    site: Annotated[
+        list[str] | None, typer.Option("--site", help="Lieu des ateliers (répétable).")
+    ] = None,
+    debut: Annotated[str | None, typer.Option("--debut", help="Premier jour des ateliers.")] = None,
+    fin: Annotated[str | None, typer.Option("--fin", help="Dernier jour des ateliers.")] = None,
+    valeur: Annotated[
+        str | None, typer.Option("--valeur", help="Valorisation totale des contributions (€).")
+    ] = None,
+    montant: Annotated[
+        str | None,
+        typer.Option("--montant", help="Participation financière (€) : convention financière."),
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="non_financier (défaut) ou financier.")
+    ] = None,
+    couvre: Annotated[
+        str | None, typer.Option("--couvre", help="Ce que couvre le montant.")
+    ] = None,
+    echeancier: Annotated[
+        str | None, typer.Option("--echeancier", help="Échéancier des versements.")
+    ] = None,
+    pieces: Annotated[
+        str | None, typer.Option("--pieces", help="Pièces justificatives demandées.")
+    ] = None,
+    objet: Annotated[str | None, typer.Option("--objet", help="Objet de la convention.")] = None,
+    referent_association: Annotated[
+        str | None, typer.Option("--referent-association", help="Référent de l'association.")
+    ] = None,
+    referent_bailleur: Annotated[
+        str | None, typer.Option("--referent-bailleur", help="Référent du bailleur.")
+    ] = None,
+    signataire_bailleur: Annotated[
+        str | None, typer.Option("--signataire-bailleur", help="Qui signe pour le bailleur.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="brouillon, envoyee, signee, echue (seul : met à jour)."),
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", help="Autre modèle de convention.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Dossier où écrire (défaut : ./conventions).")
+    ] = None,
+    pdf: PdfOpt = False,
+    force: ForceOpt = False,
+) -> None:
+    """Établir une convention de partenariat (non financier par défaut) et l'enregistrer.
+
+    Avec --status seul, met à jour le statut de la dernière convention du bailleur.
+
+    Exemple : bailleurs convention rivp --contribution locaux --contribution communication
+    --site "Centre social Belleville, Paris 20e" --debut 2027-02-10 --fin 2027-02-14 --valeur 1200
+    """
+    from bailleurs_cli import documents, letters, partnerships
+
+    st = state(ctx)
+    settings = st.settings
+    data = partnerships.ConventionInput(
+        kind=kind,
+        contributions=contribution or [],
+        sites=site or [],
+        start=debut,
+        end=fin,
+        value=valeur,
+        amount=montant,
+        covers=couvre,
+        schedule=echeancier,
+        pieces=pieces,
+        object=objet,
+        referent_association=referent_association,
+        referent_landlord=referent_bailleur,
+        landlord_signatory=signataire_bailleur,
+        status=status,
+    )
+    if data.only_status():
+        assert status is not None
+        with st.store().write() as session:
+            record = partnerships.set_status(session, landlord, status, today=st.today)
+            shown = record.status
+        info(f"Convention mise à jour : statut {shown}.")
+        return
+    if pdf:
+        documents.libreoffice()
+    with st.store().write() as session:
+        owner, record, context = partnerships.create(
+            session, landlord, data, settings=settings, today=st.today
+        )
+        name = template or partnerships.TEMPLATE_FOR[record.kind]
+        info_ = documents.info_for(name)
+        letters.raise_if_unknown_template_kind(info_, "convention")
+        path = documents.find_template(name, settings.templates_dir)
+        from bailleurs_cli import template_check
+
+        problems = template_check.check(path, kind="convention")
+        if problems:
+            raise_template(path, problems)
+        target_dir = out_dir or Path("conventions")
+        target = target_dir / f"{owner.slug}-{name}-{context.convention.numero}.docx"
+        partnerships.refuse_overwrite(target, force)
+        data_bytes = documents.render_bytes(
+            path.read_bytes(),
+            context.model_dump(),
+            documents.CompiledOnceEnvironment(),
+            template_name=path.name,
+            logo=settings.association.get("logo") or None,
+        )
+        target_dir.mkdir(parents=True, exist_ok=True)
+        documents.write_atomic(target, data_bytes)
+        partnerships.attach_document(record, target)
+        session.add(record)
+        numero = context.convention.numero
+    out(str(target))
+    if pdf:
+        made = documents.convert_to_pdf([target], target.parent).get(target)
+        if made is None:
+            error(f"Erreur : la conversion PDF de {target.name} par LibreOffice a échoué.")
+            raise typer.Exit(1)
+        out(str(made))
+    info(f"Convention n° {numero} enregistrée pour {owner.name} (statut {record.status}).")
+
+
+templates_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Modèles Word des courriers et conventions : lister, documenter, exporter, vérifier.",
+    no_args_is_help=True,
+)
+
+
+@templates_app.command("list")
+def templates_list(ctx: typer.Context) -> None:
+    """Lister les modèles disponibles (les vôtres remplacent ceux livrés).
+
+    Exemple : bailleurs templates list
+    """
+    from bailleurs_cli import documents
+
+    custom = state(ctx).settings.templates_dir
+    rows = []
+    for item, path in documents.available(custom):
+        origin = "personnalisé" if custom and path.parent == custom else "livré"
+        rows.append([item.name, item.kind, item.title, origin])
+    table(["Modèle", "Type", "Usage", "Origine"], rows)
+
+
+@templates_app.command("variables")
+def templates_variables(
+    name: Annotated[str, typer.Argument(help="Nom du modèle (prospection, convention-…).")],
+) -> None:
+    """Lister les variables qu'un modèle peut utiliser, avec des exemples.
+
+    Exemple : bailleurs templates variables prospection
+    """
+    from bailleurs_cli import contexts, documents
+
+    kind = documents.info_for(name).kind
+    model = contexts.ConventionContext if kind == "convention" else contexts.LetterContext
+    rows = [
+        [f"{{{{ {path} }}}}", text, example] for path, text, example in contexts.describe(model)
+    ]
+    table(["Variable", "Description", "Exemple"], rows)
+    info(
+        "Filtres : date_lettre (1er décembre 2026), date_longue (mardi 1 décembre 2026), "
+        "montant (1 200 €). Paragraphes facultatifs : {%p if … %} … {%p endif %} ; "
+        "lignes de tableau répétées : {%tr for … %} … {%tr endfor %}."
+    )
+
+
+@templates_app.command("export")
+def templates_export(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(help="Dossier où copier les modèles à modifier.")],
+    force: ForceOpt = False,
+) -> None:
+    """Copier les modèles livrés pour les modifier dans Word ; la configuration y pointe.
+
+    Exemple : bailleurs templates export ~/modeles
+    """
+    from bailleurs_cli import documents, settings_edit
+    from bailleurs_cli.errors import Conflict
+
+    folder = folder.expanduser()
+    sources = sorted(documents.builtin_dir().glob("*.docx"))
+    existing = [folder / s.name for s in sources if (folder / s.name).exists()]
+    if existing and not force:
+        raise Conflict(
+            f"{existing[0]} existe déjà ; ajoutez --force pour remplacer les modèles exportés."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        documents.write_atomic(folder / source.name, source.read_bytes())
+        out(str(folder / source.name))
+    settings_edit.set_value("modeles.dossier", str(folder))
+    del ctx
+    info(f"{len(sources)} modèles copiés ; la configuration utilise désormais {folder.resolve()}.")
+
+
+@templates_app.command("check")
+def templates_check(
+    file: Annotated[Path, typer.Argument(help="Modèle .docx modifié dans Word.")],
+    kind: Annotated[
+        str | None, typer.Option("--type", help="courrier ou convention (déduit du nom sinon).")
+    ] = None,
+) -> None:
+    """Vérifier un modèle modifié : balises coupées ou abîmées, variables inconnues.
+
+    Exemple : bailleurs templates check ~/modeles/prospection.docx
+    """
+    from bailleurs_cli import template_check
+
+    problems = template_check.check(file.expanduser(), kind=kind)
+    if problems:
+        raise_template(file, problems)
+    info(f"{file.name} : aucun problème trouvé.")

@@ -1,0 +1,298 @@
+"""The document engine: find a template, render it safely, write it atomically.
+
+Rendering uses docxtpl with a sandboxed Jinja environment, ``autoescape`` on
+(docxtpl's default silently drops text after a ``&`` — perf-baseline.md §3) and
+``StrictUndefined`` (a missing field is an error, not an empty string in a letter
+nobody proofreads). The environment caches compiled templates by source, so a
+bulk run compiles each template once per process instead of once per document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from bailleurs_cli.errors import InvalidInput, TemplateProblem
+from bailleurs_cli.formatting import NNBSP, long_date
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A template the tool knows: its name, kind and default subject."""
+
+    name: str
+    kind: str  # "courrier" or "convention"
+    title: str
+    subject: str
+
+
+BUILTIN: dict[str, TemplateInfo] = {
+    t.name: t
+    for t in (
+        TemplateInfo(
+            "prospection",
+            "courrier",
+            "Premier courrier de prospection",
+            "Proposition de partenariat\u00a0: des ateliers éducatifs pour les enfants de vos "
+            "résidences",
+        ),
+        TemplateInfo(
+            "relance",
+            "courrier",
+            "Relance après un premier courrier resté sans réponse",
+            "Relance\u00a0: des ateliers éducatifs pour les enfants de vos résidences",
+        ),
+        TemplateInfo(
+            "remerciement",
+            "courrier",
+            "Remerciement après un rendez-vous ou une visite d'atelier",
+            "Merci pour notre échange",
+        ),
+        TemplateInfo(
+            "convention-non-financiere",
+            "convention",
+            "Convention de partenariat non financier (locaux, communication, familles)",
+            "Convention de partenariat non financier",
+        ),
+        TemplateInfo(
+            "convention-financiere",
+            "convention",
+            "Convention de partenariat financier",
+            "Convention de partenariat financier",
+        ),
+    )
+}
+
+
+def date_lettre(day: date) -> str:
+    """``1er décembre 2026``: the date as written in a French letter."""
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {MONTHS[day.month - 1]} {day.year}"
+
+
+def montant(value: float | int | None) -> str:
+    """``1 200 €`` or ``1 200,50 €`` (narrow no-break thousands, no-break before €)."""
+    if value is None:
+        return ""
+    cents = round(float(value) * 100)
+    euros, rest = divmod(abs(cents), 100)
+    text = f"{euros:,}".replace(",", NNBSP)
+    if rest:
+        text += f",{rest:02d}"
+    return ("-" if cents < 0 else "") + text + "\u00a0€"
+
+
+class CompiledOnceEnvironment(SandboxedEnvironment):
+    """Sandboxed, strict, escaping; compiles each distinct source once."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self.filters.update(date_lettre=date_lettre, date_longue=long_date, montant=montant)
+        self._compiled: dict[str, Any] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        """Compile ``source`` the first time, reuse it afterwards."""
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = super().from_string(source)
+            self._compiled[source] = compiled
+        return compiled
+
+
+def builtin_dir() -> Path:
+    """Folder of the default templates (in the wheel, or the repository)."""
+    packaged = resources.files("bailleurs_cli").joinpath("templates")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def info_for(name: str) -> TemplateInfo:
+    """Catalogue entry of a template, default ones or a user's own."""
+    if name in BUILTIN:
+        return BUILTIN[name]
+    kind = "convention" if name.startswith("convention") else "courrier"
+    return TemplateInfo(name, kind, "Modèle personnalisé", "Partenariat avec votre organisme")
+
+
+def find_template(name: str, custom_dir: Path | None) -> Path:
+    """The .docx for ``name``: the user's folder first, then the defaults.
+
+    Raises:
+        InvalidInput: the name is not a template name.
+        TemplateProblem: no such template.
+    """
+    if not NAME.match(name):
+        raise InvalidInput(
+            f"--template : « {name} » n'est pas un nom de modèle (lettres minuscules, chiffres "
+            "et tirets) ; voir « bailleurs templates list »."
+        )
+    for folder in (custom_dir, builtin_dir()):
+        if folder is not None and (folder / f"{name}.docx").is_file():
+            return folder / f"{name}.docx"
+    raise TemplateProblem(f"modèle « {name} » introuvable ; voir « bailleurs templates list ».")
+
+
+def available(custom_dir: Path | None) -> list[tuple[TemplateInfo, Path]]:
+    """Every template, the user's version shadowing the default one."""
+    found: dict[str, Path] = {p.stem: p for p in sorted(builtin_dir().glob("*.docx"))}
+    if custom_dir is not None and custom_dir.is_dir():
+        found.update({p.stem: p for p in sorted(custom_dir.glob("*.docx")) if NAME.match(p.stem)})
+    return [(info_for(name), path) for name, path in sorted(found.items())]
+
+
+def _explain(exc: Exception, template: str) -> TemplateProblem:
+    if isinstance(exc, SecurityError):
+        return TemplateProblem(f"modèle {template} : construction interdite ({exc}).")
+    message = str(exc)
+    if "is undefined" in message:
+        name = message.split("'")[1] if "'" in message else message
+        return TemplateProblem(
+            f"modèle {template} : variable inconnue « {name} » ; voir « bailleurs templates "
+            f"variables {Path(template).stem} »."
+        )
+    line = getattr(exc, "lineno", None)
+    where = f", ligne {line}" if line else ""
+    return TemplateProblem(f"modèle {template}{where} : {message}.")
+
+
+def render_bytes(
+    template: bytes,
+    context: dict[str, Any],
+    env: CompiledOnceEnvironment,
+    *,
+    template_name: str,
+    logo: str | None = None,
+) -> bytes:
+    """Render one document in memory.
+
+    Raises:
+        TemplateProblem: the template fails on this context (named, with the line).
+    """
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    document = DocxTemplate(BytesIO(template))
+    values = dict(context)
+    if logo:
+        values["association"] = {
+            **values["association"],
+            "logo": InlineImage(document, logo, width=Mm(35)),
+        }
+    try:
+        document.render(values, jinja_env=env, autoescape=True)
+    except (TemplateError, SecurityError) as exc:
+        raise _explain(exc, template_name) from None
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, then rename over ``path``."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def text_of(docx: bytes) -> str:
+    """The paragraphs and table cells of a .docx, as plain text."""
+    from docx import Document
+
+    document = Document(BytesIO(docx))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            lines.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(lines).strip() + "\n"
+
+
+def libreoffice() -> str:
+    """Path of LibreOffice's ``soffice``.
+
+    Raises:
+        InvalidInput: LibreOffice is not installed.
+    """
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise InvalidInput(
+        "--pdf : LibreOffice introuvable ; installez-le (sudo apt install "
+        "libreoffice-writer-nogui) ou retirez --pdf."
+    )
+
+
+def convert_to_pdf(sources: Iterable[Path], out_dir: Path) -> dict[Path, Path | None]:
+    """Convert every .docx in one LibreOffice run; map each source to its PDF (or None).
+
+    PDFs are produced in a temporary folder and renamed into ``out_dir``, so an
+    interrupted conversion never leaves a partial PDF behind.
+    """
+    binary = libreoffice()
+    files = list(sources)
+    results: dict[Path, Path | None] = dict.fromkeys(files)
+    if not files:
+        return results
+    with (
+        tempfile.TemporaryDirectory(prefix="bailleurs-lo-") as work,
+        tempfile.TemporaryDirectory(dir=out_dir, prefix=".pdf-") as produced_dir,
+    ):
+        profile = Path(work) / "profile"
+        produced = Path(produced_dir)
+        command = [
+            binary,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(produced),
+            *(str(f) for f in files),
+        ]
+        subprocess.run(command, capture_output=True, check=False, timeout=600)
+        for source in files:
+            pdf = produced / f"{source.stem}.pdf"
+            if pdf.is_file() and pdf.stat().st_size > 0:
+                target = out_dir / pdf.name
+                pdf.replace(target)  # same folder tree: an atomic rename
+                results[source] = target
+    return results

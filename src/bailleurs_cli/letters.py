@@ -1,0 +1,322 @@
+"""Letters one at a time or in bulk: plan, validate everything, render, write, log.
+
+A run first builds every job (context, target file) and reports what cannot be
+done (missing address, no e-mail, existing file); then renders on both cores,
+each worker compiling the template once; then writes each file atomically;
+then, with ``log``, records each letter as an exchange with its follow-up.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import contexts, documents
+from bailleurs_cli.config import Settings
+from bailleurs_cli.errors import InvalidInput, TemplateProblem
+from bailleurs_cli.formatting import stage_label
+from bailleurs_cli.models import CLOSED_STAGES, Direction, Exchange, Landlord, Person
+from bailleurs_cli.settings_edit import missing_association_keys
+
+FORMATS = ("docx", "eml")
+
+
+@dataclass
+class Job:
+    """One document to produce."""
+
+    slug: str
+    name: str
+    target: Path
+    context: dict[str, Any] | None = None
+    recipient: str | None = None
+    subject: str = ""
+    problem: str | None = None
+    skipped: bool = False
+
+
+@dataclass
+class Report:
+    """What a run did, item by item."""
+
+    written: list[Job] = field(default_factory=list)
+    skipped: list[Job] = field(default_factory=list)
+    failed: list[Job] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+
+
+def check_association(settings: Settings) -> None:
+    """Refuse to render anything while the association's identity is incomplete."""
+    missing = missing_association_keys(settings.association)
+    if missing:
+        raise InvalidInput(
+            "identité de l'association incomplète : il manque "
+            + ", ".join(missing)
+            + ' ; renseignez-la avec « bailleurs config set CLÉ "valeur" ».'
+        )
+
+
+def _recipient(session: Session, landlord: Landlord) -> Person | None:
+    people = list(
+        session.exec(
+            select(Person)
+            .where(Person.landlord_id == landlord.id, col(Person.active).is_(True))
+            .order_by(col(Person.id))
+        ).all()
+    )
+    chosen = [p for p in people if p.id == landlord.next_person_id] or people
+    with_email = [p for p in chosen if p.email] or [p for p in people if p.email]
+    found = with_email or chosen
+    return found[0] if found else None
+
+
+def _last(session: Session, landlord: Landlord, *, outbound: bool) -> date | None:
+    statement = select(col(Exchange.occurred_on)).where(Exchange.landlord_id == landlord.id)
+    if outbound:
+        statement = statement.where(Exchange.direction == Direction.OUTBOUND.value)
+    statement = statement.order_by(col(Exchange.occurred_on).desc()).limit(1)
+    found: date | None = session.exec(statement).first()
+    return found
+
+
+def landlord_block(landlord: Landlord) -> contexts.Landlord:
+    """The ``bailleur`` variables of a landlord."""
+    city_line = " ".join(p for p in (landlord.postcode, landlord.city, landlord.cedex) if p)
+    lines = contexts.address_lines(landlord.street, landlord.complement, city_line or None)
+    territory = ", ".join(landlord.communes) or (
+        "départements " + ", ".join(landlord.departements) if landlord.departements else None
+    )
+    return contexts.Landlord(
+        nom=landlord.name,
+        nature=contexts.kind_label(landlord.kind),
+        forme_juridique=landlord.legal_form,
+        siren=landlord.siren,
+        adresse=", ".join(lines) or None,
+        adresse_lignes=lines,
+        territoire=territory,
+        groupe=landlord.group_name,
+    )
+
+
+def letter_context(
+    session: Session,
+    landlord: Landlord,
+    *,
+    settings: Settings,
+    template: documents.TemplateInfo,
+    today: date,
+) -> contexts.LetterContext:
+    """The variables of one letter to ``landlord``."""
+    person = _recipient(session, landlord)
+    _, city = contexts.split_address(settings.association["adresse"])
+    return contexts.LetterContext(
+        association=contexts.association_from_settings(settings.association),
+        bailleur=landlord_block(landlord),
+        destinataire=contexts.Recipient(nom=person.name, fonction=person.role, email=person.email)
+        if person
+        else None,
+        date=today,
+        lieu=city or settings.association["adresse"],
+        objet=template.subject,
+        reference=f"{today.year}-{landlord.slug}-{template.name}",
+        dernier_envoi=_last(session, landlord, outbound=True),
+        dernier_echange=_last(session, landlord, outbound=False),
+    )
+
+
+def plan(
+    session: Session,
+    landlords: list[Landlord],
+    *,
+    template: documents.TemplateInfo,
+    settings: Settings,
+    out_dir: Path,
+    today: date,
+    fmt: str = "docx",
+    force: bool = False,
+    log: bool = False,
+) -> list[Job]:
+    """Build every job and name what cannot be done; writes nothing."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : docx, eml.")
+    jobs = []
+    for landlord in landlords:
+        target = out_dir / f"{landlord.slug}-{template.name}.{fmt}"
+        job = Job(slug=landlord.slug, name=landlord.name, target=target, subject=template.subject)
+        context = letter_context(
+            session, landlord, settings=settings, template=template, today=today
+        )
+        job.context = context.model_dump()
+        if log and landlord.stage in CLOSED_STAGES:
+            job.problem = (
+                f"{stage_label(landlord.stage)} : rouvrez le dossier (bailleurs stage "
+                f"{landlord.slug} identifie) ou retirez --log"
+            )
+        elif fmt == "docx" and not context.bailleur.adresse_lignes:
+            job.problem = (
+                f"adresse du siège manquante ; complétez-la avec « bailleurs edit "
+                f'{landlord.slug} --adresse "…" »'
+            )
+        elif fmt == "eml":
+            email = context.destinataire.email if context.destinataire else None
+            if not email:
+                job.problem = (
+                    "aucun interlocuteur actif avec une adresse e-mail ; ajoutez-en un avec "
+                    f'« bailleurs person add {landlord.slug} "Nom" --email … »'
+                )
+            job.recipient = email
+        if job.problem is None and target.exists() and not force:
+            job.skipped = True
+        jobs.append(job)
+    return jobs
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(template: bytes, name: str, logo: str | None) -> None:
+    _WORKER.update(template=template, name=name, logo=logo, env=documents.CompiledOnceEnvironment())
+
+
+def _render(context: dict[str, Any]) -> tuple[bytes | None, str | None]:
+    try:
+        data = documents.render_bytes(
+            _WORKER["template"],
+            context,
+            _WORKER["env"],
+            template_name=_WORKER["name"],
+            logo=_WORKER["logo"],
+        )
+    except TemplateProblem as exc:
+        return None, exc.message
+    return data, None
+
+
+def _email(job: Job, docx: bytes, settings: Settings, today: date) -> bytes:
+    association = settings.association
+    message = EmailMessage()
+    message["From"] = formataddr((association["nom"], association["email"]))
+    message["To"] = job.recipient or ""
+    message["Subject"] = job.subject
+    message["Date"] = format_datetime(_noon(today))
+    message["Message-ID"] = make_msgid(domain=association["email"].rsplit("@", 1)[-1])
+    message["X-Unsent"] = "1"  # opens as a draft in Outlook and Thunderbird
+    message.set_content(documents.text_of(docx))
+    message.add_attachment(
+        docx,
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename=job.target.with_suffix(".docx").name,
+    )
+    return bytes(message)
+
+
+def _noon(day: date) -> Any:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def run(
+    jobs: list[Job],
+    *,
+    template_path: Path,
+    settings: Settings,
+    today: date,
+    fmt: str = "docx",
+    pdf: bool = False,
+    workers: int | None = None,
+    on_done: Callable[[Job], None] | None = None,
+) -> Report:
+    """Render and write every job that can be done; never leaves a partial file."""
+    report = Report()
+    todo = []
+    for job in jobs:
+        if job.problem:
+            report.failed.append(job)
+        elif job.skipped:
+            report.skipped.append(job)
+        else:
+            todo.append(job)
+    if pdf and fmt == "docx":
+        documents.libreoffice()  # fail before writing anything
+    template = template_path.read_bytes()
+    logo = settings.association.get("logo") or None
+    args = (template, template_path.name, logo)
+    contexts_ = [job.context for job in todo]
+    workers = workers or min(2, os.cpu_count() or 1)
+    if len(todo) >= 8 and workers > 1:
+        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=args) as pool:
+            results = list(pool.map(_render, contexts_, chunksize=8))
+    else:
+        _init_worker(*args)
+        results = [_render(context) for context in contexts_]  # type: ignore[arg-type]
+    for job, (data, problem) in zip(todo, results, strict=True):
+        if data is None:
+            job.problem = problem
+            report.failed.append(job)
+        else:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            payload = _email(job, data, settings, today) if fmt == "eml" else data
+            documents.write_atomic(job.target, payload)
+            report.written.append(job)
+        if on_done is not None:
+            on_done(job)
+    if pdf and fmt == "docx" and report.written:
+        converted = documents.convert_to_pdf(
+            [job.target for job in report.written], report.written[0].target.parent
+        )
+        for job in list(report.written):
+            made = converted.get(job.target)
+            if made is None:
+                job.problem = "la conversion PDF par LibreOffice a échoué"
+                report.failed.append(job)
+            else:
+                report.pdfs.append(made)
+    return report
+
+
+def raise_if_unknown_template_kind(info: documents.TemplateInfo, expected: str) -> None:
+    """``letter`` takes letters, ``convention`` takes conventions."""
+    if info.kind != expected:
+        command = "bailleurs convention" if info.kind == "convention" else "bailleurs letter"
+        raise InvalidInput(
+            f"--template : « {info.name} » est un modèle de {info.kind} ; utilisez « {command} »."
+        )
+
+
+def log_sent(
+    session: Session,
+    report: Report,
+    *,
+    template: documents.TemplateInfo,
+    fmt: str,
+    today: date,
+    settings: Settings,
+) -> int:
+    """Record each written letter as an exchange, with its relaunch; returns how many."""
+    from bailleurs_cli.followup import ContactInput, contact
+
+    channel = "email" if fmt == "eml" else "courrier"
+    for job in report.written:
+        contact(
+            session,
+            job.slug,
+            ContactInput(
+                channel=channel,
+                summary=f"Courrier « {template.name} » envoyé ({job.target.name})",
+            ),
+            today=today,
+            settings=settings,
+        )
+    return len(report.written)

@@ -1,0 +1,249 @@
+"""Conventions: record a partnership and render the document that formalises it.
+
+A convention is created as a *brouillon* partnership (kind, contributions,
+sites, period, value) that ``show`` displays; ``--status`` moves it along
+(envoyée, signée, échue). Non-financial contributions are the door to financial
+ones (thesis, ch. IV, préconisation 3), so both kinds share one frame.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import contexts, documents, validation
+from bailleurs_cli.config import Settings
+from bailleurs_cli.dates import parse_date
+from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
+from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
+from bailleurs_cli.landlords import resolve
+from bailleurs_cli.letters import check_association, landlord_block, letter_context
+from bailleurs_cli.models import Landlord, Partnership
+
+#: The default template of each kind of convention.
+TEMPLATE_FOR = {
+    PartnershipKind.NON_FINANCIAL.value: "convention-non-financiere",
+    PartnershipKind.FINANCIAL.value: "convention-financiere",
+}
+
+DEFAULT_COVERS = "l'animation et l'encadrement des ateliers décrits à l'article 1"
+DEFAULT_SCHEDULE = "70 % à la signature, le solde à la remise du bilan"
+DEFAULT_PIECES = "le bilan prévu à l'article 6 et un compte rendu financier des ateliers"
+
+
+@dataclass
+class ConventionInput:
+    """A convention as typed at the terminal."""
+
+    kind: str | None = None
+    contributions: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    start: str | None = None
+    end: str | None = None
+    value: str | None = None
+    amount: str | None = None
+    covers: str | None = None
+    schedule: str | None = None
+    pieces: str | None = None
+    object: str | None = None
+    referent_association: str | None = None
+    referent_landlord: str | None = None
+    landlord_signatory: str | None = None
+    status: str | None = None
+
+    def only_status(self) -> bool:
+        """True when the user only asks to move an existing convention's status."""
+        given = [v for k, v in vars(self).items() if k != "status" and v not in (None, [])]
+        return self.status is not None and not given
+
+
+def euros(text: str, option: str) -> int:
+    """``1200``, ``1 200,50`` or ``1200.5`` → cents."""
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+        raise InvalidInput(f"{option} : « {text} » n'est pas un montant en euros (exemple : 1200).")
+    return round(float(cleaned) * 100)
+
+
+def _contributions(items: list[str]) -> list[dict[str, Any]]:
+    parsed: list[dict[str, Any]] = []
+    for item in items:
+        code, _, value = item.partition("=")
+        kind = validation.choice(code.strip(), Contribution, "--contribution")
+        parsed.append(
+            {"kind": kind.value, "cents": euros(value, "--contribution") if value else None}
+        )
+    return parsed
+
+
+def set_status(session: Session, landlord_query: str, status: str, *, today: date) -> Partnership:
+    """Move the latest convention of a landlord to ``status``."""
+    landlord = resolve(session, landlord_query)
+    target = validation.choice(status, ConventionStatus, "--status")
+    latest = session.exec(
+        select(Partnership)
+        .where(Partnership.landlord_id == landlord.id)
+        .order_by(col(Partnership.id).desc())
+    ).first()
+    if latest is None:
+        raise NotFound(
+            f"aucune convention pour {landlord.name} ; créez-en une avec « bailleurs convention "
+            f"{landlord.slug} --contribution … --site … --debut … --fin … »."
+        )
+    latest.status = target.value
+    latest.updated_at = datetime.now(UTC)
+    session.add(latest)
+    del today
+    return latest
+
+
+def create(
+    session: Session,
+    landlord_query: str,
+    data: ConventionInput,
+    *,
+    settings: Settings,
+    today: date,
+) -> tuple[Landlord, Partnership, contexts.ConventionContext]:
+    """Record a partnership and build its convention's context (nothing written yet)."""
+    check_association(settings)
+    landlord = resolve(session, landlord_query)
+    kind = validation.choice(
+        data.kind or ("financier" if data.amount else "non_financier"), PartnershipKind, "--type"
+    )
+    status = validation.choice(data.status or "brouillon", ConventionStatus, "--status")
+    contributions = _contributions(data.contributions)
+    sites = [s.strip() for s in data.sites if s.strip()]
+    missing = []
+    if kind == PartnershipKind.NON_FINANCIAL and not contributions:
+        missing.append("--contribution (locaux, communication ou mobilisation)")
+    if kind == PartnershipKind.FINANCIAL and not data.amount:
+        missing.append("--montant")
+    if not sites:
+        missing.append("--site")
+    if not data.start:
+        missing.append("--debut")
+    if not data.end:
+        missing.append("--fin")
+    base = letter_context(
+        session,
+        landlord,
+        settings=settings,
+        template=documents.BUILTIN[TEMPLATE_FOR[kind.value]],
+        today=today,
+    )
+    referent_landlord = data.referent_landlord or (
+        base.destinataire.nom if base.destinataire else None
+    )
+    if not referent_landlord:
+        missing.append(
+            f"--referent-bailleur (ou un interlocuteur : bailleurs person add {landlord.slug} …)"
+        )
+    if missing:
+        raise InvalidInput(
+            f"convention pour {landlord.name} : il manque {', '.join(missing)} ; "
+            "voir « bailleurs convention --help »."
+        )
+    assert data.start is not None and data.end is not None and referent_landlord is not None
+    start = parse_date(data.start, today=today, field="--debut")
+    end = parse_date(data.end, today=today, field="--fin")
+    if end < start:
+        raise InvalidInput("--fin : la fin précède le début ; vérifiez les dates.")
+    in_kind = euros(data.value, "--valeur") if data.value else None
+    if in_kind is None and any(c["cents"] for c in contributions):
+        in_kind = sum(int(c["cents"] or 0) for c in contributions)
+    amount = euros(data.amount, "--montant") if data.amount else None
+    association = settings.association
+    referent_association = data.referent_association or association["signataire"]
+    object_text = data.object or _default_object(kind, association["nom"], landlord.name)
+    now = datetime.now(UTC)
+    partnership = Partnership(
+        landlord_id=landlord.id,  # type: ignore[arg-type]
+        kind=kind.value,
+        object=object_text,
+        contributions=contributions,
+        sites=sites,
+        starts_on=start,
+        ends_on=end,
+        in_kind_cents=in_kind,
+        amount_cents=amount,
+        status=status.value,
+        referent_association=referent_association,
+        referent_landlord=referent_landlord,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(partnership)
+    session.flush()
+    items = [
+        contexts.ContributionItem(
+            code=str(c["kind"]),
+            libelle=contexts.CONTRIBUTION_TEXT[str(c["kind"])][0],
+            description=contexts.CONTRIBUTION_TEXT[str(c["kind"])][1],
+            valeur=int(c["cents"]) / 100 if c["cents"] else None,
+        )
+        for c in contributions
+    ]
+    fields = contexts.ConventionFields(
+        numero=f"{start.year}-{partnership.id:03d}",
+        type=kind.value,
+        objet=object_text,
+        contributions=items,
+        avec_locaux=any(c["kind"] == Contribution.PREMISES for c in contributions),
+        valeur_totale=in_kind / 100 if in_kind else None,
+        montant=amount / 100 if amount else None,
+        couvre=(data.covers or DEFAULT_COVERS) if amount else None,
+        echeancier=(data.schedule or DEFAULT_SCHEDULE) if amount else None,
+        pieces=(data.pieces or DEFAULT_PIECES) if amount else None,
+        sites=sites,
+        debut=start,
+        fin=end,
+        referent_association=referent_association,
+        referent_bailleur=referent_landlord,
+        signataire_bailleur=data.landlord_signatory or "son représentant dûment habilité",
+    )
+    context = contexts.ConventionContext(**base.model_dump(), convention=fields)
+    context.bailleur = landlord_block(landlord)
+    return landlord, partnership, context
+
+
+def _default_object(kind: PartnershipKind, association: str, landlord: str) -> str:
+    if kind == PartnershipKind.FINANCIAL:
+        return (
+            f"La présente convention définit la participation financière de {landlord} aux "
+            f"ateliers éducatifs que {association} organise pendant les vacances scolaires "
+            "pour les enfants de 6 à 11 ans, ainsi que les engagements de chacune des parties."
+        )
+    return (
+        f"La présente convention formalise le partenariat non financier entre {association} "
+        f"et {landlord} autour des ateliers éducatifs organisés pendant les vacances scolaires "
+        "pour les enfants de 6 à 11 ans : les contributions de chacun, leur valorisation et "
+        "le bilan remis au bailleur."
+    )
+
+
+def attach_document(partnership: Partnership, path: Path) -> None:
+    """Remember where the rendered convention is."""
+    partnership.document = str(path)
+
+
+def for_landlord(session: Session, landlord: Landlord) -> list[Partnership]:
+    """A landlord's partnerships, latest first."""
+    return list(
+        session.exec(
+            select(Partnership)
+            .where(Partnership.landlord_id == landlord.id)
+            .order_by(col(Partnership.id).desc())
+        ).all()
+    )
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Nothing is overwritten without ``--force``."""
+    if path.exists() and not force:
+        raise Conflict(f"{path} existe déjà ; ajoutez --force pour le remplacer.")

@@ -1,0 +1,440 @@
+"""Build the default Word templates in this folder (run by hand after editing this file).
+
+    python templates/make_templates.py
+
+The .docx files are the product: a user opens them in Word or LibreOffice and edits
+the wording. Jinja tags are written as whole runs so Word does not split them, and
+French typography (non-breaking spaces before « : ; ? ! », inside « guillemets ») is
+applied to every text run here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+HERE = Path(__file__).resolve().parent
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def fr(text: str) -> str:
+    """French typography for template prose (never inside a Jinja tag)."""
+    parts = re.split(r"({{.*?}}|{%.*?%})", text)
+    out = []
+    for part in parts:
+        if part.startswith(("{{", "{%")):
+            out.append(part)
+            continue
+        part = re.sub(r" ([;!?%])", NNBSP + r"\1", part)
+        part = re.sub(r" :", NBSP + ":", part)
+        part = part.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
+        out.append(part)
+    return "".join(out)
+
+
+def new_document():  # type: ignore[no-untyped-def]
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(1.8), Cm(1.8)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    doc.core_properties.author = "bailleurs"
+    doc.core_properties.language = "fr-FR"
+    return doc
+
+
+def para(doc, text: str = "", *, bold: bool = False, align=None, size=None, after=None):  # type: ignore[no-untyped-def]
+    paragraph = doc.add_paragraph()
+    if text:
+        run = paragraph.add_run(fr(text))
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+    if align is not None:
+        paragraph.alignment = align
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
+    return paragraph
+
+
+def runs(doc, *pieces: tuple[str, bool], align=None):  # type: ignore[no-untyped-def]
+    paragraph = doc.add_paragraph()
+    for text, bold in pieces:
+        paragraph.add_run(fr(text)).bold = bold
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def tag(doc, text: str):  # type: ignore[no-untyped-def]
+    """A paragraph holding only a {%p %} tag (docxtpl removes the paragraph)."""
+    return doc.add_paragraph(text)
+
+
+def letterhead(doc) -> None:  # type: ignore[no-untyped-def]
+    tag(doc, "{%p if association.logo %}")
+    para(doc, "{{ association.logo }}", after=0)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ association.nom }}", bold=True, size=13, after=0)
+    para(doc, "{{ association.forme }}", after=0)
+    tag(doc, "{%p for ligne in association.adresse_lignes %}")
+    para(doc, "{{ ligne }}", after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ association.telephone }} · {{ association.email }}", after=0)
+    para(doc, "SIRET : {{ association.siret }}", size=8, after=12)
+
+
+def recipient(doc) -> None:  # type: ignore[no-untyped-def]
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    para(doc, "{{ bailleur.nom }}", bold=True, align=right, after=0)
+    tag(doc, "{%p if destinataire %}")
+    para(
+        doc,
+        "À l'attention de {{ destinataire.nom }}{% if destinataire.fonction %}, "
+        "{{ destinataire.fonction }}{% endif %}",
+        align=right,
+        after=0,
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for ligne in bailleur.adresse_lignes %}")
+    para(doc, "{{ ligne }}", align=right, after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, "", after=6)
+    para(doc, "{{ lieu }}, le {{ date|date_lettre }}", align=right, after=12)
+
+
+def subject(doc) -> None:  # type: ignore[no-untyped-def]
+    runs(doc, ("Objet : ", True), ("{{ objet }}", False))
+    para(doc, "Réf. : {{ reference }}", size=8, after=12)
+
+
+def signature(doc) -> None:  # type: ignore[no-untyped-def]
+    para(doc, "", after=12)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    para(doc, "{{ association.signataire }}", bold=True, align=right, after=0)
+    para(doc, "{{ association.signataire_titre }}", align=right, after=0)
+    para(doc, "{{ association.nom }}", align=right)
+
+
+def prospection() -> None:
+    doc = new_document()
+    letterhead(doc)
+    recipient(doc)
+    subject(doc)
+    para(doc, "Madame, Monsieur,")
+    para(
+        doc,
+        "{{ association.nom }} organise, pendant les vacances scolaires, des ateliers "
+        "éducatifs et ludiques d'une semaine pour les enfants de 6 à 11 ans, principalement "
+        "issus des quartiers prioritaires de la politique de la ville (QPV). Les enfants y "
+        "conduisent un projet collectif qu'ils présentent à leurs familles en fin de semaine.",
+    )
+    para(
+        doc,
+        "Nous souhaitons proposer ces ateliers aux familles qui vivent dans vos résidences"
+        "{% if bailleur.territoire %} ({{ bailleur.territoire }}){% endif %}. Un tel projet "
+        "rejoint vos propres orientations : le lien aux familles, la vie de quartier et la "
+        "valorisation de votre action auprès de vos locataires. Il s'inscrit aussi dans les "
+        "axes du contrat de ville — lien social, accès à la culture et à l'éducation — qui "
+        "conditionnent l'abattement de 30 % de la taxe foncière sur les propriétés bâties "
+        "(TFPB) dont bénéficient vos logements situés en QPV.",
+    )
+    para(
+        doc,
+        "Pour commencer simplement, nous vous proposons un premier pas sans engagement "
+        "financier : relayer l'information auprès de vos locataires (affichage, courrier, "
+        "gardiens) ou mettre à disposition une salle commune le temps d'un atelier. Nous "
+        "serions également heureux de vous accueillir lors d'un prochain atelier, pour que "
+        "vous puissiez en juger sur place.",
+    )
+    para(
+        doc,
+        "Précisons-le d'emblée : notre démarche n'est pas une demande de logement. Nous "
+        "cherchons un partenaire pour des actions éducatives auprès des enfants de vos "
+        "résidences.",
+        bold=True,
+    )
+    para(
+        doc,
+        "Nous aimerions vous présenter le projet lors d'un rendez-vous, à la date qui vous "
+        "conviendra. Vous pouvez nous joindre au {{ association.telephone }} ou à "
+        "{{ association.email }}.",
+    )
+    para(
+        doc,
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    )
+    signature(doc)
+    doc.save(HERE / "prospection.docx")
+
+
+def relance() -> None:
+    doc = new_document()
+    letterhead(doc)
+    recipient(doc)
+    subject(doc)
+    para(doc, "Madame, Monsieur,")
+    para(
+        doc,
+        "{% if dernier_envoi %}Le {{ dernier_envoi|date_lettre }}, nous{% else %}Nous{% endif %} "
+        "vous avons écrit pour vous présenter les ateliers éducatifs que {{ association.nom }} "
+        "organise pendant les vacances scolaires pour les enfants de 6 à 11 ans des quartiers "
+        "prioritaires. Faute de réponse à ce jour, nous nous permettons de revenir vers vous.",
+    )
+    para(
+        doc,
+        "Nous savons combien vos équipes sont sollicitées. C'est pourquoi nous proposons de "
+        "commencer par un geste simple : relayer l'information auprès des familles de vos "
+        "résidences, ou prêter une salle commune pour un atelier. Ce n'est pas une demande "
+        "de logement.",
+    )
+    para(
+        doc,
+        "Un échange de vingt minutes, par téléphone ou en visio, suffirait pour voir si le "
+        "projet rejoint vos priorités. Vous pouvez nous joindre au {{ association.telephone }} "
+        "ou à {{ association.email }}.",
+    )
+    para(
+        doc,
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    )
+    signature(doc)
+    doc.save(HERE / "relance.docx")
+
+
+def remerciement() -> None:
+    doc = new_document()
+    letterhead(doc)
+    recipient(doc)
+    subject(doc)
+    para(doc, "{% if destinataire %}{{ destinataire.nom }},{% else %}Madame, Monsieur,{% endif %}")
+    para(
+        doc,
+        "Nous vous remercions pour {% if dernier_echange %}notre échange du "
+        "{{ dernier_echange|date_lettre }}{% else %}le temps que vous nous avez consacré"
+        "{% endif %}, et pour l'intérêt que {{ bailleur.nom }} porte aux ateliers de "
+        "{{ association.nom }}.",
+    )
+    para(
+        doc,
+        "Comme convenu, nous vous adresserons un bilan des ateliers : nombre d'enfants "
+        "accueillis, part des familles locataires de vos résidences parmi eux et satisfaction "
+        "des familles. Nous serons heureux de vous accueillir lors d'un prochain atelier.",
+    )
+    para(
+        doc,
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    )
+    signature(doc)
+    doc.save(HERE / "remerciement.docx")
+
+
+def parties(doc) -> None:  # type: ignore[no-untyped-def]
+    para(doc, "Entre les soussignés :", bold=True)
+    para(
+        doc,
+        "{{ association.nom }}, {{ association.forme }}, dont le siège est situé "
+        "{{ association.adresse }}, immatriculée sous le numéro SIRET "
+        "{{ association.siret }}, représentée par {{ association.signataire }}, "
+        "{{ association.signataire_titre }}, ci-après « l'association »,",
+    )
+    para(doc, "et")
+    para(
+        doc,
+        "{{ bailleur.nom }}{% if bailleur.forme_juridique %}, "
+        "{{ bailleur.forme_juridique }}{% endif %}{% if bailleur.siren %}, SIREN "
+        "{{ bailleur.siren }}{% endif %}{% if bailleur.adresse %}, dont le siège est situé "
+        "{{ bailleur.adresse }}{% endif %}, représenté par {{ convention.signataire_bailleur }}, "
+        "ci-après « le bailleur ».",
+    )
+    para(doc, "Il a été convenu ce qui suit.", after=12)
+
+
+def article(doc, title: str) -> None:  # type: ignore[no-untyped-def]
+    para(doc, title, bold=True, after=3)
+
+
+def sites_and_period(doc, number: int) -> None:  # type: ignore[no-untyped-def]
+    article(doc, f"Article {number} – Lieux et période")
+    para(doc, "Les ateliers se déroulent :", after=0)
+    tag(doc, "{%p for site in convention.sites %}")
+    para(doc, "– {{ site }}", after=0)
+    tag(doc, "{%p endfor %}")
+    para(
+        doc,
+        "du {{ convention.debut|date_lettre }} au {{ convention.fin|date_lettre }}.",
+    )
+
+
+def referents(doc, number: int) -> None:  # type: ignore[no-untyped-def]
+    article(doc, f"Article {number} – Référents")
+    para(
+        doc,
+        "Pour l'association : {{ convention.referent_association }}. Pour le bailleur : "
+        "{{ convention.referent_bailleur }}. Les référents se tiennent informés de la "
+        "préparation et du déroulement des ateliers.",
+    )
+
+
+def common_end(doc, first: int) -> None:  # type: ignore[no-untyped-def]
+    article(doc, f"Article {first} – Bilan")
+    para(
+        doc,
+        "Dans les deux mois qui suivent la fin des ateliers, l'association remet au bailleur "
+        "un bilan indiquant le nombre d'enfants accueillis, la part des enfants dont la "
+        "famille est locataire du bailleur parmi eux, et la satisfaction des enfants et de "
+        "leurs familles.",
+    )
+    article(doc, f"Article {first + 1} – Communication et valorisation")
+    para(
+        doc,
+        "L'association mentionne le soutien du bailleur dans sa communication sur les "
+        "ateliers concernés (affiches, invitations, bilan) et l'invite à la restitution de "
+        "fin d'atelier. Toute utilisation du nom ou du logo de l'autre partie est soumise à "
+        "son accord préalable.",
+    )
+    tag(doc, "{%p if convention.avec_locaux %}")
+    article(doc, f"Article {first + 2} – Assurance des locaux")
+    para(
+        doc,
+        "L'association déclare être assurée pour sa responsabilité civile et pour les "
+        "activités conduites dans les locaux mis à disposition, et s'engage à les restituer "
+        "dans l'état où elle les a reçus.",
+    )
+    tag(doc, "{%p endif %}")
+    article(
+        doc,
+        f"Article {{% if convention.avec_locaux %}}{first + 3}{{% else %}}{first + 2}"
+        "{% endif %} – Durée, renouvellement et résiliation",
+    )
+    para(
+        doc,
+        "La présente convention prend effet à sa signature et s'achève à la remise du bilan. "
+        "Elle peut être renouvelée par une nouvelle convention. Chaque partie peut la "
+        "résilier par lettre recommandée avec un préavis d'un mois ; les engagements en "
+        "cours d'exécution sont alors menés à leur terme.",
+    )
+    para(doc, "Fait en deux exemplaires, à {{ lieu }}, le {{ date|date_lettre }}.", after=18)
+    table = doc.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.cell(0, 0).text = fr("Pour l'association")
+    table.cell(0, 1).text = fr("Pour le bailleur")
+    table.cell(1, 0).text = "{{ association.signataire }}\n{{ association.signataire_titre }}"
+    table.cell(1, 1).text = "{{ convention.signataire_bailleur }}"
+
+
+def contributions_table(doc) -> None:  # type: ignore[no-untyped-def]
+    table = doc.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    table.cell(0, 0).text = "Contribution"
+    table.cell(0, 1).text = fr("Valorisation")
+    table.cell(1, 0).text = "{%tr for c in convention.contributions %}"
+    table.cell(1, 1).text = ""
+    row = table.rows[2]
+    row.cells[0].text = fr("{{ c.libelle }} : {{ c.description }}")
+    row.cells[1].text = "{% if c.valeur %}{{ c.valeur|montant }}{% else %}—{% endif %}"
+    end = table.add_row()
+    end.cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph()
+
+
+def convention_non_financiere() -> None:
+    doc = new_document()
+    para(
+        doc,
+        "Convention de partenariat non financier",
+        bold=True,
+        size=15,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=2,
+    )
+    para(doc, "N° {{ convention.numero }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=9, after=14)
+    parties(doc)
+    article(doc, "Article 1 – Objet")
+    para(doc, "{{ convention.objet }}")
+    article(doc, "Article 2 – Engagements de l'association")
+    para(
+        doc,
+        "L'association conçoit et anime les ateliers, en assure l'encadrement par une "
+        "équipe qualifiée, accueille les enfants inscrits et tient la liste des participants "
+        "nécessaire au bilan prévu à l'article 6.",
+    )
+    article(doc, "Article 3 – Engagements du bailleur")
+    para(
+        doc,
+        "Le bailleur apporte au projet, sans contrepartie financière, les contributions "
+        "suivantes :",
+    )
+    contributions_table(doc)
+    tag(doc, "{%p if convention.valeur_totale %}")
+    para(
+        doc,
+        "La valeur de ces contributions est estimée d'un commun accord à "
+        "{{ convention.valeur_totale|montant }} ; elle est mentionnée dans le bilan de "
+        "l'association au titre des contributions volontaires.",
+    )
+    tag(doc, "{%p endif %}")
+    sites_and_period(doc, 4)
+    referents(doc, 5)
+    common_end(doc, 6)
+    doc.save(HERE / "convention-non-financiere.docx")
+
+
+def convention_financiere() -> None:
+    doc = new_document()
+    para(
+        doc,
+        "Convention de partenariat financier",
+        bold=True,
+        size=15,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=2,
+    )
+    para(doc, "N° {{ convention.numero }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=9, after=14)
+    parties(doc)
+    article(doc, "Article 1 – Objet")
+    para(doc, "{{ convention.objet }}")
+    article(doc, "Article 2 – Engagements de l'association")
+    para(
+        doc,
+        "L'association conçoit et anime les ateliers, en assure l'encadrement par une "
+        "équipe qualifiée et affecte la participation du bailleur aux seules dépenses "
+        "décrites à l'article 3.",
+    )
+    article(doc, "Article 3 – Participation financière du bailleur")
+    para(
+        doc,
+        "Le bailleur verse à l'association une participation de {{ convention.montant|montant }}, "
+        "qui couvre : {{ convention.couvre }}.",
+    )
+    tag(doc, "{%p if convention.contributions %}")
+    para(doc, "Le bailleur apporte en outre les contributions suivantes :")
+    contributions_table(doc)
+    tag(doc, "{%p endif %}")
+    para(doc, "Échéancier : {{ convention.echeancier }}.")
+    para(
+        doc,
+        "Pièces justificatives : {{ convention.pieces }}.",
+    )
+    sites_and_period(doc, 4)
+    referents(doc, 5)
+    common_end(doc, 6)
+    doc.save(HERE / "convention-financiere.docx")
+
+
+if __name__ == "__main__":
+    prospection()
+    relance()
+    remerciement()
+    convention_non_financiere()
+    convention_financiere()
+    print("templates written to", HERE)
