@@ -15,7 +15,15 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
 from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
-from bailleurs_cli.models import Exchange, Landlord, LegalKind, Person, Stage, StageChange
+from bailleurs_cli.models import (
+    Exchange,
+    Landlord,
+    LegalKind,
+    Partnership,
+    Person,
+    Stage,
+    StageChange,
+)
 from bailleurs_cli.registry import new_landlord
 
 FUZZY_ACCEPT = 88
@@ -278,6 +286,7 @@ class LandlordDetail:
     exchanges: list[tuple[Exchange, str | None]]
     next_person: str | None
     stage_history: list[StageChange]
+    partnerships: list[Partnership]
 
 
 def detail(session: Session, query: str, *, exchanges: int = 5) -> LandlordDetail:
@@ -304,7 +313,15 @@ def detail(session: Session, query: str, *, exchanges: int = 5) -> LandlordDetai
             .order_by(col(StageChange.changed_on), col(StageChange.id))
         ).all()
     )
+    partnerships = list(
+        session.exec(
+            select(Partnership)
+            .where(Partnership.landlord_id == landlord.id)
+            .order_by(col(Partnership.id).desc())
+        ).all()
+    )
     return LandlordDetail(
+        partnerships=partnerships,
         landlord=landlord,
         people=people,
         exchanges=[(e, names.get(e.person_id)) for e in recent],

@@ -32,7 +32,7 @@ TEMPLATE_FOR = {
 }
 
 DEFAULT_COVERS = "l'animation et l'encadrement des ateliers décrits à l'article 1"
-DEFAULT_SCHEDULE = "70 % à la signature, le solde à la remise du bilan"
+DEFAULT_SCHEDULE = "70\u202f% à la signature, le solde à la remise du bilan"
 DEFAULT_PIECES = "le bilan prévu à l'article 6 et un compte rendu financier des ateliers"
 
 

@@ -20,7 +20,7 @@ from bailleurs_cli.landlords import departements_of
 
 if TYPE_CHECKING:
     from bailleurs_cli.landlords import LandlordDetail
-    from bailleurs_cli.models import Exchange, Landlord, Person
+    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
 _SCOPES = {
@@ -144,6 +144,7 @@ def detail_json(detail: LandlordDetail) -> dict[str, Any]:
         "next_person": detail.next_person,
         "people": [person_json(p) for p in detail.people],
         "exchanges": [exchange_json(e, name) for e, name in detail.exchanges],
+        "partnerships": [partnership_json(p) for p in detail.partnerships],
         "sources": ll.sources,
     }
 
@@ -197,9 +198,61 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     lines.append("Derniers échanges :" if detail.exchanges else "Derniers échanges : aucun")
     for exchange, name in detail.exchanges:
         lines.append("  - " + exchange_line(exchange, name))
+    lines.append("Conventions :" if detail.partnerships else "Conventions : aucune")
+    for partnership in detail.partnerships:
+        lines.append("  - " + partnership_line(partnership))
     if ll.sources:
         lines.append("Sources :")
         for source in ll.sources:
             lines.append(f"  - {source['ref']} : {', '.join(source['fields'])}")
             lines.extend(f"      {url}" for url in source.get("urls", []))
     return lines
+
+
+_STATUS = {"brouillon": "brouillon", "envoyee": "envoyée", "signee": "signée", "echue": "échue"}
+_KIND = {"non_financier": "non financier", "financier": "financier"}
+_CONTRIBUTIONS = {
+    "locaux": "locaux",
+    "communication": "communication aux locataires",
+    "mobilisation": "mobilisation des familles",
+}
+
+
+def _euros(cents: int | None) -> str | None:
+    from bailleurs_cli.documents import montant
+
+    return montant(cents / 100) if cents else None
+
+
+def partnership_json(partnership: Partnership) -> dict[str, Any]:
+    """One partnership as ``show --json`` prints it (amounts in euros)."""
+    return {
+        "kind": partnership.kind,
+        "status": partnership.status,
+        "contributions": [c["kind"] for c in partnership.contributions],
+        "sites": partnership.sites,
+        "start": partnership.starts_on.isoformat(),
+        "end": partnership.ends_on.isoformat(),
+        "in_kind_value": partnership.in_kind_cents / 100 if partnership.in_kind_cents else None,
+        "amount": partnership.amount_cents / 100 if partnership.amount_cents else None,
+        "document": partnership.document,
+    }
+
+
+def partnership_line(partnership: Partnership) -> str:
+    """``non financier, brouillon : locaux, communication — 10/02/2027 → 14/02/2027 …``."""
+    kinds = ", ".join(_CONTRIBUTIONS.get(c["kind"], c["kind"]) for c in partnership.contributions)
+    text = f"{_KIND.get(partnership.kind, partnership.kind)}, "
+    text += _STATUS.get(partnership.status, partnership.status)
+    if kinds:
+        text += f" : {kinds}"
+    text += f" — du {short_date(partnership.starts_on)} au {short_date(partnership.ends_on)}"
+    if partnership.sites:
+        text += f" — {' ; '.join(partnership.sites)}"
+    for label, cents in (
+        ("valorisé", partnership.in_kind_cents),
+        ("montant", partnership.amount_cents),
+    ):
+        if cents:
+            text += f" — {label} {_euros(cents)}"
+    return text

@@ -1,0 +1,381 @@
+"""Letters and conventions, read back as a user would: python-docx, email, the store."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from sqlmodel import select
+
+from bailleurs_cli.models import Exchange, Landlord, Partnership
+from bailleurs_cli.store import Store
+
+from .conftest import Run
+
+IDENTITY = {
+    "association.nom": "Les Ateliers & Co <Paris>",
+    "association.forme": "association loi 1901",
+    "association.adresse": "12 rue de la République, 92120 Montrouge",
+    "association.siret": "732 829 320 00074",
+    "association.signataire": "Camille Martin",
+    "association.signataire_titre": "présidente",
+    "association.email": "contact@ateliers.example",
+    "association.telephone": "01 23 45 67 89",
+}
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """Where documents go: a folder of their own, not created in advance."""
+    return tmp_path / "out"
+
+
+@pytest.fixture
+def identity(run: Run) -> None:
+    for key, value in IDENTITY.items():
+        result = run("config", "set", key, value)
+        assert result.exit_code == 0, result
+
+
+def text(path: Path) -> str:
+    """Every paragraph, table cell, header and footer of a .docx."""
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    for section in document.sections:
+        parts.extend(p.text for p in section.header.paragraphs + section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+def test_letter_needs_the_association_identity(run: Run, out: Path) -> None:
+    result = run("letter", "rivp", "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : identité de l'association incomplète : il manque association.nom, "
+        "association.forme, association.adresse, association.siret, association.signataire, "
+        "association.signataire_titre, association.email, association.telephone ; "
+        'renseignez-la avec « bailleurs config set CLÉ "valeur" ».\n'
+    )
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_config_set_validates_and_keeps_comments(run: Run, home: Path) -> None:
+    (home / "config.toml").write_text("# mes réglages\n[suivi]\nhorizon_jours = 7\n")
+    assert run("config", "set", "association.siret", "732 829 320 00074").exit_code == 0
+    bad = run("config", "set", "association.siret", "123")
+    assert bad.exit_code == 1
+    assert bad.stderr == (
+        "Erreur : association.siret : « 123 » invalide ; un SIRET a 14 chiffres (SIREN + NIC) "
+        "dont le dernier est une clé de contrôle.\n"
+    )
+    unknown = run("config", "set", "association.couleur", "bleu")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.startswith(
+        "Erreur : clé « association.couleur » inconnue ; clés possibles : "
+    )
+    saved = (home / "config.toml").read_text(encoding="utf-8")
+    assert saved.startswith("# mes réglages\n")
+    assert 'siret = "73282932000074"' in saved
+    shown = run("config").stdout
+    assert "association.siret" in shown and "73282932000074" in shown
+
+
+def test_prospection_letter_reads_back(run: Run, identity: None, out: Path) -> None:
+    run("person", "add", "rivp", "Awa Diallo", "--role", "Responsable DSU")
+    result = run("letter", "rivp", "--out", str(out))
+    assert result.exit_code == 0, result
+    target = out / "rivp-prospection.docx"
+    assert result.stdout == f"{target}\n"
+    body = text(target)
+    assert "Les Ateliers & Co <Paris>" in body  # escaped in XML, verbatim for the reader
+    assert "À l'attention de Awa Diallo, Responsable DSU" in body
+    assert "13, avenue de la Porte d'Italie\nTSA 61371\n75621 Paris Cedex 13" in body
+    assert "Montrouge, le 23 novembre 2026" in body
+    assert "Objet\u00a0: Proposition de partenariat\u00a0: " in body
+    assert "notre démarche n'est pas une demande de logement" in body
+    assert "abattement de 30\u202f% de la taxe foncière" in body
+    assert "{{" not in body and "{%" not in body
+
+
+def test_bulk_letters_resume_without_rewriting(run: Run, identity: None, out: Path) -> None:
+    args = [
+        "letter",
+        "--all",
+        "--departement",
+        "93",
+        "--stage",
+        "identifie",
+        "--out",
+        str(out),
+    ]
+    first = run(*args)
+    assert first.exit_code == 0, first
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "est-ensemble-habitat-prospection.docx",
+        "pantin-habitat-prospection.docx",
+        "plaine-commune-habitat-prospection.docx",
+        "valophis-habitat-prospection.docx",
+    ]
+    stamp = (out / names[0]).stat().st_mtime_ns
+    again = run(*args)
+    assert again.exit_code == 0
+    assert again.stderr == (
+        "0 document(s) écrit(s), 4 ignoré(s) car existant(s) (--force pour remplacer), "
+        "0 échec(s).\n"
+    )
+    assert (out / names[0]).stat().st_mtime_ns == stamp
+    assert run(*args, "--force").stderr.startswith("4 document(s) écrit(s)")
+
+
+def test_all_sixteen_letters_on_both_cores(run: Run, identity: None, out: Path) -> None:
+    result = run("letter", "--all", "--template", "relance", "--out", str(out))
+    assert result.exit_code == 0, result
+    files = sorted(out.glob("*.docx"))
+    assert len(files) == 16
+    assert "Adoma" in text(out / "adoma-relance.docx")
+    assert not list(out.glob(".*"))  # no temporary file left
+
+
+def test_dry_run_writes_nothing(run: Run, identity: None, out: Path) -> None:
+    result = run("letter", "--all", "--stage", "identifie", "--dry-run", "--out", str(out))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == f"écrirait {out}/1001-vies-habitat-prospection.docx"
+    assert result.stderr == "Simulation : 16 document(s) à écrire, rien n'a été écrit.\n"
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_missing_address_is_a_named_failure(run: Run, identity: None, out: Path) -> None:
+    run("add", "Office Sans Adresse", "--kind", "oph")
+    result = run("letter", "office-sans-adresse", "rivp", "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Échec : Office Sans Adresse (office-sans-adresse) — adresse du siège manquante ; "
+        'complétez-la avec « bailleurs edit office-sans-adresse --adresse "…" ».',
+        "1 document(s) écrit(s), 0 ignoré(s) car existant(s) (--force pour remplacer), 1 échec(s).",
+    ]
+    assert [p.name for p in out.iterdir()] == ["rivp-prospection.docx"]
+
+
+def test_log_records_each_letter_with_its_relaunch(
+    run: Run, store: Store, identity: None, out: Path
+) -> None:
+    result = run("letter", "rivp", "--log", "--out", str(out))
+    assert result.exit_code == 0, result
+    with store.read() as session:
+        rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
+        [exchange] = session.exec(select(Exchange)).all()
+    assert (exchange.channel, exchange.summary) == (
+        "courrier",
+        "Courrier « prospection » envoyé (rivp-prospection.docx)",
+    )
+    assert (rivp.stage, rivp.next_action, rivp.next_due) == (
+        "contacte",
+        "Relancer",
+        date(2026, 12, 14),
+    )
+
+
+def test_eml_drafts_parse_and_name_landlords_without_email(
+    run: Run, identity: None, out: Path
+) -> None:
+    run("person", "add", "rivp", "Awa Diallo", "--email", "awa.diallo@example.org")
+    result = run("letter", "rivp", "adoma", "--format", "eml", "--out", str(out))
+    assert result.exit_code == 1
+    assert (
+        "Échec : Adoma (adoma) — aucun interlocuteur actif avec une adresse e-mail ; ajoutez-en "
+        'un avec « bailleurs person add adoma "Nom" --email … ».'
+    ) in result.stderr
+    raw = (out / "rivp-prospection.eml").read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message["To"] == "awa.diallo@example.org"
+    assert message["From"] == '"Les Ateliers & Co <Paris>" <contact@ateliers.example>'
+    assert str(message["Subject"]).startswith("Proposition de partenariat")
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None and "pas une demande de logement" in body.get_content()
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "rivp-prospection.docx"
+
+
+def test_convention_records_the_partnership(
+    run: Run, store: Store, identity: None, out: Path
+) -> None:
+    run("person", "add", "rivp", "Awa Diallo")
+    result = run(
+        "convention",
+        "rivp",
+        "--contribution",
+        "locaux=800",
+        "--contribution",
+        "communication",
+        "--site",
+        "Centre social Belleville, Paris 20e",
+        "--debut",
+        "2027-02-10",
+        "--fin",
+        "2027-02-14",
+        "--valeur",
+        "1200",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result
+    target = out / "rivp-convention-non-financiere-2027-001.docx"
+    assert result.stdout == f"{target}\n"
+    body = text(target)
+    assert "Convention de partenariat non financier" in body
+    assert "Mise à disposition de locaux\u00a0: prêt gracieux" in body
+    assert "800\u00a0€" in body and "1\u202f200\u00a0€" in body
+    assert "Article 8 – Assurance des locaux" in body
+    assert "Article 9 – Durée, renouvellement et résiliation" in body
+    assert "du 10 février 2027 au 14 février 2027" in body
+    assert "Pour le bailleur\u00a0: Awa Diallo" in body
+    with store.read() as session:
+        [record] = session.exec(select(Partnership)).all()
+    assert (record.kind, record.status, record.in_kind_cents, record.sites) == (
+        "non_financier",
+        "brouillon",
+        120000,
+        ["Centre social Belleville, Paris 20e"],
+    )
+    assert record.contributions == [
+        {"kind": "locaux", "cents": 80000},
+        {"kind": "communication", "cents": None},
+    ]
+    assert run("convention", "rivp", "--status", "signee").exit_code == 0
+    shown = json.loads(run("show", "rivp", "--json").stdout)["partnerships"]
+    assert [(p["status"], p["in_kind_value"]) for p in shown] == [("signee", 1200.0)]
+
+
+def test_convention_without_premises_has_no_insurance_clause(
+    run: Run, identity: None, out: Path
+) -> None:
+    result = run(
+        "convention",
+        "rivp",
+        "--contribution",
+        "mobilisation",
+        "--site",
+        "Paris 20e",
+        "--debut",
+        "2027-02-10",
+        "--fin",
+        "2027-02-14",
+        "--referent-bailleur",
+        "Jean Martin",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result
+    body = text(next(out.glob("*.docx")))
+    assert "Assurance" not in body
+    assert "Article 8 – Durée, renouvellement et résiliation" in body
+
+
+def test_financial_convention(run: Run, identity: None, out: Path) -> None:
+    result = run(
+        "convention",
+        "rivp",
+        "--type",
+        "financier",
+        "--montant",
+        "3000",
+        "--site",
+        "Paris 20e",
+        "--debut",
+        "2027-07-05",
+        "--fin",
+        "2027-07-09",
+        "--referent-bailleur",
+        "Jean Martin",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result
+    body = text(out / "rivp-convention-financiere-2027-001.docx")
+    assert "participation de 3\u202f000\u00a0€" in body
+    assert "Échéancier\u00a0: 70\u202f% à la signature" in body
+
+
+def test_convention_lists_what_is_missing(run: Run, store: Store, identity: None) -> None:
+    result = run("convention", "adoma", "--contribution", "locaux")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : convention pour Adoma : il manque --site, --debut, --fin, --referent-bailleur "
+        "(ou un interlocuteur : bailleurs person add adoma …) ; voir « bailleurs convention "
+        "--help ».\n"
+    )
+    with store.read() as session:
+        assert session.exec(select(Partnership)).all() == []
+
+
+def test_templates_variables_and_list(run: Run) -> None:
+    listed = run("templates", "list").stdout
+    assert "convention-non-financiere" in listed and "prospection" in listed
+    variables = run("templates", "variables", "convention-non-financiere").stdout
+    assert "{{ convention.contributions }}" in variables
+    assert "{{ association.signataire }}" in variables
+
+
+def test_export_then_check_an_edited_template(run: Run, tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "modeles"
+    exported = run("templates", "export", str(folder))
+    assert exported.exit_code == 0, exported
+    assert f'dossier = "{folder}"' in (home / "config.toml").read_text()
+    assert run("templates", "check", str(folder / "prospection.docx")).exit_code == 0
+    document = Document(str(folder / "prospection.docx"))
+    paragraph = next(p for p in document.paragraphs if p.text == "Madame, Monsieur,")
+    paragraph.runs[0].text = "{{ bailleur.nom|upper }} {{ bailleur.couleur }} {{ “x” }} {{ oubli"
+    document.save(str(folder / "prospection.docx"))
+    result = run("templates", "check", str(folder / "prospection.docx"))
+    assert result.exit_code == 6
+    lines = result.stderr.splitlines()
+    assert any("guillemets typographiques dans la balise « {{ “x” }} »" in line for line in lines)
+    assert any("balise {{ … }} non refermée" in line for line in lines)
+
+
+def test_unknown_variable_is_named(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "modeles"
+    run("templates", "export", str(folder))
+    document = Document(str(folder / "relance.docx"))
+    document.paragraphs[-1].add_run("{{ bailleur.couleur }}{{ inconnue }}")
+    document.save(str(folder / "relance.docx"))
+    result = run("templates", "check", str(folder / "relance.docx"))
+    assert result.exit_code == 6
+    assert "variable inconnue « bailleur.couleur »" in result.stderr
+    assert "variable inconnue « inconnue »" in result.stderr
+
+
+def test_pdf_without_libreoffice(run: Run, identity: None, out: Path) -> None:
+    result = run(
+        "letter", "rivp", "--pdf", "--out", str(out), env={"PATH": str(out.parent / "nowhere")}
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : --pdf : LibreOffice introuvable ; installez-le (sudo apt install "
+        "libreoffice-writer-nogui) ou retirez --pdf.\n"
+    )
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_pdf_in_one_libreoffice_run(run: Run, identity: None, out: Path) -> None:
+    result = run("letter", "rivp", "paris-habitat", "--pdf", "--out", str(out))
+    assert result.exit_code == 0, result
+    pdf = out / "rivp-prospection.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        extracted = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Les Ateliers & Co <Paris>" in extracted
+        assert "75621 Paris Cedex 13" in extracted
+    assert (out / "paris-habitat-prospection.pdf").is_file()
