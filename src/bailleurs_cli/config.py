@@ -64,6 +64,7 @@ class Settings:
     association: dict[str, str] = field(default_factory=dict)
     templates_dir: Path | None = None
     smtp: dict[str, Any] = field(default_factory=dict)
+    digest_to: str | None = None
     path: Path | None = None
 
     def delay_for(self, channel: str) -> int:
@@ -108,6 +109,7 @@ def load_settings(path: Path | None = None) -> Settings:
         association=association,
         templates_dir=Path(templates).expanduser() if templates else None,
         smtp=dict(raw.get("smtp", {})),
+        digest_to=raw.get("digest", {}).get("to"),
         db_url=base.get("url"),
         delays=delays,
         stale_after_days=_positive_int(

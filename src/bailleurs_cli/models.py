@@ -32,6 +32,7 @@ __all__ = [
     "Channel",
     "Contribution",
     "ConventionStatus",
+    "DigestSent",
     "Direction",
     "Exchange",
     "Landlord",
@@ -40,6 +41,7 @@ __all__ = [
     "Partnership",
     "PartnershipKind",
     "Person",
+    "Reminder",
     "Stage",
     "StageChange",
 ]
@@ -169,5 +171,29 @@ class Partnership(SQLModel, table=True):
     referent_association: str | None = None
     referent_landlord: str | None = None
     document: str | None = None
+    bilan_on: date | None = None
     created_at: datetime
     updated_at: datetime
+
+
+class Reminder(SQLModel, table=True):
+    """A recurring reminder (yearly multi-actor meeting, bilans after each holiday…)."""
+
+    __tablename__ = "reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str
+    every: int
+    unit: str  # "j", "s", "m" or "a"
+    next_on: date = Field(index=True)
+    landlord_id: int | None = Field(default=None, foreign_key="landlord.id", ondelete="CASCADE")
+    created_at: datetime
+
+
+class DigestSent(SQLModel, table=True):
+    """An item already mailed by ``digest --send --only-new``."""
+
+    __tablename__ = "digest_sent"
+
+    key: str = Field(primary_key=True)
+    sent_at: datetime

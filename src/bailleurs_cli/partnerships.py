@@ -102,6 +102,22 @@ def set_status(session: Session, landlord_query: str, status: str, *, today: dat
     return latest
 
 
+def bilan_delivered(session: Session, landlord_query: str, *, today: date) -> Partnership:
+    """Record that the bilan of the latest signed convention was handed over today."""
+    landlord = resolve(session, landlord_query)
+    signed = session.exec(
+        select(Partnership)
+        .where(Partnership.landlord_id == landlord.id, Partnership.status == "signee")
+        .order_by(col(Partnership.ends_on).desc())
+    ).first()
+    if signed is None:
+        raise NotFound(f"aucune convention signée pour {landlord.name} ; rien à noter.")
+    signed.bilan_on = today
+    signed.updated_at = datetime.now(UTC)
+    session.add(signed)
+    return signed
+
+
 def create(
     session: Session,
     landlord_query: str,

@@ -31,6 +31,7 @@ class Reason(StrEnum):
     NEVER_CONTACTED = "jamais_contacte"
     STALE = "sans_nouvelles"
     LATER = "planifie"
+    REMINDER = "rappel"
 
 
 REASON_LABELS = {
@@ -40,6 +41,7 @@ REASON_LABELS = {
     Reason.NEVER_CONTACTED: "jamais contacté",
     Reason.STALE: "sans nouvelles",
     Reason.LATER: "planifié",
+    Reason.REMINDER: "rappel",
 }
 
 
@@ -58,19 +60,31 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class ReminderRow:
+    """A recurring reminder, as ranking needs it."""
+
+    id: int
+    label: str
+    next_on: date
+    landlord_slug: str | None
+    landlord_name: str | None
+
+
+@dataclass(frozen=True)
 class NextItem:
     """One row of ``bailleurs next``."""
 
-    landlord: str
+    landlord: str | None
     name: str
     person: str | None
     action: str | None
     due: date | None
     days_late: int | None
     reason: Reason
-    stage: str
-    stage_since: date
-    silent_days: int | None
+    stage: str | None
+    stage_since: date | None
+    silent_days: int | None = None
+    reminder_id: int | None = None
 
     def as_json(self) -> dict[str, object]:
         """Stable keys, ISO dates (documented in the README)."""
@@ -83,7 +97,7 @@ class NextItem:
             "days_late": self.days_late,
             "reason": self.reason.value,
             "stage": self.stage,
-            "stage_since": self.stage_since.isoformat(),
+            "stage_since": self.stage_since.isoformat() if self.stage_since else None,
         }
 
 
@@ -123,8 +137,9 @@ def rank(
     days: int,
     stale_after_days: int,
     include_later: bool = False,
+    reminders: list[ReminderRow] | None = None,
 ) -> list[NextItem]:
-    """Order what to do; pure function of ``rows`` and ``today``."""
+    """Order what to do; pure function of ``rows``, ``reminders`` and ``today``."""
     horizon = today + timedelta(days=days)
     stale_before = today - timedelta(days=stale_after_days)
     items: list[NextItem] = []
@@ -152,14 +167,48 @@ def rank(
             )
         )
 
+    for reminder in reminders or []:
+        if reminder.next_on > horizon and not include_later:
+            continue
+        items.append(
+            NextItem(
+                landlord=reminder.landlord_slug,
+                name=reminder.landlord_name or "Rappel",
+                person=None,
+                action=reminder.label,
+                due=reminder.next_on,
+                days_late=(today - reminder.next_on).days,
+                reason=Reason.REMINDER,
+                stage=None,
+                stage_since=None,
+                reminder_id=reminder.id,
+            )
+        )
+
+    def group(item: NextItem) -> int:
+        if item.reason == Reason.REMINDER:
+            late = item.days_late or 0
+            if item.due is not None and item.due > horizon:
+                return _ORDER[Reason.LATER]
+            return _ORDER[
+                Reason.OVERDUE if late > 0 else Reason.TODAY if late == 0 else Reason.SOON
+            ]
+        return _ORDER[item.reason]
+
     def key(item: NextItem) -> tuple[int, int, str, str]:
-        if item.reason in (Reason.OVERDUE, Reason.TODAY, Reason.SOON, Reason.LATER):
+        if item.reason in (
+            Reason.OVERDUE,
+            Reason.TODAY,
+            Reason.SOON,
+            Reason.LATER,
+            Reason.REMINDER,
+        ):
             secondary = -(item.days_late or 0)  # most late first, then soonest
         elif item.reason == Reason.STALE:
             secondary = -(item.silent_days or 10**6)  # longest silence first
         else:
             secondary = 0
-        return (_ORDER[item.reason], secondary, item.name.casefold(), item.landlord)
+        return (group(item), secondary, item.name.casefold(), item.landlord or "")
 
     return sorted(items, key=key)
 
@@ -217,5 +266,28 @@ def next_items(
         session, today=today, days=days, stale_after_days=stale_after_days, everything=everything
     )
     return rank(
-        rows, today=today, days=days, stale_after_days=stale_after_days, include_later=everything
+        rows,
+        today=today,
+        days=days,
+        stale_after_days=stale_after_days,
+        include_later=everything,
+        reminders=reminder_rows(session),
     )
+
+
+def reminder_rows(session: Session) -> list[ReminderRow]:
+    """Every recurring reminder (a handful), with its landlord if any."""
+    from bailleurs_cli.models import Reminder
+
+    statement = (
+        select(
+            col(Reminder.id),
+            col(Reminder.label),
+            col(Reminder.next_on),
+            col(Landlord.slug),
+            col(Landlord.name),
+        )
+        .join(Landlord, col(Landlord.id) == col(Reminder.landlord_id), isouter=True)
+        .order_by(col(Reminder.next_on))
+    )
+    return [ReminderRow(*row) for row in session.execute(statement).all()]

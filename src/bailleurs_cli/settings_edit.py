@@ -131,6 +131,7 @@ KEYS: dict[str, tuple[Validator, str]] = {
     "smtp.user": (_text, "identifiant SMTP"),
     "smtp.from": (_from_address, "expéditeur (« Nom <adresse> »)"),
     "smtp.password_file": (_text, "fichier contenant le mot de passe SMTP"),
+    "digest.to": (_email, "destinataire du récapitulatif envoyé par cron"),
 }
 
 #: Keys the documents need before anything is rendered (issue #3).

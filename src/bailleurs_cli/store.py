@@ -29,7 +29,7 @@ from sqlmodel import Session, create_engine
 from bailleurs_cli.errors import StoreError
 
 #: Alembic revisions shipped with this version, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
 

@@ -7,7 +7,16 @@ from typing import Annotated
 import typer
 
 from bailleurs_cli import __version__
-from bailleurs_cli.cli import config_cmd, documents, followup, landlords, next_cmd, people, registry
+from bailleurs_cli.cli import (
+    config_cmd,
+    documents,
+    followup,
+    landlords,
+    next_cmd,
+    people,
+    registry,
+    reminders,
+)
 from bailleurs_cli.cli._common import BoundaryGroup, State
 
 app = typer.Typer(
@@ -74,6 +83,10 @@ app.command("history")(followup.history)
 app.command("next")(next_cmd.next_steps)
 app.command("letter")(documents.letter)
 app.command("convention")(documents.convention)
+app.command("digest")(reminders.digest)
+app.command("cron")(reminders.cron)
+app.command("agenda")(reminders.agenda)
+app.add_typer(reminders.remind_app, name="remind")
 app.add_typer(documents.templates_app, name="templates")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(people.app, name="person")

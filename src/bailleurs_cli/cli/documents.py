@@ -222,6 +222,9 @@ def convention(
         str | None,
         typer.Option("--status", help="brouillon, envoyee, signee, echue (seul : met à jour)."),
     ] = None,
+    bilan_remis: Annotated[
+        bool, typer.Option("--bilan-remis", help="Noter que le bilan a été remis (aujourd'hui).")
+    ] = False,
     template: Annotated[
         str | None, typer.Option("--template", help="Autre modèle de convention.")
     ] = None,
@@ -259,6 +262,12 @@ def convention(
         landlord_signatory=signataire_bailleur,
         status=status,
     )
+    if bilan_remis:
+        with st.store().write() as session:
+            record = partnerships.bilan_delivered(session, landlord, today=st.today)
+            number = record.id
+        info(f"Bilan noté comme remis pour la convention n° {number}.")
+        return
     if data.only_status():
         assert status is not None
         with st.store().write() as session:

@@ -20,6 +20,8 @@ def _why(item: NextItem) -> str:
         if item.silent_days is None:
             return "sans nouvelles : aucun échange noté"
         return f"sans nouvelles depuis {item.silent_days} j"
+    if item.reason == Reason.REMINDER:
+        return f"rappel, {lateness(item.days_late or 0)}"
     if item.reason in (Reason.OVERDUE, Reason.TODAY, Reason.SOON, Reason.LATER):
         return lateness(item.days_late or 0)
     return REASON_LABELS[item.reason]
@@ -72,7 +74,9 @@ def next_steps(
                 item.action or "",
                 long_date(item.due) if item.due else "à planifier",
                 _why(item),
-                f"{stage_label(item.stage)} depuis le {short_date(item.stage_since)}",
+                f"{stage_label(item.stage)} depuis le {short_date(item.stage_since)}"
+                if item.stage and item.stage_since
+                else "—",
             ]
             for item in items
         ],

@@ -1,0 +1,47 @@
+"""Every scheduled next step as RFC 5545 all-day events (VEVENT, not VTODO: Google,
+iOS and Outlook ignore VTODO). UIDs are stable per landlord's next step and per
+reminder, so re-importing the file updates the entries instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bailleurs_cli.scheduling import NextItem, Reason
+
+
+def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
+    """The .ics content for ``items`` (those with a date)."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//bailleurs//suivi des bailleurs sociaux//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Suivi des bailleurs")
+    calendar.add("x-wr-timezone", "Europe/Paris")
+    for item in items:
+        if item.due is None:
+            continue
+        event = Event()
+        if item.reason == Reason.REMINDER:
+            uid = f"rappel-{item.reminder_id}@bailleurs"
+            command = f"bailleurs remind done {item.reminder_id}"
+        else:
+            uid = f"etape-{item.landlord}@bailleurs"
+            command = f'bailleurs contact {item.landlord} --channel email --summary "…"'
+        title = f"{item.name} : {item.action}" if item.landlord else str(item.action)
+        event.add("uid", uid)
+        event.add("summary", title)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("transp", "TRANSPARENT")
+        lines = [f"Bailleur : {item.name}"] if item.landlord else []
+        if item.person:
+            lines.append(f"Interlocuteur : {item.person}")
+        lines.append(f"Action : {item.action}")
+        lines.append(f"Pour agir : {command}")
+        event.add("description", "\n".join(lines))
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -1,0 +1,306 @@
+"""``digest``, ``cron``, ``agenda`` and ``remind``: reminders that run by themselves."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+
+
+def digest(
+    ctx: typer.Context,
+    days: Annotated[
+        int | None, typer.Option("--days", min=0, help="Horizon en jours (défaut : 7).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="texte (défaut) ou markdown.")] = "texte",
+    send: Annotated[
+        bool, typer.Option("--send", help="Envoyer par e-mail (SMTP de la configuration).")
+    ] = False,
+    to: Annotated[
+        list[str] | None,
+        typer.Option("--to", help="Destinataire (répétable ; défaut : digest.to)."),
+    ] = None,
+    only_new: Annotated[
+        bool, typer.Option("--only-new", help="Seulement ce qui n'a pas déjà été envoyé.")
+    ] = False,
+) -> None:
+    """Récapituler ce qui est dû ; n'affiche rien (et sort avec 0) quand rien ne l'est.
+
+    Fait pour cron : ni couleur, ni question, ni dépendance au dossier courant.
+
+    Exemple : bailleurs digest --send --to dev-idf@asso.example --only-new
+    """
+    from bailleurs_cli import digest as core
+    from bailleurs_cli.errors import InvalidInput
+
+    st = state(ctx)
+    settings = st.settings
+    horizon = settings.horizon_days if days is None else days
+    if fmt not in ("texte", "markdown"):
+        raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : texte, markdown.")
+    if not send:
+        with st.store().read() as session:
+            result = core.collect(
+                session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
+            )
+            if only_new:
+                from sqlmodel import select
+
+                from bailleurs_cli.models import DigestSent
+
+                sent = set(session.exec(select(DigestSent.key)).all())
+                result = result.only({line.key for line in result.lines()} - sent)
+        rendered = core.as_markdown(result) if fmt == "markdown" else core.as_text(result)
+        if rendered:
+            sys.stdout.write(rendered)
+        return
+    _send(st, core, horizon, to, only_new)
+
+
+def _send(st, core, horizon: int, to: list[str] | None, only_new: bool) -> None:  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    from bailleurs_cli import mailer
+
+    settings = st.settings
+    smtp = mailer.smtp_settings(settings.smtp)
+    recipients = mailer.recipients(to or ([settings.digest_to] if settings.digest_to else []))
+    store = st.store()
+    if only_new:
+        with store.write() as session:
+            result = core.claim_new(
+                session,
+                core.collect(
+                    session,
+                    today=st.today,
+                    days=horizon,
+                    stale_after_days=settings.stale_after_days,
+                ),
+            )
+    else:
+        with store.read() as session:
+            result = core.collect(
+                session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
+            )
+    if not result:
+        return
+    message = mailer.build_message(
+        smtp,
+        recipients,
+        core.subject(result),
+        core.as_text(result),
+        core.as_html(result),
+        now=datetime.now().astimezone(),
+    )
+    try:
+        mailer.send(smtp, message)
+    except mailer.MailError:
+        if only_new:
+            _unclaim(store, [line.key for line in result.lines()])
+        raise
+    if sys.stderr.isatty():
+        info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(result.lines())} éléments).")
+
+
+def _unclaim(store, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import col, delete
+
+    from bailleurs_cli.models import DigestSent
+
+    with store.write() as session:
+        session.exec(delete(DigestSent).where(col(DigestSent.key).in_(keys)))
+
+
+def cron(
+    schedule: Annotated[
+        str, typer.Option("--schedule", help="Horaire cron (défaut : jours ouvrés à 8 h).")
+    ] = "0 8 * * 1-5",
+    to: Annotated[str | None, typer.Option("--to", help="Destinataire du récapitulatif.")] = None,
+    install: Annotated[
+        bool, typer.Option("--install", help="Ajouter la ligne à la crontab (sans doublon).")
+    ] = False,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Retirer la ligne de la crontab.")
+    ] = False,
+    user: Annotated[
+        str | None, typer.Option("--user", help="Crontab d'un autre utilisateur (root).")
+    ] = None,
+) -> None:
+    """Afficher (ou installer) la ligne crontab qui envoie le récapitulatif.
+
+    Exemple : bailleurs cron --to dev-idf@asso.example --install
+    """
+    from bailleurs_cli import cron as core
+    from bailleurs_cli.errors import InvalidInput
+
+    if install and remove:
+        raise InvalidInput("--install et --remove s'excluent ; choisissez l'un des deux.")
+    if remove:
+        removed = core.remove(user=user)
+        info(
+            "Ligne retirée de la crontab." if removed else "Aucune ligne bailleurs dans la crontab."
+        )
+        return
+    if to is not None:
+        from bailleurs_cli.mailer import recipients
+
+        recipients([to])
+    entry = core.line(schedule=schedule, to=to)
+    if install:
+        added = core.install(entry, user=user)
+        info("Ligne ajoutée à la crontab." if added else "La ligne est déjà dans la crontab.")
+        return
+    out(entry)
+
+
+def agenda(
+    ctx: typer.Context,
+    ics: Annotated[Path, typer.Option("--ics", help="Fichier .ics à écrire.", dir_okay=False)],
+) -> None:
+    """Écrire chaque prochaine étape datée dans un fichier d'agenda (.ics).
+
+    Réimporter le fichier met à jour les événements au lieu de les dupliquer.
+
+    Exemple : bailleurs agenda --ics suivi.ics
+    """
+    from datetime import datetime
+
+    from bailleurs_cli import agenda as core
+    from bailleurs_cli.documents import write_atomic
+    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.scheduling import next_items
+
+    st = state(ctx)
+    with st.store().read() as session:
+        items = next_items(
+            session,
+            today=st.today,
+            days=st.settings.horizon_days,
+            stale_after_days=st.settings.stale_after_days,
+            everything=True,
+        )
+    data = core.calendar_bytes(items, now=datetime.now().astimezone())
+    target = ics.expanduser()
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise InvalidInput(
+            f"--ics : impossible d'écrire {target} ({exc.strerror}) ; choisissez un autre chemin."
+        ) from None
+    dated = sum(1 for item in items if item.due is not None)
+    info(f"{dated} événement(s) écrit(s) dans {target}.")
+
+
+remind_app = typer.Typer(
+    rich_markup_mode=None,
+    help="Rappels récurrents (rencontre annuelle, bilans après chaque période de vacances…).",
+    no_args_is_help=True,
+)
+
+
+@remind_app.command("add")
+def remind_add(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Argument(help="Ce qu'il faut faire.")],
+    every: Annotated[str, typer.Option("--every", help="Période : 15j, 2s, 6m, 1a.")],
+    start: Annotated[
+        str | None, typer.Option("--from", help="Première date (défaut : aujourd'hui).")
+    ] = None,
+    landlord: Annotated[
+        str | None, typer.Option("--landlord", help="Bailleur concerné, s'il y en a un.")
+    ] = None,
+) -> None:
+    """Ajouter un rappel récurrent.
+
+    Exemple : bailleurs remind add "Rencontre annuelle bailleurs–associations" --every 6m
+    --from 2027-03-01
+    """
+    from bailleurs_cli import reminders as core
+    from bailleurs_cli.formatting import long_date
+
+    st = state(ctx)
+    with st.store().write() as session:
+        reminder = core.add(session, label, every, start=start, landlord=landlord, today=st.today)
+        number, first = reminder.id, reminder.next_on
+    info(f"Rappel n° {number} ajouté ; première échéance le {long_date(first)}.")
+
+
+@remind_app.command("list")
+def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Lister les rappels récurrents.
+
+    Exemple : bailleurs remind list
+    """
+    from bailleurs_cli import reminders as core
+    from bailleurs_cli.formatting import long_date
+
+    with state(ctx).store().read() as session:
+        found = core.all_reminders(session)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "id": r.id,
+                    "label": r.label,
+                    "every": f"{r.every}{r.unit}",
+                    "next": r.next_on.isoformat(),
+                    "landlord": ll.slug if ll else None,
+                }
+                for r, ll in found
+            ]
+        )
+        return
+    if not found:
+        info("Aucun rappel récurrent.")
+        return
+    table(
+        ["N°", "Rappel", "Période", "Prochaine échéance", "Bailleur"],
+        [
+            [
+                str(r.id),
+                r.label,
+                f"{r.every} {core.UNIT_LABELS[r.unit]}",
+                long_date(r.next_on),
+                ll.name if ll else "",
+            ]
+            for r, ll in found
+        ],
+    )
+
+
+@remind_app.command("remove")
+def remind_remove(
+    ctx: typer.Context, number: Annotated[int, typer.Argument(help="Numéro du rappel.")]
+) -> None:
+    """Supprimer un rappel récurrent.
+
+    Exemple : bailleurs remind remove 2
+    """
+    from bailleurs_cli import reminders as core
+
+    with state(ctx).store().write() as session:
+        removed = core.remove(session, number)
+        label = removed.label
+    info(f"Rappel supprimé : {label}.")
+
+
+@remind_app.command("done")
+def remind_done(
+    ctx: typer.Context, number: Annotated[int, typer.Argument(help="Numéro du rappel.")]
+) -> None:
+    """Marquer l'échéance d'un rappel comme faite ; il passe à la suivante.
+
+    Exemple : bailleurs remind done 1
+    """
+    from bailleurs_cli import reminders as core
+    from bailleurs_cli.formatting import long_date
+
+    st = state(ctx)
+    with st.store().write() as session:
+        reminder = core.done(session, number, today=st.today)
+        label, following = reminder.label, reminder.next_on
+    info(f"Fait : {label}. Prochaine échéance le {long_date(following)}.")

@@ -1,0 +1,299 @@
+"""The reminder digest: what is due, built by a pure function of the store and today.
+
+:func:`build` takes the ranked next steps and the partnerships and returns the
+sections; :func:`as_text`, :func:`as_markdown` and :func:`as_html` render them.
+An empty digest renders as nothing, so cron stays silent (it mails any output).
+Each line says landlord, person, action, due date in French, lateness, and the
+command to act on it.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bailleurs_cli.dates import add_months
+from bailleurs_cli.formatting import lateness, long_date
+from bailleurs_cli.scheduling import NextItem, Reason
+
+#: Partnerships ending within this many days are announced (issue #4).
+ENDING_WITHIN = 60
+#: The convention owes the landlord a bilan within two months of the workshops' end.
+BILAN_MONTHS = 2
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    """What the digest needs of a partnership."""
+
+    id: int
+    slug: str
+    name: str
+    status: str
+    ends_on: date
+    bilan_on: date | None
+    referent: str | None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One thing to do."""
+
+    key: str  # stable identity, for --only-new
+    landlord: str | None
+    name: str
+    person: str | None
+    action: str
+    due: date | None
+    days_late: int | None
+    command: str
+
+    def when(self) -> str:
+        """``vendredi 15 janvier 2027 (3 j de retard)``."""
+        if self.due is None:
+            return ""
+        late = f" ({lateness(self.days_late)})" if self.days_late is not None else ""
+        return f"{long_date(self.due)}{late}"
+
+
+@dataclass
+class Digest:
+    """Sections in the order ``next`` ranks them."""
+
+    today: date
+    days: int
+    sections: dict[str, list[Line]] = field(default_factory=dict)
+
+    def lines(self) -> list[Line]:
+        """Every line, in order."""
+        return [line for lines in self.sections.values() for line in lines]
+
+    def __bool__(self) -> bool:
+        return any(self.sections.values())
+
+    def only(self, keys: set[str]) -> Digest:
+        """The same digest keeping only lines whose key is in ``keys``."""
+        kept = {
+            title: [line for line in lines if line.key in keys]
+            for title, lines in self.sections.items()
+        }
+        return Digest(self.today, self.days, {t: ls for t, ls in kept.items() if ls})
+
+
+def _step_line(item: NextItem) -> Line:
+    if item.reason == Reason.REMINDER:
+        command = f"bailleurs remind done {item.reminder_id}"
+        key = f"rappel:{item.reminder_id}:{item.due}"
+    else:
+        command = f'bailleurs contact {item.landlord} --channel email --summary "…"'
+        key = f"etape:{item.landlord}:{item.due}:{item.action}"
+    return Line(
+        key=key,
+        landlord=item.landlord,
+        name=item.name,
+        person=item.person,
+        action=item.action or "",
+        due=item.due,
+        days_late=item.days_late,
+        command=command,
+    )
+
+
+def build(
+    items: list[NextItem], partnerships: list[PartnershipRow], *, today: date, days: int
+) -> Digest:
+    """The digest for ``today``; ``items`` come ranked from :mod:`scheduling`."""
+    horizon = today + timedelta(days=days)
+    overdue: list[Line] = []
+    upcoming: list[Line] = []
+    stale: list[Line] = []
+    for item in items:
+        if item.due is not None and item.due <= horizon and item.reason != Reason.STALE:
+            (overdue if item.due < today else upcoming).append(_step_line(item))
+        elif item.reason == Reason.STALE:
+            silent = (
+                f"aucun échange depuis {item.silent_days} j"
+                if item.silent_days is not None
+                else "aucun échange noté"
+            )
+            stale.append(
+                Line(
+                    key=f"silence:{item.landlord}:{today.isoformat()[:7]}",
+                    landlord=item.landlord,
+                    name=item.name,
+                    person=item.person,
+                    action=f"Reprendre contact ({silent})",
+                    due=None,
+                    days_late=None,
+                    command=f'bailleurs contact {item.landlord} --channel telephone --summary "…"',
+                )
+            )
+    ending: list[Line] = []
+    bilans: list[Line] = []
+    for row in partnerships:
+        if row.status in ("signee", "envoyee") and today <= row.ends_on <= today + timedelta(
+            days=ENDING_WITHIN
+        ):
+            ending.append(
+                Line(
+                    key=f"fin:{row.id}",
+                    landlord=row.slug,
+                    name=row.name,
+                    person=row.referent,
+                    action="Convention qui se termine : préparer le bilan et le renouvellement",
+                    due=row.ends_on,
+                    days_late=(today - row.ends_on).days,
+                    command=f"bailleurs show {row.slug}",
+                )
+            )
+        if row.status == "signee" and row.ends_on < today and row.bilan_on is None:
+            due = add_months(row.ends_on, BILAN_MONTHS)
+            bilans.append(
+                Line(
+                    key=f"bilan:{row.id}",
+                    landlord=row.slug,
+                    name=row.name,
+                    person=row.referent,
+                    action="Remettre le bilan des ateliers (participants, part des locataires, "
+                    "satisfaction)",
+                    due=due,
+                    days_late=(today - due).days,
+                    command=f"bailleurs convention {row.slug} --bilan-remis",
+                )
+            )
+    sections = {
+        "En retard": overdue,
+        f"À faire d'ici {days} jours": upcoming,
+        "Bilans à remettre": sorted(bilans, key=lambda line: line.due or today),
+        "Conventions qui se terminent": sorted(ending, key=lambda line: line.due or today),
+        "Sans nouvelles": stale,
+    }
+    return Digest(today, days, {title: lines for title, lines in sections.items() if lines})
+
+
+def subject(digest: Digest) -> str:
+    """``Suivi des bailleurs : 3 actions, dont 1 en retard (lundi 23 novembre 2026)``."""
+    total = len(digest.lines())
+    late = len(digest.sections.get("En retard", []))
+    text = f"Suivi des bailleurs\u00a0: {total} action{'s' if total > 1 else ''}"
+    if late:
+        text += f", dont {late} en retard"
+    return f"{text} ({long_date(digest.today)})"
+
+
+def _who(line: Line) -> str:
+    return f"{line.name}" + (f" — {line.person}" if line.person else "")
+
+
+def as_text(digest: Digest) -> str:
+    """Plain text (terminal, cron mail, text part)."""
+    if not digest:
+        return ""
+    out = [subject(digest), ""]
+    for title, lines in digest.sections.items():
+        out.append(f"{title} ({len(lines)})")
+        for line in lines:
+            when = f" — {line.when()}" if line.due else ""
+            out.append(f"  • {_who(line)} : {line.action}{when}")
+            out.append(f"    → {line.command}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def as_markdown(digest: Digest) -> str:
+    """Markdown, for a wiki or a chat."""
+    if not digest:
+        return ""
+    out = [f"# {subject(digest)}", ""]
+    for title, lines in digest.sections.items():
+        out.append(f"## {title} ({len(lines)})")
+        out.append("")
+        for line in lines:
+            when = f" — {line.when()}" if line.due else ""
+            out.append(
+                f"- **{line.name}**{' — ' + line.person if line.person else ''} : "
+                f"{line.action}{when}  "
+            )
+            out.append(f"  `{line.command}`")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def as_html(digest: Digest) -> str:
+    """HTML part of the e-mail; every value escaped."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="fr"><head><meta charset="utf-8"></head><body>',
+        f"<h1>{e(subject(digest))}</h1>",
+    ]
+    for title, lines in digest.sections.items():
+        parts.append(f"<h2>{e(title)} ({len(lines)})</h2><ul>")
+        for line in lines:
+            when = f" — {e(line.when())}" if line.due else ""
+            person = f" — {e(line.person)}" if line.person else ""
+            parts.append(
+                f"<li><strong>{e(line.name)}</strong>{person} : {e(line.action)}{when}"
+                f"<br><code>{e(line.command)}</code></li>"
+            )
+        parts.append("</ul>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+# --- Reading the store (the only impure part) ------------------------------------------------
+
+
+def collect(session: object, *, today: date, days: int, stale_after_days: int) -> Digest:
+    """Query the store and build the digest."""
+    from sqlmodel import Session, col, select
+
+    from bailleurs_cli.models import Landlord, Partnership
+    from bailleurs_cli.scheduling import next_items
+
+    assert isinstance(session, Session)
+    items = next_items(session, today=today, days=days, stale_after_days=stale_after_days)
+    rows = [
+        PartnershipRow(
+            id=p.id or 0,
+            slug=ll.slug,
+            name=ll.name,
+            status=p.status,
+            ends_on=p.ends_on,
+            bilan_on=p.bilan_on,
+            referent=p.referent_landlord,
+        )
+        for p, ll in session.exec(
+            select(Partnership, Landlord)
+            .join(Landlord, col(Landlord.id) == col(Partnership.landlord_id))
+            .where(col(Partnership.status).in_(["signee", "envoyee"]))
+        ).all()
+    ]
+    return build(items, rows, today=today, days=days)
+
+
+def claim_new(session: object, digest: Digest) -> Digest:
+    """Keep only lines never sent, and record them as sent, in the caller's transaction.
+
+    Called inside a write transaction (``BEGIN IMMEDIATE`` on SQLite, a row lock on
+    PostgreSQL through the primary key), so two concurrent runs cannot both claim
+    the same line; if sending then fails, the caller rolls the claim back.
+    """
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session, col, select
+
+    from bailleurs_cli.models import DigestSent
+
+    assert isinstance(session, Session)
+    keys = {line.key for line in digest.lines()}
+    if not keys:
+        return digest
+    already = set(session.exec(select(DigestSent.key).where(col(DigestSent.key).in_(keys))).all())
+    fresh = keys - already
+    now = datetime.now(UTC)
+    for key in sorted(fresh):
+        session.add(DigestSent(key=key, sent_at=now))
+    session.flush()
+    return digest.only(fresh)

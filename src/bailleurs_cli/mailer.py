@@ -1,0 +1,171 @@
+"""Send a French multipart e-mail through the configured SMTP server.
+
+Settings come from ``[smtp]`` in config.toml (host, port, security =
+starttls | ssl | aucune, user, from); the password comes from
+``BAILLEURS_SMTP_PASSWORD`` or the file named by ``smtp.password_file``, and is
+never stored in the base nor printed. Every failure becomes one French line.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bailleurs_cli import validation
+from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
+
+
+class MailError(BailleursError):
+    """Sending failed; nothing was recorded as sent."""
+
+    exit_code = ExitCode.MAIL
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send."""
+
+    host: str
+    port: int
+    security: str
+    user: str | None
+    sender: str
+    password: str | None
+
+    @property
+    def where(self) -> str:
+        """``smtp.example.org:587``."""
+        return f"{self.host}:{self.port}"
+
+
+def smtp_settings(raw: dict[str, Any]) -> SmtpSettings:
+    """Check the [smtp] section; the error lists every missing key."""
+    missing = [f"smtp.{k}" for k in ("host", "from") if not raw.get(k)]
+    if missing:
+        raise InvalidInput(
+            f"configuration SMTP incomplète : il manque {', '.join(missing)} ; réglez-la avec "
+            "« bailleurs config set smtp.host smtp.exemple.fr » et « bailleurs config set "
+            'smtp.from "Association <contact@asso.fr>" ».'
+        )
+    security = str(raw.get("security", "starttls"))
+    if security not in ("starttls", "ssl", "aucune"):
+        raise InvalidInput(
+            f"smtp.security : « {security} » inconnu ; valeurs possibles : starttls, ssl, aucune."
+        )
+    port = int(raw.get("port") or {"ssl": 465, "starttls": 587, "aucune": 25}[security])
+    password = os.environ.get("BAILLEURS_SMTP_PASSWORD")
+    if password is None and raw.get("password_file"):
+        secret = Path(str(raw["password_file"])).expanduser()
+        try:
+            password = secret.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise InvalidInput(
+                f"smtp.password_file : lecture impossible de {secret} ({exc.strerror})."
+            ) from None
+    user = raw.get("user")
+    if user and password is None:
+        raise InvalidInput(
+            "mot de passe SMTP absent : définissez BAILLEURS_SMTP_PASSWORD ou "
+            "« bailleurs config set smtp.password_file CHEMIN »."
+        )
+    return SmtpSettings(
+        host=str(raw["host"]),
+        port=port,
+        security=security,
+        user=str(user) if user else None,
+        sender=str(raw["from"]),
+        password=password,
+    )
+
+
+def build_message(
+    settings: SmtpSettings, to: list[str], subject: str, text: str, html: str, *, now: datetime
+) -> EmailMessage:
+    """A multipart/alternative message with French headers."""
+    message = EmailMessage()
+    name, address = parseaddr(settings.sender)
+    message["From"] = formataddr((name, address)) if name else address
+    message["To"] = ", ".join(to)
+    message["Subject"] = subject
+    message["Date"] = format_datetime(now.astimezone(ZoneInfo("Europe/Paris")))
+    domain = Address(addr_spec=address).domain or "localhost"
+    message["Message-ID"] = make_msgid(domain=domain)
+    message["Content-Language"] = "fr"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def recipients(addresses: list[str]) -> list[str]:
+    """Validate every ``--to`` address."""
+    if not addresses:
+        raise InvalidInput("--to : donnez au moins une adresse (ou réglez digest.to).")
+    checked = []
+    for address in addresses:
+        try:
+            checked.append(validation.email(address))
+        except InvalidInput:
+            raise InvalidInput(
+                f"--to : « {address} » n'est pas une adresse e-mail valide."
+            ) from None
+    return checked
+
+
+def send(settings: SmtpSettings, message: EmailMessage, *, timeout: float = 30) -> None:
+    """Deliver ``message``; every failure is one French line (MailError)."""
+    context = ssl.create_default_context()
+    client: smtplib.SMTP
+    try:
+        if settings.security == "ssl":
+            client = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        with client:
+            if settings.security == "starttls":
+                client.starttls(context=context)
+            if settings.user:
+                client.login(settings.user, settings.password or "")
+            refused = client.send_message(message)
+    except smtplib.SMTPAuthenticationError:
+        raise MailError(
+            f"identifiants SMTP refusés par {settings.where} ; vérifiez smtp.user et le mot de "
+            "passe (BAILLEURS_SMTP_PASSWORD ou smtp.password_file)."
+        ) from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        refused_list = ", ".join(sorted(exc.recipients))
+        raise MailError(f"destinataire refusé par {settings.where} : {refused_list}.") from None
+    except smtplib.SMTPSenderRefused as exc:
+        raise MailError(
+            f"expéditeur refusé par {settings.where} : {exc.sender} ; vérifiez smtp.from."
+        ) from None
+    except smtplib.SMTPNotSupportedError:
+        raise MailError(
+            f"{settings.where} ne propose pas STARTTLS ; réglez smtp.security sur ssl ou aucune."
+        ) from None
+    except ssl.SSLError as exc:
+        raise MailError(
+            f"échec de la connexion chiffrée avec {settings.where} ({exc.reason or exc}) ; "
+            "vérifiez smtp.security et le certificat du serveur."
+        ) from None
+    except smtplib.SMTPException as exc:  # before OSError: SMTPException subclasses it
+        raise MailError(f"envoi refusé par {settings.where} : {exc}.") from None
+    except (ConnectionRefusedError, socket.gaierror, TimeoutError, OSError) as exc:
+        reason = "connexion refusée" if isinstance(exc, ConnectionRefusedError) else str(exc)
+        raise MailError(
+            f"serveur SMTP injoignable : {settings.where} ({reason}) ; vérifiez smtp.host et "
+            "smtp.port."
+        ) from None
+    if refused:
+        raise MailError(f"destinataire refusé par {settings.where} : {', '.join(sorted(refused))}.")
