@@ -1,0 +1,390 @@
+"""The digest: silent when nothing is due, exact text, and real mail on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import select
+
+from bailleurs_cli.models import DigestSent
+from bailleurs_cli.store import Store
+
+from .conftest import Run
+
+PAST = {"BAILLEURS_TODAY": "2026-11-01"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server on 127.0.0.1 received."""
+
+    port: int
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    envelopes: list[Any] = field(default_factory=list)
+
+
+class Handler:
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address.startswith("refuse"):
+            return "550 5.1.1 Utilisateur inconnu"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.inbox.envelopes.append(envelope)
+        self.inbox.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+        )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Inbox]:
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox(port=free_port())
+    controller = Controller(Handler(inbox), hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+def configure_smtp(run: Run, port: int, security: str = "aucune") -> None:
+    for key, value in (
+        ("smtp.host", "127.0.0.1"),
+        ("smtp.port", str(port)),
+        ("smtp.security", security),
+        ("smtp.from", "Les Ateliers <contact@ateliers.example>"),
+    ):
+        assert run("config", "set", key, value).exit_code == 0
+
+
+def make_due(run: Run) -> None:
+    """RIVP relaunch 12 days late, Adoma due in 3 days."""
+    run("person", "add", "rivp", "Awa Diallo")
+    run("contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Envoi", env=PAST)
+    run("contact", "adoma", "--channel", "telephone", "--summary", "Appel", "--next", "+3j")
+
+
+def test_nothing_due_prints_nothing(run: Run) -> None:
+    result = run("digest")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_digest_text(run: Run) -> None:
+    make_due(run)
+    run(
+        "remind",
+        "add",
+        "Rencontre annuelle bailleurs–associations",
+        "--every",
+        "6m",
+        "--from",
+        "2026-11-20",
+    )
+    result = run("digest")
+    assert result.exit_code == 0, result
+    assert result.stdout.splitlines() == [
+        "Suivi des bailleurs\u00a0: 3 actions, dont 2 en retard (lundi 23 novembre 2026)",
+        "",
+        "En retard (2)",
+        "  • RIVP — Awa Diallo : Relancer — mercredi 11 novembre 2026 (12 j de retard)",
+        '    → bailleurs contact rivp --channel email --summary "…"',
+        "  • Rappel : Rencontre annuelle bailleurs–associations — vendredi 20 novembre 2026 "
+        "(3 j de retard)",
+        "    → bailleurs remind done 1",
+        "",
+        "À faire d'ici 7 jours (1)",
+        "  • Adoma : Relancer — jeudi 26 novembre 2026 (dans 3 j)",
+        '    → bailleurs contact adoma --channel email --summary "…"',
+    ]
+
+
+def test_digest_markdown_and_horizon(run: Run) -> None:
+    make_due(run)
+    short = run("digest", "--days", "1", "--format", "markdown").stdout
+    assert short.startswith("# Suivi des bailleurs\u00a0: 1 action, dont 1 en retard")
+    assert "## En retard (1)" in short
+    assert "Adoma" not in short
+
+
+def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:
+    for key, value in {
+        "association.nom": "Les Ateliers",
+        "association.forme": "association loi 1901",
+        "association.adresse": "1 rue de la Paix, 75002 Paris",
+        "association.siret": "73282932000074",
+        "association.signataire": "Camille Martin",
+        "association.signataire_titre": "présidente",
+        "association.email": "contact@ateliers.example",
+        "association.telephone": "01 23 45 67 89",
+    }.items():
+        run("config", "set", key, value)
+    common = ["--contribution", "locaux", "--site", "Paris 20e", "--referent-bailleur", "Awa"]
+    out = str(Path(os.environ["BAILLEURS_HOME"]) / "conv")
+    run("convention", "rivp", *common, "--debut", "2026-12-01", "--fin", "2026-12-20", "--out", out)
+    run("convention", "rivp", "--status", "signee")
+    run(
+        "convention", "adoma", *common, "--debut", "2026-10-19", "--fin", "2026-10-23", "--out", out
+    )
+    run("convention", "adoma", "--status", "signee")
+    text = run("digest").stdout
+    assert "Bilans à remettre (1)" in text
+    assert "Adoma — Awa : Remettre le bilan des ateliers" in text
+    assert "samedi 23 janvier 2027" not in text
+    assert "mercredi 23 décembre 2026 (dans 30 j)" in text  # 23 Oct + 2 months
+    assert "Conventions qui se terminent (1)" in text
+    assert "RIVP — Awa : Convention qui se termine" in text
+    assert run("convention", "adoma", "--bilan-remis").exit_code == 0
+    assert "Bilans à remettre" not in run("digest").stdout
+
+
+def test_send_multipart_french_mail(run: Run, smtp_server: Inbox) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    result = run("digest", "--send", "--to", "dev-idf@asso.example")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    [message] = smtp_server.messages
+    assert message["To"] == "dev-idf@asso.example"
+    assert message["From"] == "Les Ateliers <contact@ateliers.example>"
+    assert message["Subject"] == (
+        "Suivi des bailleurs\u00a0: 2 actions, dont 1 en retard (lundi 23 novembre 2026)"
+    )
+    assert message["Date"] and message["Message-ID"].endswith("@ateliers.example>")
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    assert "RIVP — Awa Diallo : Relancer — mercredi 11 novembre 2026" in text.get_content()
+    assert "<strong>RIVP</strong> — Awa Diallo" in html.get_content()
+
+
+def test_only_new_sends_each_line_once(run: Run, store: Store, smtp_server: Inbox) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    args = ["digest", "--send", "--only-new", "--to", "dev@asso.example"]
+    assert run(*args).exit_code == 0
+    assert run(*args).exit_code == 0  # nothing new: no mail
+    assert len(smtp_server.messages) == 1
+    run("contact", "valdevy", "--channel", "email", "--summary", "x", "--next", "+1j")
+    assert run(*args).exit_code == 0
+    assert len(smtp_server.messages) == 2
+    last = smtp_server.messages[-1].get_body(preferencelist=("plain",))
+    assert last is not None
+    assert "Valdevy" in last.get_content() and "RIVP" not in last.get_content()
+    with store.read() as session:
+        assert len(session.exec(select(DigestSent)).all()) == 3
+
+
+@pytest.mark.parametrize(
+    ("to", "message", "code"),
+    [
+        (
+            "pas-une-adresse",
+            "Erreur : --to : « pas-une-adresse » n'est pas une adresse e-mail valide.\n",
+            1,
+        ),
+        (
+            "refuse@asso.example",
+            "Erreur : destinataire refusé par 127.0.0.1:{port} : refuse@asso.example.\n",
+            7,
+        ),
+    ],
+)
+def test_send_failures_record_nothing(
+    run: Run, store: Store, smtp_server: Inbox, to: str, message: str, code: int
+) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    result = run("digest", "--send", "--only-new", "--to", to)
+    assert result.exit_code == code
+    assert result.stderr == message.format(port=smtp_server.port)
+    with store.read() as session:
+        assert session.exec(select(DigestSent)).all() == []
+    assert smtp_server.messages == []
+
+
+def test_unreachable_server(run: Run, store: Store) -> None:
+    make_due(run)
+    port = free_port()
+    configure_smtp(run, port)
+    result = run("digest", "--send", "--only-new", "--to", "dev@asso.example")
+    assert result.exit_code == 7
+    assert result.stderr == (
+        f"Erreur : serveur SMTP injoignable : 127.0.0.1:{port} (connexion refusée) ; vérifiez "
+        "smtp.host et smtp.port.\n"
+    )
+    with store.read() as session:
+        assert session.exec(select(DigestSent)).all() == []
+
+
+def test_missing_smtp_config(run: Run) -> None:
+    make_due(run)
+    result = run("digest", "--send", "--to", "dev@asso.example")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Erreur : configuration SMTP incomplète : il manque smtp.host, smtp.from ;"
+    )
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return key, cert
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[Inbox]:
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+        ok = auth_data.login == b"asso" and auth_data.password == b"bon-mot-de-passe"
+        return AuthResult(success=ok, handled=False)
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(str(certificate[1]), str(certificate[0]))
+    inbox = Inbox(port=free_port())
+    controller = Controller(
+        Handler(inbox),
+        hostname="127.0.0.1",
+        port=inbox.port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    )
+    controller.start()
+    yield inbox
+    controller.stop()
+
+
+@pytest.mark.parametrize(("password", "delivered"), [("bon-mot-de-passe", True), ("faux", False)])
+def test_starttls_and_login(
+    run: Run, tls_server: Inbox, certificate: tuple[Path, Path], password: str, delivered: bool
+) -> None:
+    make_due(run)
+    configure_smtp(run, tls_server.port, security="starttls")
+    run("config", "set", "smtp.user", "asso")
+    env = {"SSL_CERT_FILE": str(certificate[1]), "BAILLEURS_SMTP_PASSWORD": password}
+    result = run("digest", "--send", "--to", "dev@asso.example", env=env)
+    assert len(tls_server.messages) == (1 if delivered else 0)
+    if delivered:
+        assert result.exit_code == 0, result
+    else:
+        assert result.exit_code == 7
+        assert result.stderr == (
+            f"Erreur : identifiants SMTP refusés par 127.0.0.1:{tls_server.port} ; vérifiez "
+            "smtp.user et le mot de passe (BAILLEURS_SMTP_PASSWORD ou smtp.password_file).\n"
+        )
+        assert password not in result.stderr
+
+
+def test_two_concurrent_runs_send_once(
+    run: Run, db_url: str, smtp_server: Inbox, home: Path
+) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    env = {
+        "PATH": os.environ["PATH"],
+        "BAILLEURS_HOME": str(home),
+        "BAILLEURS_TODAY": "2026-11-23",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "bailleurs_cli",
+        "--db",
+        db_url,
+        "digest",
+        "--send",
+        "--only-new",
+        "--to",
+        "dev@asso.example",
+    ]
+    runs = [
+        subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(2)
+    ]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else b"") for p in runs]
+    for p in runs:
+        for stream in (p.stdout, p.stderr):
+            if stream:
+                stream.close()
+    assert [code for code, _ in results] == [0, 0], results
+    assert len(smtp_server.messages) == 1
+
+
+def test_digest_under_env_i_without_a_terminal(run: Run, db_url: str, home: Path) -> None:
+    make_due(run)
+    result = subprocess.run(
+        [
+            "env",
+            "-i",
+            f"BAILLEURS_HOME={home}",
+            "BAILLEURS_TODAY=2026-11-23",
+            sys.executable,
+            "-m",
+            "bailleurs_cli",
+            "--db",
+            db_url,
+            "digest",
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        cwd="/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Suivi des bailleurs\u00a0: 2 actions")
+    assert "\x1b[" not in result.stdout
