@@ -388,3 +388,21 @@ def test_digest_under_env_i_without_a_terminal(run: Run, db_url: str, home: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Suivi des bailleurs\u00a0: 2 actions")
     assert "\x1b[" not in result.stdout
+
+
+def test_the_printed_cron_line_runs_under_env_i(run: Run, db_url: str, smtp_server: Inbox) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    line = run("cron", "--to", "dev@asso.example", env={"BAILLEURS_DB": db_url}).stdout.strip()
+    command = line.split(" ", 5)[5].split(" # bailleurs:")[0]  # drop the schedule and marker
+    result = subprocess.run(
+        ["env", "-i", "/bin/sh", "-c", command],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        cwd="/",
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    [message] = smtp_server.messages
+    assert message["To"] == "dev@asso.example"
