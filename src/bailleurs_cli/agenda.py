@@ -26,10 +26,8 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
         event = Event()
         if item.reason == Reason.REMINDER:
             uid = f"rappel-{item.reminder_id}@bailleurs"
-            command = f"bailleurs remind done {item.reminder_id}"
         else:
             uid = f"etape-{item.landlord}@bailleurs"
-            command = f'bailleurs contact {item.landlord} --channel email --summary "…"'
         title = f"{item.name} : {item.action}" if item.landlord else str(item.action)
         event.add("uid", uid)
         event.add("summary", title)
@@ -41,7 +39,7 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
         if item.person:
             lines.append(f"Interlocuteur : {item.person}")
         lines.append(f"Action : {item.action}")
-        lines.append(f"Pour agir : {command}")
+        lines.append(f"Pour agir : {item.command()}")
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     return bytes(calendar.to_ical())

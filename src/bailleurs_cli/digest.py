@@ -83,10 +83,8 @@ class Digest:
 
 def _step_line(item: NextItem) -> Line:
     if item.reason == Reason.REMINDER:
-        command = f"bailleurs remind done {item.reminder_id}"
         key = f"rappel:{item.reminder_id}:{item.due}"
     else:
-        command = f'bailleurs contact {item.landlord} --channel email --summary "…"'
         key = f"etape:{item.landlord}:{item.due}:{item.action}"
     return Line(
         key=key,
@@ -96,7 +94,7 @@ def _step_line(item: NextItem) -> Line:
         action=item.action or "",
         due=item.due,
         days_late=item.days_late,
-        command=command,
+        command=item.command(),
     )
 
 

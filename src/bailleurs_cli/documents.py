@@ -16,7 +16,6 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -27,23 +26,9 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bailleurs_cli.errors import InvalidInput, TemplateProblem
-from bailleurs_cli.formatting import NNBSP, long_date
+from bailleurs_cli.formatting import NNBSP, date_lettre, long_date
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 @dataclass(frozen=True)
@@ -92,12 +77,6 @@ BUILTIN: dict[str, TemplateInfo] = {
         ),
     )
 }
-
-
-def date_lettre(day: date) -> str:
-    """``1er décembre 2026``: the date as written in a French letter."""
-    first = "1er" if day.day == 1 else str(day.day)
-    return f"{first} {MONTHS[day.month - 1]} {day.year}"
 
 
 def montant(value: float | int | None) -> str:

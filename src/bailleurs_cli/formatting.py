@@ -78,6 +78,12 @@ def long_date(day: date) -> str:
     return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def date_lettre(day: date) -> str:
+    """``1er décembre 2026``: the date as written in a French letter."""
+    first = "1er" if day.day == 1 else str(day.day)
+    return f"{first} {_MONTHS[day.month - 1]} {day.year}"
+
+
 def short_date(day: date) -> str:
     """Return ``01/12/2026``, the usual French numeric date."""
     return day.strftime("%d/%m/%Y")

@@ -86,6 +86,12 @@ class NextItem:
     silent_days: int | None = None
     reminder_id: int | None = None
 
+    def command(self) -> str:
+        """The command that acts on this item (shown in the digest and the agenda)."""
+        if self.reason == Reason.REMINDER:
+            return f"bailleurs remind done {self.reminder_id}"
+        return f'bailleurs contact {self.landlord} --channel email --summary "…"'
+
     def as_json(self) -> dict[str, object]:
         """Stable keys, ISO dates (documented in the README)."""
         return {
