@@ -60,13 +60,19 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
 
 
+def plain_spaces(text: str) -> str:
+    """Tests compare wording; French spacing is tested on its own (test_meta)."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 @dataclass
 class Result:
-    """What a user sees: exit code, stdout, stderr."""
+    """What a user sees: exit code, stdout, stderr (with plain spaces), raw stderr."""
 
     exit_code: int
     stdout: str
     stderr: str
+    raw_stderr: str = ""
 
     def __str__(self) -> str:
         return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
@@ -84,7 +90,7 @@ def run(db_url: str) -> Run:
         result = runner.invoke(app, ["--db", db_url, *args], env=env)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
-        return Result(result.exit_code, result.stdout, result.stderr)
+        return Result(result.exit_code, result.stdout, plain_spaces(result.stderr), result.stderr)
 
     return invoke
 

@@ -72,8 +72,8 @@ def test_show_resolves_a_partial_name(run: Run) -> None:
     result = run("show", "plaine commune")
     assert result.exit_code == 0, result
     assert result.stdout.splitlines()[0] == "Plaine Commune Habitat (plaine-commune-habitat)"
-    assert "  Siège : 5 bis rue Danielle Casanova, 93200 Saint-Denis" in result.stdout
-    assert "Étape : identifié depuis le lundi 23 novembre 2026" in result.stdout
+    assert "  Siège\u00a0: 5 bis rue Danielle Casanova, 93200 Saint-Denis" in result.stdout
+    assert "Étape\u00a0: identifié depuis le lundi 23 novembre 2026" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_note_is_stored_and_shown_verbatim(run: Run, store: Store) -> None:
     assert run("edit", "rivp", "--note", note).exit_code == 0
     stored = landlord(store, "rivp")
     assert stored is not None and stored.notes == note
-    assert f"  Notes : {note}" in run("show", "rivp").stdout
+    assert f"  Notes\u00a0: {note}" in run("show", "rivp").stdout  # the note itself verbatim
     assert json.loads(run("show", "rivp", "--json").stdout)["notes"] == note
 
 

@@ -107,14 +107,14 @@ def test_digest_text(run: Run) -> None:
         "Suivi des bailleurs\u00a0: 3 actions, dont 2 en retard (lundi 23 novembre 2026)",
         "",
         "En retard (2)",
-        "  • RIVP — Awa Diallo : Relancer — mercredi 11 novembre 2026 (12 j de retard)",
+        "  • RIVP — Awa Diallo\u00a0: Relancer — mercredi 11 novembre 2026 (12 j de retard)",
         '    → bailleurs contact rivp --channel email --summary "…"',
-        "  • Rappel : Rencontre annuelle bailleurs–associations — vendredi 20 novembre 2026 "
+        "  • Rappel\u00a0: Rencontre annuelle bailleurs–associations — vendredi 20 novembre 2026 "
         "(3 j de retard)",
         "    → bailleurs remind done 1",
         "",
         "À faire d'ici 7 jours (1)",
-        "  • Adoma : Relancer — jeudi 26 novembre 2026 (dans 3 j)",
+        "  • Adoma\u00a0: Relancer — jeudi 26 novembre 2026 (dans 3 j)",
         '    → bailleurs contact adoma --channel email --summary "…"',
     ]
 
@@ -149,11 +149,11 @@ def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:
     run("convention", "adoma", "--status", "signee")
     text = run("digest").stdout
     assert "Bilans à remettre (1)" in text
-    assert "Adoma — Awa : Remettre le bilan des ateliers" in text
+    assert "Adoma — Awa\u00a0: Remettre le bilan des ateliers" in text
     assert "samedi 23 janvier 2027" not in text
     assert "mercredi 23 décembre 2026 (dans 30 j)" in text  # 23 Oct + 2 months
     assert "Conventions qui se terminent (1)" in text
-    assert "RIVP — Awa : Convention qui se termine" in text
+    assert "RIVP — Awa\u00a0: Convention qui se termine" in text
     assert run("convention", "adoma", "--bilan-remis").exit_code == 0
     assert "Bilans à remettre" not in run("digest").stdout
 
@@ -174,7 +174,7 @@ def test_send_multipart_french_mail(run: Run, smtp_server: Inbox) -> None:
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     assert text is not None and html is not None
-    assert "RIVP — Awa Diallo : Relancer — mercredi 11 novembre 2026" in text.get_content()
+    assert "RIVP — Awa Diallo\u00a0: Relancer — mercredi 11 novembre 2026" in text.get_content()
     assert "<strong>RIVP</strong> — Awa Diallo" in html.get_content()
 
 

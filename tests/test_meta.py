@@ -14,6 +14,8 @@ import typer
 from bailleurs_cli import __version__
 from bailleurs_cli.cli import app
 
+from .conftest import plain_spaces
+
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
@@ -171,4 +173,11 @@ def test_ci_runs_the_readme_test_command() -> None:
 )
 def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str) -> None:
     result = run_module(home, *args)
-    assert (result.returncode, result.stdout, result.stderr) == (2, "", line + "\n")
+    assert (result.returncode, result.stdout, plain_spaces(result.stderr)) == (2, "", line + "\n")
+
+
+def test_messages_follow_french_typography(home: Path) -> None:
+    result = run_module(home, "show", "a", "b")
+    assert result.stderr == (
+        "Erreur\u00a0: argument en trop\u00a0: b\u202f; voir «\u00a0bailleurs show --help\u00a0».\n"
+    )

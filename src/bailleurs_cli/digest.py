@@ -193,7 +193,7 @@ def as_text(digest: Digest) -> str:
         out.append(f"{title} ({len(lines)})")
         for line in lines:
             when = f" — {line.when()}" if line.due else ""
-            out.append(f"  • {_who(line)} : {line.action}{when}")
+            out.append(f"  • {_who(line)}\u00a0: {line.action}{when}")
             out.append(f"    → {line.command}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
@@ -232,7 +232,7 @@ def as_html(digest: Digest) -> str:
             when = f" — {e(line.when())}" if line.due else ""
             person = f" — {e(line.person)}" if line.person else ""
             parts.append(
-                f"<li><strong>{e(line.name)}</strong>{person} : {e(line.action)}{when}"
+                f"<li><strong>{e(line.name)}</strong>{person}\u00a0: {e(line.action)}{when}"
                 f"<br><code>{e(line.command)}</code></li>"
             )
         parts.append("</ul>")

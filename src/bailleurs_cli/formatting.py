@@ -8,6 +8,7 @@ this formatter against Babel's ``EEEE d MMMM y`` pattern for every day of a year
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bailleurs_cli.enums import Channel, Direction, LegalKind, Outcome, Stage
@@ -71,6 +72,19 @@ _MONTHS = (
 
 #: Narrow no-break space, the French thousands separator.
 NNBSP = "\u202f"
+
+
+NBSP = "\u00a0"
+_TIGHT = re.compile(r" ([;!?])")
+_COLON = re.compile(r" :(?=\s|$)")
+
+
+def typographie(text: str) -> str:
+    """French spacing: no-break space before « : », narrow one before « ; ! ? »,
+    no-break spaces inside « guillemets » (Imprimerie nationale rules)."""
+    text = _TIGHT.sub(NNBSP + r"\1", text)
+    text = _COLON.sub(NBSP + ":", text)
+    return text.replace("« ", "«" + NBSP).replace(" »", NBSP + "»")
 
 
 def long_date(day: date) -> str:

@@ -172,7 +172,10 @@ def out(text: str = "") -> None:
 
 
 def error(text: str) -> None:
-    """A message on stderr, red on a terminal."""
+    """A message on stderr, red on a terminal, with French spacing."""
+    from bailleurs_cli.formatting import typographie
+
+    text = typographie(text)
     if sys.stderr.isatty() and not os.environ.get("NO_COLOR"):
         sys.stderr.write(f"\x1b[31m{text}\x1b[0m\n")
     else:
@@ -180,8 +183,10 @@ def error(text: str) -> None:
 
 
 def info(text: str) -> None:
-    """A confirmation on stderr (so stdout stays data only)."""
-    sys.stderr.write(text + "\n")
+    """A confirmation on stderr (so stdout stays data only), with French spacing."""
+    from bailleurs_cli.formatting import typographie
+
+    sys.stderr.write(typographie(text) + "\n")
 
 
 def emit_json(data: Any) -> None:

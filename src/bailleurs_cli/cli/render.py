@@ -109,7 +109,7 @@ def exchange_line(exchange: Exchange, person: str | None) -> str:
     ]
     if person:
         parts.append(person)
-    text = " · ".join(parts) + f" : {exchange.summary}"
+    text = " · ".join(parts) + f"\u00a0: {exchange.summary}"
     if exchange.outcome:
         text += f" ({OUTCOME_LABELS.get(exchange.outcome, exchange.outcome)})"
     return text
@@ -156,7 +156,7 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
 
     def fact(label: str, value: str | None) -> None:
         if value:
-            lines.append(f"  {label} : {value}")
+            lines.append(f"  {label}\u00a0: {value}")
 
     kind = KIND_LABELS.get(ll.kind, ll.kind)
     fact("Nature", f"{kind} — {ll.legal_form}" if ll.legal_form else kind)
@@ -177,7 +177,7 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     since = f"{stage_label(ll.stage)} depuis le {long_date(ll.stage_since)}"
     if ll.stage_reason:
         since += f" ({ll.stage_reason})"
-    lines.append(f"Étape : {since}")
+    lines.append(f"Étape\u00a0: {since}")
     if ll.next_action:
         step = ll.next_action
         if ll.next_due:
@@ -186,25 +186,27 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
             step += " — à planifier"
         if detail.next_person:
             step += f" — avec {detail.next_person}"
-        lines.append(f"Prochaine étape : {step}")
+        lines.append(f"Prochaine étape\u00a0: {step}")
     else:
-        lines.append("Prochaine étape : aucune (dossier en pause)")
-    lines.append("Interlocuteurs :" if detail.people else "Interlocuteurs : aucun")
+        lines.append("Prochaine étape\u00a0: aucune (dossier en pause)")
+    lines.append("Interlocuteurs\u00a0:" if detail.people else "Interlocuteurs\u00a0: aucun")
     for person in detail.people:
         bits = [person.name + (f", {person.role}" if person.role else "")]
         bits += [b for b in (person.email, person.phone, person.territory) if b]
         suffix = "" if person.active else " (inactif)"
         lines.append("  - " + " — ".join(bits) + suffix)
-    lines.append("Derniers échanges :" if detail.exchanges else "Derniers échanges : aucun")
+    lines.append(
+        "Derniers échanges\u00a0:" if detail.exchanges else "Derniers échanges\u00a0: aucun"
+    )
     for exchange, name in detail.exchanges:
         lines.append("  - " + exchange_line(exchange, name))
-    lines.append("Conventions :" if detail.partnerships else "Conventions : aucune")
+    lines.append("Conventions\u00a0:" if detail.partnerships else "Conventions\u00a0: aucune")
     for partnership in detail.partnerships:
         lines.append("  - " + partnership_line(partnership))
     if ll.sources:
-        lines.append("Sources :")
+        lines.append("Sources\u00a0:")
         for source in ll.sources:
-            lines.append(f"  - {source['ref']} : {', '.join(source['fields'])}")
+            lines.append(f"  - {source['ref']}\u00a0: {', '.join(source['fields'])}")
             lines.extend(f"      {url}" for url in source.get("urls", []))
     return lines
 
@@ -245,7 +247,7 @@ def partnership_line(partnership: Partnership) -> str:
     text = f"{_KIND.get(partnership.kind, partnership.kind)}, "
     text += _STATUS.get(partnership.status, partnership.status)
     if kinds:
-        text += f" : {kinds}"
+        text += f"\u00a0: {kinds}"
     text += f" — du {short_date(partnership.starts_on)} au {short_date(partnership.ends_on)}"
     if partnership.sites:
         text += f" — {' ; '.join(partnership.sites)}"
