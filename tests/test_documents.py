@@ -383,3 +383,25 @@ def test_pdf_in_one_libreoffice_run(run: Run, identity: None, out: Path) -> None
         assert "Les Ateliers & Co <Paris>" in extracted
         assert "75621 Paris Cedex 13" in extracted
     assert (out / "paris-habitat-prospection.pdf").is_file()
+
+
+def test_output_folder_that_cannot_be_created(run: Run, identity: None, tmp_path: Path) -> None:
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x")
+    result = run("letter", "rivp", "--out", str(blocker / "courriers"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : --out : impossible de créer le dossier {blocker / 'courriers'} (Not a "
+        "directory) ; choisissez un autre dossier.\n"
+    )
+
+
+def test_check_a_file_that_is_not_a_docx(run: Run, tmp_path: Path) -> None:
+    fake = tmp_path / "prospection.docx"
+    fake.write_text("pas un document")
+    result = run("templates", "check", str(fake))
+    assert result.exit_code == 6
+    assert result.stderr == (
+        "Erreur : modèle prospection.docx, fichier : ce n'est pas un document Word ; "
+        "enregistrez-le au format .docx.\n"
+    )

@@ -199,6 +199,26 @@ def render_bytes(
     return buffer.getvalue()
 
 
+def ensure_folder(folder: Path, option: str = "--out") -> None:
+    """Create ``folder`` if needed and check it is writable, before any rendering.
+
+    Raises:
+        InvalidInput: the folder cannot be created or written.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput(
+            f"{option} : impossible de créer le dossier {folder} ({exc.strerror}) ; choisissez "
+            "un autre dossier."
+        ) from None
+    if not os.access(folder, os.W_OK):
+        raise InvalidInput(
+            f"{option} : le dossier {folder} n'est pas accessible en écriture ; choisissez-en "
+            "un autre."
+        )
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, then rename over ``path``."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

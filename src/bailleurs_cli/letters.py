@@ -250,6 +250,8 @@ def run(
             todo.append(job)
     if pdf and fmt == "docx":
         documents.libreoffice()  # fail before writing anything
+    for folder in {job.target.parent for job in todo}:
+        documents.ensure_folder(folder)
     template = template_path.read_bytes()
     logo = settings.association.get("logo") or None
     args = (template, template_path.name, logo)
@@ -266,7 +268,6 @@ def run(
             job.problem = problem
             report.failed.append(job)
         else:
-            job.target.parent.mkdir(parents=True, exist_ok=True)
             payload = _email(job, data, settings, today) if fmt == "eml" else data
             documents.write_atomic(job.target, payload)
             report.written.append(job)

@@ -72,12 +72,10 @@ def check(path: Path, *, kind: str | None = None) -> list[Finding]:
     from docxtpl import DocxTemplate
 
     if not path.is_file():
-        return [Finding(str(path), "fichier introuvable")]
+        return [Finding("fichier", "introuvable ; vérifiez le chemin")]
     if not zipfile.is_zipfile(path):
         return [
-            Finding(
-                path.name, "ce n'est pas un document Word (.docx) ; enregistrez-le au format .docx"
-            )
+            Finding("fichier", "ce n'est pas un document Word ; enregistrez-le au format .docx")
         ]
     kind = kind or documents.info_for(path.stem).kind
     findings: list[Finding] = []

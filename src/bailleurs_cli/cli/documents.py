@@ -291,6 +291,7 @@ def convention(
         if problems:
             raise_template(path, problems)
         target_dir = out_dir or Path("conventions")
+        documents.ensure_folder(target_dir)
         target = target_dir / f"{owner.slug}-{name}-{context.convention.numero}.docx"
         partnerships.refuse_overwrite(target, force)
         data_bytes = documents.render_bytes(
@@ -300,7 +301,6 @@ def convention(
             template_name=path.name,
             logo=settings.association.get("logo") or None,
         )
-        target_dir.mkdir(parents=True, exist_ok=True)
         documents.write_atomic(target, data_bytes)
         partnerships.attach_document(record, target)
         session.add(record)
@@ -381,7 +381,7 @@ def templates_export(
         raise Conflict(
             f"{existing[0]} existe déjà ; ajoutez --force pour remplacer les modèles exportés."
         )
-    folder.mkdir(parents=True, exist_ok=True)
+    documents.ensure_folder(folder, "dossier")
     for source in sources:
         documents.write_atomic(folder / source.name, source.read_bytes())
         out(str(folder / source.name))
