@@ -5,7 +5,9 @@ reminder, so re-importing the file updates the entries instead of duplicating th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from bailleurs_cli.scheduling import NextItem, Reason
 
@@ -43,3 +45,32 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def export(
+    store: Any, target: Path, *, today: date, horizon_days: int, stale_after_days: int
+) -> int:
+    """Write every dated next step to ``target`` (atomically); returns the event count.
+
+    Raises:
+        InvalidInput: ``target`` cannot be written.
+    """
+    from bailleurs_cli.documents import write_atomic
+    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.scheduling import next_items
+
+    with store.read() as session:
+        items = next_items(
+            session,
+            today=today,
+            days=horizon_days,
+            stale_after_days=stale_after_days,
+            everything=True,
+        )
+    try:
+        write_atomic(target, calendar_bytes(items, now=datetime.now(UTC)))
+    except OSError as exc:
+        raise InvalidInput(
+            f"--ics : impossible d'écrire {target} ({exc.strerror}) ; choisissez un autre chemin."
+        ) from None
+    return sum(1 for item in items if item.due is not None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from bailleurs_cli.dates import add_months
 from bailleurs_cli.formatting import lateness, long_date
@@ -295,3 +296,67 @@ def claim_new(session: object, digest: Digest) -> Digest:
         session.add(DigestSent(key=key, sent_at=now))
     session.flush()
     return digest.only(fresh)
+
+
+def unsent(session: object, digest: Digest) -> Digest:
+    """The lines never mailed yet (``digest --only-new`` without ``--send``)."""
+    from sqlmodel import Session, select
+
+    from bailleurs_cli.models import DigestSent
+
+    assert isinstance(session, Session)
+    sent = set(session.exec(select(DigestSent.key)).all())
+    return digest.only({line.key for line in digest.lines()} - sent)
+
+
+def send(
+    store: Any,
+    *,
+    smtp: dict[str, Any],
+    to: list[str],
+    today: date,
+    days: int,
+    stale_after_days: int,
+    only_new: bool,
+) -> Digest:
+    """Mail the digest (nothing when nothing is due); returns what was sent.
+
+    With ``only_new``, lines are claimed in a write transaction before sending,
+    so two concurrent runs never send the same line; if sending fails, the claim
+    is released and nothing is recorded as sent.
+    """
+    from datetime import datetime
+
+    from sqlmodel import col, delete
+
+    from bailleurs_cli import mailer
+    from bailleurs_cli.models import DigestSent
+
+    settings = mailer.smtp_settings(smtp)
+    recipients = mailer.recipients(to)
+    if only_new:
+        with store.write() as session:
+            found = collect(session, today=today, days=days, stale_after_days=stale_after_days)
+            result = claim_new(session, found)
+    else:
+        with store.read() as session:
+            result = collect(session, today=today, days=days, stale_after_days=stale_after_days)
+    if not result:
+        return result
+    message = mailer.build_message(
+        settings,
+        recipients,
+        subject(result),
+        as_text(result),
+        as_html(result),
+        now=datetime.now().astimezone(),
+    )
+    try:
+        mailer.send(settings, message)
+    except mailer.MailError:
+        if only_new:
+            keys = [line.key for line in result.lines()]
+            with store.write() as session:
+                session.exec(delete(DigestSent).where(col(DigestSent.key).in_(keys)))
+        raise
+    return result

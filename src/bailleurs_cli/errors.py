@@ -77,6 +77,13 @@ class RegistryError(BailleursError):
 
 
 class TemplateProblem(BailleursError):
-    """A template cannot be used as it is (named, with where and why)."""
+    """A template cannot be used as it is (named, with where and why).
+
+    ``details`` holds the other problems found, each printed on its own line.
+    """
 
     exit_code = ExitCode.TEMPLATE
+
+    def __init__(self, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.details = details or []

@@ -26,8 +26,27 @@ from bailleurs_cli.errors import InvalidInput, TemplateProblem
 from bailleurs_cli.formatting import stage_label
 from bailleurs_cli.models import CLOSED_STAGES, Direction, Exchange, Landlord, Person
 from bailleurs_cli.settings_edit import missing_association_keys
+from bailleurs_cli.store import Store
 
 FORMATS = ("docx", "eml")
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """What ``bailleurs letter`` asks for."""
+
+    template: str = "prospection"
+    landlords: tuple[str, ...] = ()
+    everything: bool = False
+    stage: str | None = None
+    departement: str | None = None
+    kind: str | None = None
+    search: str | None = None
+    out_dir: Path = Path("courriers")
+    fmt: str = "docx"
+    pdf: bool = False
+    log: bool = False
+    force: bool = False
 
 
 @dataclass
@@ -52,6 +71,7 @@ class Report:
     skipped: list[Job] = field(default_factory=list)
     failed: list[Job] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    logged: int = 0
 
 
 def check_association(settings: Settings) -> None:
@@ -321,3 +341,73 @@ def log_sent(
             settings=settings,
         )
     return len(report.written)
+
+
+def prepare(
+    store: Store, request: LetterRequest, *, settings: Settings, today: date
+) -> tuple[documents.TemplateInfo, Path, list[Job]]:
+    """Check everything and plan every letter; writes nothing (``--dry-run`` stops here)."""
+    from bailleurs_cli import landlords, template_check
+
+    check_association(settings)
+    info = documents.info_for(request.template)
+    path = documents.find_template(request.template, settings.templates_dir)
+    raise_if_unknown_template_kind(info, "courrier")
+    if not request.landlords and not request.everything:
+        raise InvalidInput(
+            "bailleur : donnez un ou plusieurs bailleurs, ou --all avec des filtres."
+        )
+    if request.landlords and request.everything:
+        raise InvalidInput("--all : ne donnez pas de bailleur avec --all (utilisez les filtres).")
+    template_check.require_usable(path, kind="courrier")
+    with store.read() as session:
+        if request.everything:
+            chosen = landlords.search(
+                session,
+                stage=request.stage,
+                departement=request.departement,
+                kind=request.kind,
+                text=request.search,
+            )
+        else:
+            resolved = (landlords.resolve(session, q) for q in request.landlords)
+            chosen = list({ll.slug: ll for ll in resolved}.values())
+        jobs = plan(
+            session,
+            chosen,
+            template=info,
+            settings=settings,
+            out_dir=request.out_dir,
+            today=today,
+            fmt=request.fmt,
+            force=request.force,
+            log=request.log,
+        )
+    return info, path, jobs
+
+
+def send(
+    store: Store,
+    request: LetterRequest,
+    *,
+    settings: Settings,
+    today: date,
+    on_done: Callable[[Job], None] | None = None,
+) -> Report:
+    """Plan, render, write and (with ``log``) record every letter of the request."""
+    info, path, jobs = prepare(store, request, settings=settings, today=today)
+    report = run(
+        jobs,
+        template_path=path,
+        settings=settings,
+        today=today,
+        fmt=request.fmt,
+        pdf=request.pdf,
+        on_done=on_done,
+    )
+    if request.log and report.written:
+        with store.write() as session:
+            report.logged = log_sent(
+                session, report, template=info, fmt=request.fmt, today=today, settings=settings
+            )
+    return report

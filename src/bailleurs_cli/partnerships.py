@@ -24,6 +24,7 @@ from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.letters import check_association, landlord_block, letter_context
 from bailleurs_cli.models import Landlord, Partnership
+from bailleurs_cli.store import Store
 
 #: The default template of each kind of convention.
 TEMPLATE_FOR = {
@@ -263,3 +264,67 @@ def refuse_overwrite(path: Path, force: bool) -> None:
     """Nothing is overwritten without ``--force``."""
     if path.exists() and not force:
         raise Conflict(f"{path} existe déjà ; ajoutez --force pour le remplacer.")
+
+
+@dataclass(frozen=True)
+class WrittenConvention:
+    """What ``bailleurs convention`` produced."""
+
+    landlord: str
+    number: str
+    status: str
+    path: Path
+    pdf: Path | None
+
+
+def write_convention(
+    store: Store,
+    landlord_query: str,
+    data: ConventionInput,
+    *,
+    settings: Settings,
+    today: date,
+    template: str | None,
+    out_dir: Path,
+    force: bool = False,
+    pdf: bool = False,
+) -> WrittenConvention:
+    """Record the partnership and write its convention, in one transaction.
+
+    The record is committed only once the document is written; a failure leaves
+    neither a record nor a file.
+    """
+    from bailleurs_cli import letters, template_check
+
+    if pdf:
+        documents.libreoffice()
+    documents.ensure_folder(out_dir)
+    with store.write() as session:
+        owner, record, context = create(
+            session, landlord_query, data, settings=settings, today=today
+        )
+        name = template or TEMPLATE_FOR[record.kind]
+        info = documents.info_for(name)
+        letters.raise_if_unknown_template_kind(info, "convention")
+        path = documents.find_template(name, settings.templates_dir)
+        template_check.require_usable(path, kind="convention")
+        number = context.convention.numero
+        target = out_dir / f"{owner.slug}-{name}-{number}.docx"
+        refuse_overwrite(target, force)
+        rendered = documents.render_bytes(
+            path.read_bytes(),
+            context.model_dump(),
+            documents.CompiledOnceEnvironment(),
+            template_name=path.name,
+            logo=settings.association.get("logo") or None,
+        )
+        documents.write_atomic(target, rendered)
+        attach_document(record, target)
+        session.add(record)
+        result = WrittenConvention(owner.name, number, record.status, target, None)
+    if pdf:
+        made = documents.convert_to_pdf([target], target.parent).get(target)
+        if made is None:
+            raise InvalidInput(f"--pdf : la conversion de {target.name} par LibreOffice a échoué.")
+        result = WrittenConvention(result.landlord, number, result.status, target, made)
+    return result

@@ -160,3 +160,17 @@ def check(path: Path, *, kind: str | None = None) -> list[Finding]:
                 Finding(f"ligne {filter_node.lineno}", f"filtre inconnu « {filter_node.name} »")
             )
     return findings
+
+
+def require_usable(path: Path, *, kind: str | None) -> None:
+    """Raise with every problem of ``path``, before anything is rendered.
+
+    Raises:
+        TemplateProblem: the first problem, the others in ``details``.
+    """
+    from bailleurs_cli.errors import TemplateProblem
+
+    problems = check(path, kind=kind or None)
+    if problems:
+        lines = [f"modèle {path.name}, {problem}." for problem in problems]
+        raise TemplateProblem(lines[0], details=lines[1:])

@@ -102,6 +102,8 @@ class BoundaryGroup(TyperGroup):
             if _debug_requested(ctx):
                 raise
             error(f"Erreur : {exc.message}")
+            for detail in getattr(exc, "details", []):
+                error(f"Erreur : {detail}")
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             error("Interrompu.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,7 +11,8 @@ import typer
 from bailleurs_cli.cli._common import error, info, out, state, table
 
 if TYPE_CHECKING:
-    from bailleurs_cli.letters import Job, Report
+    from bailleurs_cli.cli._common import State
+    from bailleurs_cli.letters import Job, LetterRequest, Report
 
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Dossier où écrire (défaut : ./courriers).")
@@ -72,79 +72,40 @@ def letter(
 
     Exemple : bailleurs letter --all --departement 93 --stage identifie --template prospection
     """
-    from bailleurs_cli import documents, letters
-    from bailleurs_cli import landlords as core
-    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli import letters
 
     st = state(ctx)
-    settings = st.settings
-    letters.check_association(settings)
-    info_ = documents.info_for(template)
-    path = documents.find_template(template, settings.templates_dir)
-    letters.raise_if_unknown_template_kind(info_, "courrier")
-    if not landlords and not everything:
-        raise InvalidInput(
-            "bailleur : donnez un ou plusieurs bailleurs, ou --all avec des filtres."
-        )
-    if landlords and everything:
-        raise InvalidInput("--all : ne donnez pas de bailleur avec --all (utilisez les filtres).")
-    from bailleurs_cli import template_check
-
-    problems = template_check.check(path, kind="courrier")
-    if problems:
-        raise_template(path, problems)
-    target_dir = out_dir or Path("courriers")
-    with st.store().read() as session:
-        if everything:
-            chosen = core.search(
-                session, stage=stage, departement=departement, kind=kind, text=search
-            )
-        else:
-            chosen = list(
-                {ll.slug: ll for ll in (core.resolve(session, q) for q in landlords or [])}.values()
-            )
-        jobs = letters.plan(
-            session,
-            chosen,
-            template=info_,
-            settings=settings,
-            out_dir=target_dir,
-            today=st.today,
-            fmt=fmt,
-            force=force,
-            log=log,
-        )
-    if not jobs:
-        info("Aucun bailleur ne correspond à ces critères.")
-        return
+    request = letters.LetterRequest(
+        template=template,
+        landlords=tuple(landlords or ()),
+        everything=everything,
+        stage=stage,
+        departement=departement,
+        kind=kind,
+        search=search,
+        out_dir=out_dir or Path("courriers"),
+        fmt=fmt,
+        pdf=pdf,
+        log=log,
+        force=force,
+    )
     if dry_run:
+        _, _, jobs = letters.prepare(st.store(), request, settings=st.settings, today=st.today)
         _dry_run(jobs)
         return
-    if pdf and fmt == "docx":
-        documents.libreoffice()
-    report = _run_with_progress(jobs, path, settings, st.today, fmt, pdf)
+    report = _send_with_progress(st, request)
     for job in report.written:
         out(str(job.target))
     for made in report.pdfs:
         out(str(made))
-    if log and report.written:
-        with st.store().write() as session:
-            letters.log_sent(
-                session, report, template=info_, fmt=fmt, today=st.today, settings=settings
-            )
-        info(f"{len(report.written)} envoi(s) noté(s) comme échanges, avec leur relance.")
+    if report.logged:
+        info(f"{report.logged} envoi(s) noté(s) comme échanges, avec leur relance.")
+    if not (report.written or report.skipped or report.failed):
+        info("Aucun bailleur ne correspond à ces critères.")
+        return
     _summary(report)
     if report.failed:
         raise typer.Exit(1)
-
-
-def raise_template(path: Path, problems: Sequence[object]) -> None:
-    """Report every template problem, then stop before rendering anything."""
-    from bailleurs_cli.errors import TemplateProblem
-
-    for problem in problems[1:]:
-        error(f"Erreur : modèle {path.name}, {problem}.")
-    raise TemplateProblem(f"modèle {path.name}, {problems[0]}.")
 
 
 def _dry_run(jobs: list[Job]) -> None:
@@ -159,19 +120,22 @@ def _dry_run(jobs: list[Job]) -> None:
     info(f"Simulation : {todo} document(s) à écrire, rien n'a été écrit.")
 
 
-def _run_with_progress(
-    jobs: list[Job], path: Path, settings: object, today: object, fmt: str, pdf: bool
-) -> Report:
+def _send_with_progress(st: State, request: LetterRequest) -> Report:
     from bailleurs_cli import letters
 
-    kwargs = {"template_path": path, "settings": settings, "today": today, "fmt": fmt, "pdf": pdf}
     if not sys.stderr.isatty():
-        return letters.run(jobs, **kwargs)  # type: ignore[arg-type]
+        return letters.send(st.store(), request, settings=st.settings, today=st.today)
     from rich.progress import Progress
 
     with Progress(transient=True) as progress:
-        task = progress.add_task("Courriers", total=len(jobs))
-        return letters.run(jobs, on_done=lambda _job: progress.advance(task), **kwargs)  # type: ignore[arg-type]
+        task = progress.add_task("Courriers", total=None)
+        return letters.send(
+            st.store(),
+            request,
+            settings=st.settings,
+            today=st.today,
+            on_done=lambda _job: progress.advance(task),
+        )
 
 
 def convention(
@@ -241,10 +205,9 @@ def convention(
     Exemple : bailleurs convention rivp --contribution locaux --contribution communication
     --site "Centre social Belleville, Paris 20e" --debut 2027-02-10 --fin 2027-02-14 --valeur 1200
     """
-    from bailleurs_cli import documents, letters, partnerships
+    from bailleurs_cli import partnerships
 
     st = state(ctx)
-    settings = st.settings
     data = partnerships.ConventionInput(
         kind=kind,
         contributions=contribution or [],
@@ -275,44 +238,21 @@ def convention(
             shown = record.status
         info(f"Convention mise à jour : statut {shown}.")
         return
-    if pdf:
-        documents.libreoffice()
-    with st.store().write() as session:
-        owner, record, context = partnerships.create(
-            session, landlord, data, settings=settings, today=st.today
-        )
-        name = template or partnerships.TEMPLATE_FOR[record.kind]
-        info_ = documents.info_for(name)
-        letters.raise_if_unknown_template_kind(info_, "convention")
-        path = documents.find_template(name, settings.templates_dir)
-        from bailleurs_cli import template_check
-
-        problems = template_check.check(path, kind="convention")
-        if problems:
-            raise_template(path, problems)
-        target_dir = out_dir or Path("conventions")
-        documents.ensure_folder(target_dir)
-        target = target_dir / f"{owner.slug}-{name}-{context.convention.numero}.docx"
-        partnerships.refuse_overwrite(target, force)
-        data_bytes = documents.render_bytes(
-            path.read_bytes(),
-            context.model_dump(),
-            documents.CompiledOnceEnvironment(),
-            template_name=path.name,
-            logo=settings.association.get("logo") or None,
-        )
-        documents.write_atomic(target, data_bytes)
-        partnerships.attach_document(record, target)
-        session.add(record)
-        numero = context.convention.numero
-    out(str(target))
-    if pdf:
-        made = documents.convert_to_pdf([target], target.parent).get(target)
-        if made is None:
-            error(f"Erreur : la conversion PDF de {target.name} par LibreOffice a échoué.")
-            raise typer.Exit(1)
-        out(str(made))
-    info(f"Convention n° {numero} enregistrée pour {owner.name} (statut {record.status}).")
+    made = partnerships.write_convention(
+        st.store(),
+        landlord,
+        data,
+        settings=st.settings,
+        today=st.today,
+        template=template,
+        out_dir=out_dir or Path("conventions"),
+        force=force,
+        pdf=pdf,
+    )
+    out(str(made.path))
+    if made.pdf:
+        out(str(made.pdf))
+    info(f"Convention n° {made.number} enregistrée pour {made.landlord} (statut {made.status}).")
 
 
 templates_app = typer.Typer(
@@ -403,7 +343,5 @@ def templates_check(
     """
     from bailleurs_cli import template_check
 
-    problems = template_check.check(file.expanduser(), kind=kind)
-    if problems:
-        raise_template(file, problems)
+    template_check.require_usable(file.expanduser(), kind=kind or "")
     info(f"{file.name} : aucun problème trouvé.")

@@ -42,77 +42,29 @@ def digest(
     horizon = settings.horizon_days if days is None else days
     if fmt not in ("texte", "markdown"):
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : texte, markdown.")
-    if not send:
-        with st.store().read() as session:
-            result = core.collect(
-                session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
-            )
-            if only_new:
-                from sqlmodel import select
-
-                from bailleurs_cli.models import DigestSent
-
-                sent = set(session.exec(select(DigestSent.key)).all())
-                result = result.only({line.key for line in result.lines()} - sent)
-        rendered = core.as_markdown(result) if fmt == "markdown" else core.as_text(result)
-        if rendered:
-            sys.stdout.write(rendered)
+    if send:
+        recipients = to or ([settings.digest_to] if settings.digest_to else [])
+        sent = core.send(
+            st.store(),
+            smtp=settings.smtp,
+            to=recipients,
+            today=st.today,
+            days=horizon,
+            stale_after_days=settings.stale_after_days,
+            only_new=only_new,
+        )
+        if sent and sys.stderr.isatty():
+            info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(sent.lines())} éléments).")
         return
-    _send(st, core, horizon, to, only_new)
-
-
-def _send(st, core, horizon: int, to: list[str] | None, only_new: bool) -> None:  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
-    from bailleurs_cli import mailer
-
-    settings = st.settings
-    smtp = mailer.smtp_settings(settings.smtp)
-    recipients = mailer.recipients(to or ([settings.digest_to] if settings.digest_to else []))
-    store = st.store()
-    if only_new:
-        with store.write() as session:
-            result = core.claim_new(
-                session,
-                core.collect(
-                    session,
-                    today=st.today,
-                    days=horizon,
-                    stale_after_days=settings.stale_after_days,
-                ),
-            )
-    else:
-        with store.read() as session:
-            result = core.collect(
-                session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
-            )
-    if not result:
-        return
-    message = mailer.build_message(
-        smtp,
-        recipients,
-        core.subject(result),
-        core.as_text(result),
-        core.as_html(result),
-        now=datetime.now().astimezone(),
-    )
-    try:
-        mailer.send(smtp, message)
-    except mailer.MailError:
+    with st.store().read() as session:
+        result = core.collect(
+            session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
+        )
         if only_new:
-            _unclaim(store, [line.key for line in result.lines()])
-        raise
-    if sys.stderr.isatty():
-        info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(result.lines())} éléments).")
-
-
-def _unclaim(store, keys: list[str]) -> None:  # type: ignore[no-untyped-def]
-    from sqlmodel import col, delete
-
-    from bailleurs_cli.models import DigestSent
-
-    with store.write() as session:
-        session.exec(delete(DigestSent).where(col(DigestSent.key).in_(keys)))
+            result = core.unsent(session, result)
+    rendered = core.as_markdown(result) if fmt == "markdown" else core.as_text(result)
+    if rendered:
+        sys.stdout.write(rendered)
 
 
 def cron(
@@ -167,32 +119,18 @@ def agenda(
 
     Exemple : bailleurs agenda --ics suivi.ics
     """
-    from datetime import datetime
-
     from bailleurs_cli import agenda as core
-    from bailleurs_cli.documents import write_atomic
-    from bailleurs_cli.errors import InvalidInput
-    from bailleurs_cli.scheduling import next_items
 
     st = state(ctx)
-    with st.store().read() as session:
-        items = next_items(
-            session,
-            today=st.today,
-            days=st.settings.horizon_days,
-            stale_after_days=st.settings.stale_after_days,
-            everything=True,
-        )
-    data = core.calendar_bytes(items, now=datetime.now().astimezone())
     target = ics.expanduser()
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        raise InvalidInput(
-            f"--ics : impossible d'écrire {target} ({exc.strerror}) ; choisissez un autre chemin."
-        ) from None
-    dated = sum(1 for item in items if item.due is not None)
-    info(f"{dated} événement(s) écrit(s) dans {target}.")
+    count = core.export(
+        st.store(),
+        target,
+        today=st.today,
+        horizon_days=st.settings.horizon_days,
+        stale_after_days=st.settings.stale_after_days,
+    )
+    info(f"{count} événement(s) écrit(s) dans {target}.")
 
 
 remind_app = typer.Typer(
