@@ -298,3 +298,27 @@ def convert_to_pdf(sources: Iterable[Path], out_dir: Path) -> dict[Path, Path | 
                 pdf.replace(target)  # same folder tree: an atomic rename
                 results[source] = target
     return results
+
+
+def export_templates(folder: Path, *, force: bool = False) -> list[Path]:
+    """Copy the default templates into ``folder`` and point the config at it.
+
+    Raises:
+        Conflict: a template is already there (unless ``force``).
+    """
+    from bailleurs_cli import settings_edit
+    from bailleurs_cli.errors import Conflict
+
+    sources = sorted(builtin_dir().glob("*.docx"))
+    existing = [folder / s.name for s in sources if (folder / s.name).exists()]
+    if existing and not force:
+        raise Conflict(
+            f"{existing[0]} existe déjà ; ajoutez --force pour remplacer les modèles exportés."
+        )
+    ensure_folder(folder, "dossier")
+    written = []
+    for source in sources:
+        write_atomic(folder / source.name, source.read_bytes())
+        written.append(folder / source.name)
+    settings_edit.set_value("modeles.dossier", str(folder))
+    return written

@@ -82,7 +82,7 @@ def _contributions(items: list[str]) -> list[dict[str, Any]]:
     return parsed
 
 
-def set_status(session: Session, landlord_query: str, status: str, *, today: date) -> Partnership:
+def set_status(session: Session, landlord_query: str, status: str) -> Partnership:
     """Move the latest convention of a landlord to ``status``."""
     landlord = resolve(session, landlord_query)
     target = validation.choice(status, ConventionStatus, "--status")
@@ -99,7 +99,6 @@ def set_status(session: Session, landlord_query: str, status: str, *, today: dat
     latest.status = target.value
     latest.updated_at = datetime.now(UTC)
     session.add(latest)
-    del today
     return latest
 
 

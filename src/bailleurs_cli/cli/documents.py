@@ -234,7 +234,7 @@ def convention(
     if data.only_status():
         assert status is not None
         with st.store().write() as session:
-            record = partnerships.set_status(session, landlord, status, today=st.today)
+            record = partnerships.set_status(session, landlord, status)
             shown = record.status
         info(f"Convention mise à jour : statut {shown}.")
         return
@@ -303,7 +303,6 @@ def templates_variables(
 
 @templates_app.command("export")
 def templates_export(
-    ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="Dossier où copier les modèles à modifier.")],
     force: ForceOpt = False,
 ) -> None:
@@ -311,23 +310,15 @@ def templates_export(
 
     Exemple : bailleurs templates export ~/modeles
     """
-    from bailleurs_cli import documents, settings_edit
-    from bailleurs_cli.errors import Conflict
+    from bailleurs_cli import documents
 
-    folder = folder.expanduser()
-    sources = sorted(documents.builtin_dir().glob("*.docx"))
-    existing = [folder / s.name for s in sources if (folder / s.name).exists()]
-    if existing and not force:
-        raise Conflict(
-            f"{existing[0]} existe déjà ; ajoutez --force pour remplacer les modèles exportés."
-        )
-    documents.ensure_folder(folder, "dossier")
-    for source in sources:
-        documents.write_atomic(folder / source.name, source.read_bytes())
-        out(str(folder / source.name))
-    settings_edit.set_value("modeles.dossier", str(folder))
-    del ctx
-    info(f"{len(sources)} modèles copiés ; la configuration utilise désormais {folder.resolve()}.")
+    written = documents.export_templates(folder.expanduser(), force=force)
+    for path in written:
+        out(str(path))
+    info(
+        f"{len(written)} modèles copiés ; la configuration utilise désormais "
+        f"{folder.expanduser().resolve()}."
+    )
 
 
 @templates_app.command("check")
