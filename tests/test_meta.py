@@ -159,10 +159,6 @@ def test_ci_runs_the_readme_test_command() -> None:
             "Erreur : --limit : valeur invalide ; attendu un nombre entier.",
         ),
         (
-            ["next", "--limit", "0"],
-            "Erreur : --limit : valeur invalide ; attendu un nombre entier ≥ 1.",
-        ),
-        (
             ["next", "--lmit", "3"],
             "Erreur : option « --lmit » inconnue (vouliez-vous dire --limit ?) ; "
             "voir « bailleurs next --help ».",
@@ -174,6 +170,14 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str) -> None:
     result = run_module(home, *args)
     assert (result.returncode, result.stdout, plain_spaces(result.stderr)) == (2, "", line + "\n")
+
+
+def test_out_of_range_number_is_refused(home: Path) -> None:
+    result = run_module(home, "next", "--limit", "0")
+    assert (result.returncode, plain_spaces(result.stderr)) == (
+        1,
+        "Erreur : --limit : valeur invalide ; attendu un nombre entier ≥ 1.\n",
+    )
 
 
 def test_messages_follow_french_typography(home: Path) -> None:

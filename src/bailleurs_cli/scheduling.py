@@ -19,7 +19,9 @@ from enum import StrEnum
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
 
-from bailleurs_cli.models import CLOSED_STAGES, STALE_STAGES, Landlord, Person, Stage
+from bailleurs_cli.enums import CLOSED_STAGES, STALE_STAGES, Stage
+from bailleurs_cli.tables.landlord import Landlord
+from bailleurs_cli.tables.person import Person
 
 
 class Reason(StrEnum):
@@ -283,7 +285,7 @@ def next_items(
 
 def reminder_rows(session: Session) -> list[ReminderRow]:
     """Every recurring reminder (a handful), with its landlord if any."""
-    from bailleurs_cli.models import Reminder
+    from bailleurs_cli.tables.reminder import Reminder
 
     statement = (
         select(

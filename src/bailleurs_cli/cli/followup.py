@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
+from bailleurs_cli.cli._common import JsonOpt, at_least, emit_json, info, state, table
 from bailleurs_cli.cli.landlords import LandlordArg
 from bailleurs_cli.formatting import long_date, stage_label
 
@@ -159,15 +159,14 @@ def stage(
 def history(
     ctx: typer.Context,
     landlord: LandlordArg,
-    limit: Annotated[
-        int | None, typer.Option("--limit", min=1, help="Nombre maximal d'échanges.")
-    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Nombre maximal d'échanges.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Lister les échanges avec un bailleur, du plus récent au plus ancien.
 
     Exemple : bailleurs history rivp
     """
+    at_least(limit, 1, "--limit")
     from bailleurs_cli import followup as core
     from bailleurs_cli.cli import render
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
+from bailleurs_cli.cli._common import JsonOpt, at_least, emit_json, info, state, table
 from bailleurs_cli.formatting import lateness, long_date, short_date, stage_label
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ def next_steps(
     ctx: typer.Context,
     days: Annotated[
         int | None,
-        typer.Option("--days", min=0, help="Horizon en jours des étapes à venir (défaut : 7)."),
+        typer.Option("--days", help="Horizon en jours des étapes à venir (défaut : 7)."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Nombre de lignes.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="Nombre de lignes.")] = 20,
     everything: Annotated[
         bool, typer.Option("--all", help="Toutes les étapes ouvertes, sans limite ni horizon.")
     ] = False,
@@ -45,6 +45,8 @@ def next_steps(
     """
     from bailleurs_cli.scheduling import next_items
 
+    at_least(days, 0, "--days")
+    at_least(limit, 1, "--limit")
     st = state(ctx)
     settings = st.settings
     horizon = settings.horizon_days if days is None else days

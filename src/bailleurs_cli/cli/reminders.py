@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.cli._common import JsonOpt, at_least, emit_json, info, out, state, table
 
 
 def digest(
     ctx: typer.Context,
     days: Annotated[
-        int | None, typer.Option("--days", min=0, help="Horizon en jours (défaut : 7).")
+        int | None, typer.Option("--days", help="Horizon en jours (défaut : 7).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="texte (défaut) ou markdown.")] = "texte",
     send: Annotated[
@@ -37,6 +37,7 @@ def digest(
     from bailleurs_cli import digest as core
     from bailleurs_cli.errors import InvalidInput
 
+    at_least(days, 0, "--days")
     st = state(ctx)
     settings = st.settings
     horizon = settings.horizon_days if days is None else days

@@ -1,0 +1,16 @@
+"""Digest lines already mailed by ``digest --send --only-new``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class DigestSent(SQLModel, table=True):
+    """An item already mailed by ``digest --send --only-new``."""
+
+    __tablename__ = "digest_sent"
+
+    key: str = Field(primary_key=True)
+    sent_at: datetime

@@ -1,0 +1,44 @@
+"""Logged exchanges and stage changes: the history of a landlord."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from bailleurs_cli.enums import Direction
+
+
+class Exchange(SQLModel, table=True):
+    """One logged contact with a landlord, and the next step it set."""
+
+    __tablename__ = "exchange"
+    __table_args__ = (Index("ix_exchange_landlord_date", "landlord_id", "occurred_on", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    occurred_on: date
+    channel: str
+    direction: str = Direction.OUTBOUND.value
+    summary: str
+    outcome: str | None = None
+    stage_to: str | None = None
+    next_action: str | None = None
+    next_due: date | None = None
+    created_at: datetime
+
+
+class StageChange(SQLModel, table=True):
+    """A move in the pipeline, kept so `show` can say since when and why."""
+
+    __tablename__ = "stage_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
+    from_stage: str | None = None
+    to_stage: str
+    changed_on: date
+    reason: str | None = None
+    created_at: datetime

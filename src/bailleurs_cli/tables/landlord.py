@@ -1,0 +1,63 @@
+"""The landlord table: registry facts and what the user owns (stage, next step)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from bailleurs_cli.enums import LegalKind, Stage
+
+
+class Landlord(SQLModel, table=True):
+    """A social landlord (bailleur social), from the registry or added by the user."""
+
+    __tablename__ = "landlord"
+    __table_args__ = (
+        Index("ix_landlord_next_due", "next_due"),
+        Index("ix_landlord_stage", "stage"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    name: str
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: str = LegalKind.UNKNOWN.value
+    legal_form: str | None = None
+    siren: str | None = None
+    group_name: str | None = None
+    description: str | None = None
+    history: str | None = None
+    dwellings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    street: str | None = None
+    complement: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    cedex: str | None = None
+    website: str | None = None
+    departements: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    communes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    governance: str | None = None
+    sources: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    in_registry: bool = False
+
+    # What the user owns: never touched by `registry sync`.
+    stage: str = Stage.IDENTIFIED.value
+    stage_since: date
+    stage_reason: str | None = None
+    notes: str | None = None
+    next_action: str | None = None
+    next_due: date | None = None
+    # No database-level foreign key: person → landlord already exists, and a cycle
+    # would need ALTER TABLE on SQLite. `people.remove_person` clears it instead.
+    next_person_id: int | None = None
+    last_exchange_on: date | None = None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,37 @@
+"""Partnerships formalised by conventions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from bailleurs_cli.enums import ConventionStatus, PartnershipKind
+
+
+class Partnership(SQLModel, table=True):
+    """A partnership formalised by a convention (issue #3). Amounts are in cents."""
+
+    __tablename__ = "partnership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
+    kind: str = PartnershipKind.NON_FINANCIAL.value
+    object: str
+    contributions: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    sites: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_on: date
+    ends_on: date
+    in_kind_cents: int | None = None
+    amount_cents: int | None = None
+    status: str = ConventionStatus.DRAFT.value
+    referent_association: str | None = None
+    referent_landlord: str | None = None
+    document: str | None = None
+    bilan_on: date | None = None
+    created_at: datetime
+    updated_at: datetime

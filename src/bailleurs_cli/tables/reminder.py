@@ -1,0 +1,21 @@
+"""Recurring reminders."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Reminder(SQLModel, table=True):
+    """A recurring reminder (yearly multi-actor meeting, bilans after each holiday…)."""
+
+    __tablename__ = "reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str
+    every: int
+    unit: str  # "j", "s", "m" or "a"
+    next_on: date = Field(index=True)
+    landlord_id: int | None = Field(default=None, foreign_key="landlord.id", ondelete="CASCADE")
+    created_at: datetime
