@@ -26,6 +26,9 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="bailleurs-bench-"))
     env = dict(os.environ, BAILLEURS_HOME=str(home), NO_COLOR="1")
     env.pop("BAILLEURS_DB", None)
+    # Let Python cache bytecode, as on a user's machine: with PYTHONDONTWRITEBYTECODE
+    # every run recompiles our modules from source and the ratios measure the compiler.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     exe = shutil.which("bailleurs") or sys.exit("bailleurs is not installed in this environment")
     subprocess.run([exe, "next"], env=env, check=True, capture_output=True)  # create + seed
     db = str(home / "bailleurs.db")
