@@ -149,7 +149,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 @pytest.mark.parametrize(
     ("args", "line"),
     [
-        (["contact"], "Erreur : argument LANDLORD manquant ; voir « bailleurs contact --help »."),
+        (["contact"], "Erreur : argument BAILLEUR manquant ; voir « bailleurs contact --help »."),
         (
             ["contact", "rivp", "--summary", "x"],
             "Erreur : option --channel obligatoire ; voir « bailleurs contact --help ».",
@@ -178,6 +178,17 @@ def test_out_of_range_number_is_refused(home: Path) -> None:
         1,
         "Erreur : --limit : valeur invalide ; attendu un nombre entier ≥ 1.\n",
     )
+
+
+def test_help_frame_is_in_french(home: Path) -> None:
+    result = run_module(home, "plan", "--help")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Utilisation : bailleurs plan [OPTIONS] {BAILLEUR} {DATE} {ACTION}"
+    assert "Arguments :" in lines and "Options :" in lines
+    assert "  -h, --help      Afficher cette aide et quitter." in lines
+    for english in ("Usage", "Show this message", "[required]", "<str>", "Commands:"):
+        assert english not in result.stdout
 
 
 def test_messages_follow_french_typography(home: Path) -> None:

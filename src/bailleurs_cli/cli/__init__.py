@@ -17,7 +17,7 @@ from bailleurs_cli.cli import (
     registry,
     reminders,
 )
-from bailleurs_cli.cli._common import BoundaryGroup, State
+from bailleurs_cli.cli._common import BoundaryGroup, FrenchCommand, State
 
 app = typer.Typer(
     cls=BoundaryGroup,
@@ -71,21 +71,21 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-app.command("list")(landlords.list_landlords)
-app.command("show")(landlords.show)
-app.command("add")(landlords.add)
-app.command("edit")(landlords.edit)
-app.command("contact")(followup.contact)
-app.command("plan")(followup.plan)
-app.command("snooze")(followup.snooze)
-app.command("stage")(followup.stage)
-app.command("history")(followup.history)
-app.command("next")(next_cmd.next_steps)
-app.command("letter")(documents.letter)
-app.command("convention")(documents.convention)
-app.command("digest")(reminders.digest)
-app.command("cron")(reminders.cron)
-app.command("agenda")(reminders.agenda)
+app.command("list", cls=FrenchCommand)(landlords.list_landlords)
+app.command("show", cls=FrenchCommand)(landlords.show)
+app.command("add", cls=FrenchCommand)(landlords.add)
+app.command("edit", cls=FrenchCommand)(landlords.edit)
+app.command("contact", cls=FrenchCommand)(followup.contact)
+app.command("plan", cls=FrenchCommand)(followup.plan)
+app.command("snooze", cls=FrenchCommand)(followup.snooze)
+app.command("stage", cls=FrenchCommand)(followup.stage)
+app.command("history", cls=FrenchCommand)(followup.history)
+app.command("next", cls=FrenchCommand)(next_cmd.next_steps)
+app.command("letter", cls=FrenchCommand)(documents.letter)
+app.command("convention", cls=FrenchCommand)(documents.convention)
+app.command("digest", cls=FrenchCommand)(reminders.digest)
+app.command("cron", cls=FrenchCommand)(reminders.cron)
+app.command("agenda", cls=FrenchCommand)(reminders.agenda)
 app.add_typer(reminders.remind_app, name="remind")
 app.add_typer(documents.templates_app, name="templates")
 app.add_typer(config_cmd.app, name="config")

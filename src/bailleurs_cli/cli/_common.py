@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click.exceptions import UsageError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
 
@@ -41,7 +41,8 @@ def _usage_message(exc: Any) -> str:
     hint = "/".join(param.opts) if param is not None and param.opts else None
     if kind == "MissingParameter" and param is not None:
         if param.param_type_name == "argument":
-            return f"argument {str(param.name).upper()} manquant ; voir {where}."
+            name = getattr(param, "metavar", None) or str(param.name).upper()
+            return f"argument {name} manquant ; voir {where}."
         return f"option {hint} obligatoire ; voir {where}."
     if kind == "NoSuchOption":
         near = getattr(exc, "possibilities", None)
@@ -76,7 +77,49 @@ def _in_french(exc: Any) -> None:
     exc.show = show
 
 
-class BoundaryGroup(TyperGroup):
+#: Click's own words in --help, said in French. The help is post-processed rather
+#: than patched inside Typer's vendored Click, so no private API is touched; the
+#: golden test in tests/test_meta.py notices when a Typer upgrade changes them.
+_HELP_WORDS = (
+    ("Usage: ", "Utilisation : "),
+    ("\nOptions:\n", "\nOptions :\n"),
+    ("\nCommands:\n", "\nCommandes :\n"),
+    ("\nArguments:\n", "\nArguments :\n"),
+    ("Show this message and exit.", "Afficher cette aide et quitter."),
+    ("[env var: ", "[variable d'environnement : "),
+    ("[default: ", "[défaut : "),
+    ("[required]", "[obligatoire]"),
+    (" COMMAND [ARGS]...", " COMMANDE [ARGS]..."),
+    ("<str>", "TEXTE"),
+    ("<int>", "ENTIER"),
+    ("<path>", "CHEMIN"),
+    ("<list[str]>", "TEXTE..."),
+)
+
+
+def _in_french_help(text: str) -> str:
+    for english, french in _HELP_WORDS:
+        text = text.replace(english, french)
+    return text
+
+
+class FrenchCommand(TyperCommand):
+    """A command whose --help frame is in French too."""
+
+    def get_help(self, ctx: Any) -> str:
+        """Click's help, with its own labels translated."""
+        return _in_french_help(super().get_help(ctx))
+
+
+class FrenchGroup(TyperGroup):
+    """A command group whose --help frame is in French too."""
+
+    def get_help(self, ctx: Any) -> str:
+        """Click's help, with its own labels translated."""
+        return _in_french_help(super().get_help(ctx))
+
+
+class BoundaryGroup(FrenchGroup):
     """The one place where errors become ``Erreur : …`` and an exit code."""
 
     def make_context(

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import info, out, table
+from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, info, out, table
 
 app = typer.Typer(
+    cls=FrenchGroup,
     rich_markup_mode=None,
     help="Voir et régler la configuration (identité de l'association, SMTP, suivi).",
     invoke_without_command=True,
@@ -29,10 +30,10 @@ def show(ctx: typer.Context) -> None:
     table(["Clé", "Valeur", "Sens"], [list(row) for row in settings_edit.shown_values()])
 
 
-@app.command("set")
+@app.command("set", cls=FrenchCommand)
 def set_key(
-    key: Annotated[str, typer.Argument(help="Clé, par exemple association.nom.")],
-    value: Annotated[str, typer.Argument(help="Valeur.")],
+    key: Annotated[str, typer.Argument(metavar="CLÉ", help="Clé, par exemple association.nom.")],
+    value: Annotated[str, typer.Argument(metavar="VALEUR", help="Valeur.")],
 ) -> None:
     """Régler une clé de la configuration.
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import error, info, out, state, table
+from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, error, info, out, state, table
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
@@ -38,7 +38,8 @@ def _summary(report: Report, dry_run: bool = False) -> None:
 def letter(
     ctx: typer.Context,
     landlords: Annotated[
-        list[str] | None, typer.Argument(help="Bailleurs (noms, alias ou identifiants).")
+        list[str] | None,
+        typer.Argument(metavar="BAILLEUR", help="Bailleurs (noms, alias ou identifiants)."),
     ] = None,
     template: Annotated[
         str, typer.Option("--template", help="Modèle : prospection, relance, remerciement…")
@@ -140,7 +141,7 @@ def _send_with_progress(st: State, request: LetterRequest) -> Report:
 
 def convention(
     ctx: typer.Context,
-    landlord: Annotated[str, typer.Argument(help="Bailleur partenaire.")],
+    landlord: Annotated[str, typer.Argument(metavar="BAILLEUR", help="Bailleur partenaire.")],
     contribution: Annotated[
         list[str] | None,
         typer.Option(
@@ -256,13 +257,14 @@ def convention(
 
 
 templates_app = typer.Typer(
+    cls=FrenchGroup,
     rich_markup_mode=None,
     help="Modèles Word des courriers et conventions : lister, documenter, exporter, vérifier.",
     no_args_is_help=True,
 )
 
 
-@templates_app.command("list")
+@templates_app.command("list", cls=FrenchCommand)
 def templates_list(ctx: typer.Context) -> None:
     """Lister les modèles disponibles (les vôtres remplacent ceux livrés).
 
@@ -278,9 +280,11 @@ def templates_list(ctx: typer.Context) -> None:
     table(["Modèle", "Type", "Usage", "Origine"], rows)
 
 
-@templates_app.command("variables")
+@templates_app.command("variables", cls=FrenchCommand)
 def templates_variables(
-    name: Annotated[str, typer.Argument(help="Nom du modèle (prospection, convention-…).")],
+    name: Annotated[
+        str, typer.Argument(metavar="MODÈLE", help="Nom du modèle (prospection, convention-…).")
+    ],
 ) -> None:
     """Lister les variables qu'un modèle peut utiliser, avec des exemples.
 
@@ -301,9 +305,11 @@ def templates_variables(
     )
 
 
-@templates_app.command("export")
+@templates_app.command("export", cls=FrenchCommand)
 def templates_export(
-    folder: Annotated[Path, typer.Argument(help="Dossier où copier les modèles à modifier.")],
+    folder: Annotated[
+        Path, typer.Argument(metavar="DOSSIER", help="Dossier où copier les modèles à modifier.")
+    ],
     force: ForceOpt = False,
 ) -> None:
     """Copier les modèles livrés pour les modifier dans Word ; la configuration y pointe.
@@ -321,9 +327,11 @@ def templates_export(
     )
 
 
-@templates_app.command("check")
+@templates_app.command("check", cls=FrenchCommand)
 def templates_check(
-    file: Annotated[Path, typer.Argument(help="Modèle .docx modifié dans Word.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FICHIER", help="Modèle .docx modifié dans Word.")
+    ],
     kind: Annotated[
         str | None, typer.Option("--type", help="courrier ou convention (déduit du nom sinon).")
     ] = None,

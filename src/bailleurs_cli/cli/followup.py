@@ -88,8 +88,10 @@ def contact(
 def plan(
     ctx: typer.Context,
     landlord: LandlordArg,
-    when: Annotated[str, typer.Argument(help="Date : 2027-01-20, 20/01/2027, +10j, lundi…")],
-    action: Annotated[str, typer.Argument(help="Ce qu'il faudra faire.")],
+    when: Annotated[
+        str, typer.Argument(metavar="DATE", help="Date : 2027-01-20, 20/01/2027, +10j, lundi…")
+    ],
+    action: Annotated[str, typer.Argument(metavar="ACTION", help="Ce qu'il faudra faire.")],
     person: Annotated[str | None, typer.Option("--person", help="Interlocuteur concerné.")] = None,
 ) -> None:
     """Fixer la prochaine étape d'un bailleur (remplace la précédente).
@@ -109,7 +111,10 @@ def snooze(
     ctx: typer.Context,
     landlord: LandlordArg,
     when: Annotated[
-        str, typer.Argument(help="Nouvelle date : +7j (dans 7 jours), lundi, 15/01/2027…")
+        str,
+        typer.Argument(
+            metavar="DATE", help="Nouvelle date : +7j (dans 7 jours), lundi, 15/01/2027…"
+        ),
     ],
 ) -> None:
     """Reporter la prochaine étape d'un bailleur.
@@ -131,7 +136,8 @@ def stage(
     new_stage: Annotated[
         str,
         typer.Argument(
-            help="identifie, contacte, en_discussion, proposition, partenaire, en_veille, refus."
+            metavar="ÉTAPE",
+            help="identifie, contacte, en_discussion, proposition, partenaire, en_veille, refus.",
         ),
     ],
     reason: Annotated[

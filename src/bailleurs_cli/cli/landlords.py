@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from bailleurs_cli import landlords as core
 
 LandlordArg = Annotated[
-    str, typer.Argument(help="Bailleur : nom, alias, ancien nom ou identifiant (rivp).")
+    str,
+    typer.Argument(
+        metavar="BAILLEUR", help="Bailleur : nom, alias, ancien nom ou identifiant (rivp)."
+    ),
 ]
 
 
@@ -136,7 +139,7 @@ NoteOpt = Annotated[str | None, typer.Option("--note", help="Note libre.")]
 
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Nom du bailleur.")],
+    name: Annotated[str, typer.Argument(metavar="NOM", help="Nom du bailleur.")],
     kind: KindOpt = "inconnu",
     departement: DepOpt = None,
     adresse: AddressOpt = None,

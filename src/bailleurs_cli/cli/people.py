@@ -6,16 +6,25 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, state, table
+from bailleurs_cli.cli._common import (
+    FrenchCommand,
+    FrenchGroup,
+    JsonOpt,
+    emit_json,
+    info,
+    state,
+    table,
+)
 from bailleurs_cli.cli.landlords import LandlordArg
 
 app = typer.Typer(
+    cls=FrenchGroup,
     rich_markup_mode=None,
     help="Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).",
     no_args_is_help=True,
 )
 
-PersonArg = Annotated[str, typer.Argument(help="Nom de l'interlocuteur.")]
+PersonArg = Annotated[str, typer.Argument(metavar="NOM", help="Nom de l'interlocuteur.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="Fonction (ex. responsable DSU).")]
 EmailOpt = Annotated[str | None, typer.Option("--email", help="Adresse e-mail.")]
 PhoneOpt = Annotated[
@@ -27,7 +36,7 @@ TerritoryOpt = Annotated[
 SourceOpt = Annotated[str | None, typer.Option("--source", help="D'où vient l'information (RGPD).")]
 
 
-@app.command("add")
+@app.command("add", cls=FrenchCommand)
 def add(
     ctx: typer.Context,
     landlord: LandlordArg,
@@ -53,11 +62,12 @@ def add(
     info(f"Interlocuteur ajouté : {shown} ({where}).")
 
 
-@app.command("list")
+@app.command("list", cls=FrenchCommand)
 def list_people(
     ctx: typer.Context,
     landlord: Annotated[
-        str | None, typer.Argument(help="Bailleur (tous si absent).", show_default=False)
+        str | None,
+        typer.Argument(metavar="BAILLEUR", help="Bailleur (tous si absent).", show_default=False),
     ] = None,
     inactive: Annotated[
         bool, typer.Option("--inactifs", help="Inclure les interlocuteurs inactifs.")
@@ -97,7 +107,7 @@ def list_people(
     )
 
 
-@app.command("edit")
+@app.command("edit", cls=FrenchCommand)
 def edit(
     ctx: typer.Context,
     landlord: LandlordArg,
@@ -134,7 +144,7 @@ def edit(
     info(f"Interlocuteur mis à jour : {shown}.")
 
 
-@app.command("remove")
+@app.command("remove", cls=FrenchCommand)
 def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg) -> None:
     """Supprimer un interlocuteur (effacement RGPD ; les échanges restent, sans le nom).
 

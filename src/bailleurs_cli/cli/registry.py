@@ -7,10 +7,13 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import info, out, state
+from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, info, out, state
 
 app = typer.Typer(
-    rich_markup_mode=None, help="Registre des bailleurs livré avec bailleurs.", no_args_is_help=True
+    cls=FrenchGroup,
+    rich_markup_mode=None,
+    help="Registre des bailleurs livré avec bailleurs.",
+    no_args_is_help=True,
 )
 
 FileOpt = Annotated[
@@ -21,7 +24,7 @@ FileOpt = Annotated[
 ]
 
 
-@app.command("sync")
+@app.command("sync", cls=FrenchCommand)
 def sync(ctx: typer.Context, file: FileOpt = None) -> None:
     """Ré-appliquer les faits du registre sans toucher à vos données.
 
@@ -44,7 +47,7 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
         info(f"Ignoré : « {slug} » existe déjà comme bailleur ajouté par vous.")
 
 
-@app.command("check")
+@app.command("check", cls=FrenchCommand)
 def check(file: FileOpt = None) -> None:
     """Valider un fichier de registre sans rien écrire.
 

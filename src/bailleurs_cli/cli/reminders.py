@@ -8,7 +8,17 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, at_least, emit_json, info, out, state, table
+from bailleurs_cli.cli._common import (
+    FrenchCommand,
+    FrenchGroup,
+    JsonOpt,
+    at_least,
+    emit_json,
+    info,
+    out,
+    state,
+    table,
+)
 
 
 def digest(
@@ -135,16 +145,17 @@ def agenda(
 
 
 remind_app = typer.Typer(
+    cls=FrenchGroup,
     rich_markup_mode=None,
     help="Rappels récurrents (rencontre annuelle, bilans après chaque période de vacances…).",
     no_args_is_help=True,
 )
 
 
-@remind_app.command("add")
+@remind_app.command("add", cls=FrenchCommand)
 def remind_add(
     ctx: typer.Context,
-    label: Annotated[str, typer.Argument(help="Ce qu'il faut faire.")],
+    label: Annotated[str, typer.Argument(metavar="LIBELLÉ", help="Ce qu'il faut faire.")],
     every: Annotated[str, typer.Option("--every", help="Période : 15j, 2s, 6m, 1a.")],
     start: Annotated[
         str | None, typer.Option("--from", help="Première date (défaut : aujourd'hui).")
@@ -168,7 +179,7 @@ def remind_add(
     info(f"Rappel n° {number} ajouté ; première échéance le {long_date(first)}.")
 
 
-@remind_app.command("list")
+@remind_app.command("list", cls=FrenchCommand)
 def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Lister les rappels récurrents.
 
@@ -211,9 +222,10 @@ def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     )
 
 
-@remind_app.command("remove")
+@remind_app.command("remove", cls=FrenchCommand)
 def remind_remove(
-    ctx: typer.Context, number: Annotated[int, typer.Argument(help="Numéro du rappel.")]
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="NUMÉRO", help="Numéro du rappel.")],
 ) -> None:
     """Supprimer un rappel récurrent.
 
@@ -227,9 +239,10 @@ def remind_remove(
     info(f"Rappel supprimé : {label}.")
 
 
-@remind_app.command("done")
+@remind_app.command("done", cls=FrenchCommand)
 def remind_done(
-    ctx: typer.Context, number: Annotated[int, typer.Argument(help="Numéro du rappel.")]
+    ctx: typer.Context,
+    number: Annotated[int, typer.Argument(metavar="NUMÉRO", help="Numéro du rappel.")],
 ) -> None:
     """Marquer l'échéance d'un rappel comme faite ; il passe à la suivante.
 
