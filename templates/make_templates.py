@@ -117,6 +117,15 @@ def subject(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "Réf. : {{ reference }}", size=8, after=12)
 
 
+def closing(doc) -> None:  # type: ignore[no-untyped-def]
+    """The formal closing, then the signature."""
+    para(
+        doc,
+        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    )
+    signature(doc)
+
+
 def signature(doc) -> None:  # type: ignore[no-untyped-def]
     para(doc, "", after=12)
     right = WD_ALIGN_PARAGRAPH.RIGHT
@@ -169,11 +178,7 @@ def prospection() -> None:
         "conviendra. Vous pouvez nous joindre au {{ association.telephone }} ou à "
         "{{ association.email }}.",
     )
-    para(
-        doc,
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-    )
-    signature(doc)
+    closing(doc)
     doc.save(HERE / "prospection.docx")
 
 
@@ -203,11 +208,7 @@ def relance() -> None:
         "projet rejoint vos priorités. Vous pouvez nous joindre au {{ association.telephone }} "
         "ou à {{ association.email }}.",
     )
-    para(
-        doc,
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-    )
-    signature(doc)
+    closing(doc)
     doc.save(HERE / "relance.docx")
 
 
@@ -230,11 +231,7 @@ def remerciement() -> None:
         "accueillis, part des familles locataires de vos résidences parmi eux et satisfaction "
         "des familles. Nous serons heureux de vous accueillir lors d'un prochain atelier.",
     )
-    para(
-        doc,
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
-    )
-    signature(doc)
+    closing(doc)
     doc.save(HERE / "remerciement.docx")
 
 

@@ -326,6 +326,14 @@ def test_templates_variables_and_list(run: Run) -> None:
     assert "{{ association.signataire }}" in variables
 
 
+def test_variables_of_an_unknown_template(run: Run) -> None:
+    result = run("templates", "variables", "nope")
+    assert (result.exit_code, result.stdout) == (6, "")
+    assert result.stderr == (
+        "Erreur : modèle « nope » introuvable ; voir « bailleurs templates list ».\n"
+    )
+
+
 def test_export_then_check_an_edited_template(run: Run, tmp_path: Path, home: Path) -> None:
     folder = tmp_path / "modeles"
     exported = run("templates", "export", str(folder))

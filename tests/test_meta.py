@@ -164,6 +164,10 @@ def test_ci_runs_the_readme_test_command() -> None:
             "voir « bailleurs next --help ».",
         ),
         (["nxt"], "Erreur : commande « nxt » inconnue ; voir « bailleurs --help »."),
+        (
+            ["remind", "remove", "abc"],
+            "Erreur : NUMÉRO : valeur invalide ; attendu un nombre entier.",
+        ),
         (["show", "a", "b"], "Erreur : argument en trop : b ; voir « bailleurs show --help »."),
     ],
 )

@@ -38,11 +38,14 @@ def _usage_message(exc: Any) -> str:
     ctx = exc.ctx
     where = f"« {ctx.command_path} --help »" if ctx is not None else "« bailleurs --help »"
     param = getattr(exc, "param", None)
-    hint = "/".join(param.opts) if param is not None and param.opts else None
+    hint = None
+    if param is not None and param.param_type_name == "argument":
+        hint = getattr(param, "metavar", None) or str(param.name).upper()
+    elif param is not None and param.opts:
+        hint = "/".join(param.opts)
     if kind == "MissingParameter" and param is not None:
         if param.param_type_name == "argument":
-            name = getattr(param, "metavar", None) or str(param.name).upper()
-            return f"argument {name} manquant ; voir {where}."
+            return f"argument {hint} manquant ; voir {where}."
         return f"option {hint} obligatoire ; voir {where}."
     if kind == "NoSuchOption":
         near = getattr(exc, "possibilities", None)
@@ -117,6 +120,15 @@ class FrenchGroup(TyperGroup):
     def get_help(self, ctx: Any) -> str:
         """Click's help, with its own labels translated."""
         return _in_french_help(super().get_help(ctx))
+
+
+def sub_app(help_text: str, **options: Any) -> typer.Typer:
+    """A command group (``person``, ``templates``…) with the project's settings.
+
+    Its commands are declared with ``cls=FrenchCommand`` so their --help is French.
+    """
+    options.setdefault("no_args_is_help", True)
+    return typer.Typer(cls=FrenchGroup, rich_markup_mode=None, help=help_text, **options)
 
 
 class BoundaryGroup(FrenchGroup):

@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, info, out, table
+from bailleurs_cli.cli._common import FrenchCommand, info, out, sub_app, table
 
-app = typer.Typer(
-    cls=FrenchGroup,
-    rich_markup_mode=None,
-    help="Voir et régler la configuration (identité de l'association, SMTP, suivi).",
+app = sub_app(
+    "Voir et régler la configuration (identité de l'association, SMTP, suivi).",
     invoke_without_command=True,
+    no_args_is_help=False,
 )
 
 

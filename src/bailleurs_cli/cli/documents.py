@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, error, info, out, state, table
+from bailleurs_cli.cli._common import FrenchCommand, error, info, out, state, sub_app, table
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
@@ -256,11 +256,8 @@ def convention(
     info(f"Convention n° {made.number} enregistrée pour {made.landlord} (statut {made.status}).")
 
 
-templates_app = typer.Typer(
-    cls=FrenchGroup,
-    rich_markup_mode=None,
-    help="Modèles Word des courriers et conventions : lister, documenter, exporter, vérifier.",
-    no_args_is_help=True,
+templates_app = sub_app(
+    "Modèles Word des courriers et conventions : lister, documenter, exporter, vérifier."
 )
 
 
@@ -282,6 +279,7 @@ def templates_list(ctx: typer.Context) -> None:
 
 @templates_app.command("variables", cls=FrenchCommand)
 def templates_variables(
+    ctx: typer.Context,
     name: Annotated[
         str, typer.Argument(metavar="MODÈLE", help="Nom du modèle (prospection, convention-…).")
     ],
@@ -292,6 +290,7 @@ def templates_variables(
     """
     from bailleurs_cli import contexts, documents
 
+    documents.find_template(name, state(ctx).settings.templates_dir)  # an unknown name is an error
     kind = documents.info_for(name).kind
     model = contexts.ConventionContext if kind == "convention" else contexts.LetterContext
     rows = [

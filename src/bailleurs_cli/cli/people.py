@@ -8,21 +8,16 @@ import typer
 
 from bailleurs_cli.cli._common import (
     FrenchCommand,
-    FrenchGroup,
     JsonOpt,
     emit_json,
     info,
     state,
+    sub_app,
     table,
 )
 from bailleurs_cli.cli.landlords import LandlordArg
 
-app = typer.Typer(
-    cls=FrenchGroup,
-    rich_markup_mode=None,
-    help="Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).",
-    no_args_is_help=True,
-)
+app = sub_app("Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).")
 
 PersonArg = Annotated[str, typer.Argument(metavar="NOM", help="Nom de l'interlocuteur.")]
 RoleOpt = Annotated[str | None, typer.Option("--role", help="Fonction (ex. responsable DSU).")]

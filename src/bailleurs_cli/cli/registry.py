@@ -7,14 +7,9 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, FrenchGroup, info, out, state
+from bailleurs_cli.cli._common import FrenchCommand, info, out, state, sub_app
 
-app = typer.Typer(
-    cls=FrenchGroup,
-    rich_markup_mode=None,
-    help="Registre des bailleurs livré avec bailleurs.",
-    no_args_is_help=True,
-)
+app = sub_app("Registre des bailleurs livré avec bailleurs.")
 
 FileOpt = Annotated[
     Path | None,

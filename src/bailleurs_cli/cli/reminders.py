@@ -10,13 +10,13 @@ import typer
 
 from bailleurs_cli.cli._common import (
     FrenchCommand,
-    FrenchGroup,
     JsonOpt,
     at_least,
     emit_json,
     info,
     out,
     state,
+    sub_app,
     table,
 )
 
@@ -144,11 +144,8 @@ def agenda(
     info(f"{count} événement(s) écrit(s) dans {target}.")
 
 
-remind_app = typer.Typer(
-    cls=FrenchGroup,
-    rich_markup_mode=None,
-    help="Rappels récurrents (rencontre annuelle, bilans après chaque période de vacances…).",
-    no_args_is_help=True,
+remind_app = sub_app(
+    "Rappels récurrents (rencontre annuelle, bilans après chaque période de vacances…)."
 )
 
 
