@@ -21,6 +21,8 @@ from bailleurs_cli.cli import app
 from bailleurs_cli.config import Settings, resolve_db_url
 
 TODAY = date(2026, 11, 23)
+#: Landlords in the shipped registry (pinned by test_registry).
+REGISTRY_SIZE = 65
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from bailleurs_cli.models import Landlord
 from bailleurs_cli.store import Store
 
-from .conftest import Run
+from .conftest import REGISTRY_SIZE, Run
 
 
 def landlord(store: Store, slug: str) -> Landlord | None:
@@ -159,7 +159,7 @@ def test_add_refuses_a_near_duplicate(run: Run, store: Store) -> None:
         "Erreur : un bailleur proche existe déjà : Paris Habitat (paris-habitat) ; "
         "utilisez-le, ou ajoutez --force pour en créer un autre.\n"
     )
-    assert landlord_count(store) == 16
+    assert landlord_count(store) == REGISTRY_SIZE
     forced = run("add", "Paris-Habitat", "--force")
     assert forced.exit_code == 0, forced
     assert forced.stdout == "paris-habitat-2\n"
@@ -197,7 +197,7 @@ def test_add_bad_input_changes_nothing(
     assert result.exit_code == 1
     assert result.stderr == message
     assert result.stdout == ""
-    assert landlord_count(store) == 16
+    assert landlord_count(store) == REGISTRY_SIZE
 
 
 def test_note_is_stored_and_shown_verbatim(run: Run, store: Store) -> None:

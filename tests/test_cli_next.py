@@ -12,14 +12,14 @@ from sqlmodel import select
 from bailleurs_cli.models import CLOSED_STAGES, Landlord
 from bailleurs_cli.store import Store
 
-from .conftest import Run
+from .conftest import REGISTRY_SIZE, Run
 
 
 def test_next_on_a_fresh_store_lists_landlords_never_contacted(run: Run) -> None:
-    result = run("next", "--json")
+    result = run("next", "--json", "--all")
     assert result.exit_code == 0, result
     items = json.loads(result.stdout)
-    assert len(items) == 16
+    assert len(items) == REGISTRY_SIZE
     assert {i["reason"] for i in items} == {"jamais_contacte"}
     assert items[0]["landlord"] == "1001-vies-habitat"  # then by name
 
@@ -75,7 +75,7 @@ def test_next_plain_output(run: Run) -> None:
         "1001 Vies Habitat                 Trouver l'interlocuteur et prendre un premier contact  "
         "à planifier                jamais contacté  identifié depuis le 23/11/2026",
     ]
-    assert result.stderr == "… et 14 autres (--limit, ou --all pour tout voir).\n"
+    assert result.stderr == f"… et {REGISTRY_SIZE - 2} autres (--limit, ou --all pour tout voir).\n"
 
 
 def test_next_stale_partner(run: Run) -> None:
@@ -95,7 +95,7 @@ def test_next_stale_partner(run: Run) -> None:
         "--next-action",
         "Bilan annuel",
     )
-    items = json.loads(run("next", "--json").stdout)
+    items = json.loads(run("next", "--json", "--limit", "100").stdout)
     stale = [i for i in items if i["landlord"] == "rivp"]
     assert stale == [
         {
@@ -108,12 +108,13 @@ def test_next_stale_partner(run: Run) -> None:
             "reason": "sans_nouvelles",
             "stage": "partenaire",
             "stage_since": "2026-11-23",
+            "priority": None,
         }
     ]
 
 
 def test_next_when_nothing_is_due(run: Run) -> None:
-    for slug in [i["landlord"] for i in json.loads(run("next", "--json").stdout)]:
+    for slug in [i["landlord"] for i in json.loads(run("next", "--json", "--all").stdout)]:
         run("stage", slug, "en_veille")
     result = run("next")
     assert (result.exit_code, result.stdout) == (0, "")

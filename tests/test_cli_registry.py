@@ -14,7 +14,7 @@ from bailleurs_cli.api import open_default
 from bailleurs_cli.models import Landlord
 from bailleurs_cli.store import Store
 
-from .conftest import TODAY, Run
+from .conftest import REGISTRY_SIZE, TODAY, Run
 
 
 def edited_registry(tmp_path: Path) -> Path:
@@ -41,7 +41,9 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
     run("add", "Mon Bailleur Local")
     result = run("registry", "sync", "--file", str(edited_registry(tmp_path)))
     assert result.exit_code == 0, result
-    assert result.stderr == "Registre appliqué : 1 ajouté(s), 1 mis à jour, 15 inchangé(s).\n"
+    assert result.stderr == (
+        f"Registre appliqué : 1 ajouté(s), 1 mis à jour, {REGISTRY_SIZE - 1} inchangé(s).\n"
+    )
     with store.read() as session:
         rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
         slugs = set(session.exec(select(Landlord.slug)).all())
@@ -53,7 +55,9 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
 
 def test_sync_twice_changes_nothing(run: Run) -> None:
     result = run("registry", "sync")
-    assert result.stderr == "Registre appliqué : 0 ajouté(s), 0 mis à jour, 16 inchangé(s).\n"
+    assert result.stderr == (
+        f"Registre appliqué : 0 ajouté(s), 0 mis à jour, {REGISTRY_SIZE} inchangé(s).\n"
+    )
 
 
 def test_check_reports_an_invalid_file(run: Run, tmp_path: Path) -> None:
@@ -68,7 +72,10 @@ def test_check_reports_an_invalid_file(run: Run, tmp_path: Path) -> None:
 
 def test_check_the_shipped_registry(run: Run) -> None:
     result = run("registry", "check")
-    assert (result.exit_code, result.stdout) == (0, "16 bailleurs valides dans bailleurs.yaml.\n")
+    assert (result.exit_code, result.stdout) == (
+        0,
+        f"{REGISTRY_SIZE} bailleurs valides dans bailleurs.yaml.\n",
+    )
 
 
 def test_failed_seed_leaves_an_empty_base_that_is_seeded_next_time(
@@ -82,5 +89,5 @@ def test_failed_seed_leaves_an_empty_base_that_is_seeded_next_time(
     monkeypatch.undo()
     store = open_default(db_url, today=TODAY)
     with store.read() as session:
-        assert len(session.exec(select(Landlord)).all()) == 16
+        assert len(session.exec(select(Landlord)).all()) == REGISTRY_SIZE
     store.dispose()

@@ -77,4 +77,5 @@ def test_json_keys_and_iso_dates() -> None:
         "reason": "en_retard",
         "stage": "contacte",
         "stage_since": "2026-10-24",
+        "priority": None,
     }

@@ -16,7 +16,7 @@ from bailleurs_cli.errors import StoreError
 from bailleurs_cli.models import Landlord, StageChange
 from bailleurs_cli.store import HEAD, REVISIONS
 
-from .conftest import TODAY, Run
+from .conftest import REGISTRY_SIZE, TODAY, Run
 
 
 def count_landlords(db_url: str) -> int:
@@ -33,15 +33,15 @@ def test_first_open_creates_and_seeds_the_registry(db_url: str) -> None:
         landlords = session.exec(select(Landlord)).all()
         changes = session.exec(select(StageChange)).all()
     store.dispose()
-    assert len(landlords) == 16
+    assert len(landlords) == REGISTRY_SIZE
     assert {ll.stage for ll in landlords} == {"identifie"}
     assert {ll.stage_since for ll in landlords} == {TODAY}
-    assert len(changes) == 16
+    assert len(changes) == REGISTRY_SIZE
 
 
 def test_reopening_does_not_seed_twice(db_url: str) -> None:
-    assert count_landlords(db_url) == 16
-    assert count_landlords(db_url) == 16
+    assert count_landlords(db_url) == REGISTRY_SIZE
+    assert count_landlords(db_url) == REGISTRY_SIZE
 
 
 def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:

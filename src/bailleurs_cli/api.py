@@ -20,10 +20,11 @@ from bailleurs_cli.store import Store, open_store
 
 
 def seed_registry(session: Session, today: date) -> None:
-    """Load the shipped registry into a freshly created store."""
-    from bailleurs_cli import registry
+    """Load the shipped registry and QPV list into a new or upgraded store (idempotent)."""
+    from bailleurs_cli import registry, territory
 
     registry.apply(session, registry.load(), today=today)
+    territory.seed_qpv(session)
 
 
 def open_default(

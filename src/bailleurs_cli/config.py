@@ -54,6 +54,19 @@ def data_dir() -> Path:
 
 
 @dataclass(frozen=True)
+class Territories:
+    """The communes (INSEE codes) and departments where the association works."""
+
+    communes: tuple[str, ...] = ()
+    departements: tuple[str, ...] = ()
+
+    @property
+    def configured(self) -> bool:
+        """True once the user has said where the association works."""
+        return bool(self.communes or self.departements)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Settings read from ``config.toml``; every field has a working default."""
 
@@ -65,7 +78,14 @@ class Settings:
     templates_dir: Path | None = None
     smtp: dict[str, Any] = field(default_factory=dict)
     digest_to: str | None = None
+    territory_communes: tuple[str, ...] = ()
+    territory_departements: tuple[str, ...] = ()
     path: Path | None = None
+
+    @property
+    def territories(self) -> Territories:
+        """Where the association works (``[territoires]``)."""
+        return Territories(self.territory_communes, self.territory_departements)
 
     def delay_for(self, channel: str) -> int:
         """Follow-up delay in days after an exchange on ``channel``."""
@@ -76,6 +96,19 @@ def _positive_int(value: Any, key: str, path: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(f"{path} : « {key} » doit être un nombre de jours (entier positif).")
     return value
+
+
+def _codes(value: Any, pattern: str, key: str, path: Path) -> tuple[str, ...]:
+    import re
+
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and re.fullmatch(pattern, v) for v in value
+    ):
+        raise InvalidInput(
+            f"{path} : « {key} » doit être une liste de codes ; réglez-la avec "
+            "« bailleurs config territoires »."
+        )
+    return tuple(value)
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -105,7 +138,14 @@ def load_settings(path: Path | None = None) -> Settings:
         delays[channel] = _positive_int(days, f"suivi.delais.{channel}", path)
     association = {str(k): str(v) for k, v in raw.get("association", {}).items()}
     templates = raw.get("modeles", {}).get("dossier")
+    territories = raw.get("territoires", {})
+    communes = _codes(territories.get("communes", []), r"\d{5}", "territoires.communes", path)
+    departements = _codes(
+        territories.get("departements", []), r"\d{2}", "territoires.departements", path
+    )
     return Settings(
+        territory_communes=communes,
+        territory_departements=departements,
         association=association,
         templates_dir=Path(templates).expanduser() if templates else None,
         smtp=dict(raw.get("smtp", {})),

@@ -89,3 +89,20 @@ class ConventionStatus(StrEnum):
     SENT = "envoyee"
     SIGNED = "signee"
     EXPIRED = "echue"
+
+
+class Measure(StrEnum):
+    """What a presence figure counts (each source counts something different)."""
+
+    DECLARED = "declaree"  # presence stated by a source, no figure
+    FUNDED = "logements_finances"  # dwellings funded (Ville de Paris, since 2001)
+    PREMISES = "locaux"  # premises owned (DGFiP file: dwellings, parking spaces, cellars…)
+    DWELLINGS = "logements"  # dwellings owned
+
+
+class Origin(StrEnum):
+    """Who wrote a presence fact: the shipped registry, an import, or the user."""
+
+    REGISTRY = "registre"
+    IMPORT = "import"
+    USER = "utilisateur"

@@ -111,9 +111,14 @@ def _clear_winner(scored: list[tuple[float, Landlord]]) -> bool:
 def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord]]:
     from rapidfuzz import fuzz
 
+    def score_of(name: str) -> float:
+        # A short name (« INLI ») would match any long query partially: compare whole.
+        scorer = fuzz.ratio if 2 * len(name) < len(wanted) else fuzz.WRatio
+        return float(scorer(wanted, name))
+
     scored = []
     for landlord in landlords:
-        score = max(fuzz.WRatio(wanted, validation.fold(n)) for n in _names(landlord))
+        score = max(score_of(validation.fold(n)) for n in _names(landlord))
         scored.append((float(score), landlord))
     scored.sort(key=lambda pair: (-pair[0], pair[1].name))
     return scored

@@ -17,6 +17,8 @@ from bailleurs_cli.enums import (
     ConventionStatus,
     Direction,
     LegalKind,
+    Measure,
+    Origin,
     Outcome,
     PartnershipKind,
     Stage,
@@ -27,6 +29,7 @@ from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.partnership import Partnership
 from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.reminder import Reminder
+from bailleurs_cli.tables.territory import ImportRun, Presence, Qpv
 
 __all__ = [
     "CLOSED_STAGES",
@@ -37,12 +40,17 @@ __all__ = [
     "DigestSent",
     "Direction",
     "Exchange",
+    "ImportRun",
     "Landlord",
     "LegalKind",
+    "Measure",
+    "Origin",
     "Outcome",
     "Partnership",
     "PartnershipKind",
     "Person",
+    "Presence",
+    "Qpv",
     "Reminder",
     "Stage",
     "StageChange",

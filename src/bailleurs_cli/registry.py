@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlmodel import Session, select
 
 from bailleurs_cli.errors import RegistryError
-from bailleurs_cli.models import Landlord, LegalKind, Stage, StageChange
+from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
 
 #: The step every new landlord starts with: undated until the user plans it.
@@ -82,6 +83,8 @@ class Entry(_Strict):
     departements: list[str] = Field(default_factory=list)
     communes: list[str] = Field(default_factory=list)
     governance: str | None = None
+    paris_labels: list[str] = Field(default_factory=list)
+    to_verify: bool | None = None
     sources: list[Source] = Field(min_length=1)
 
     @field_validator("departements")
@@ -94,7 +97,14 @@ class Entry(_Strict):
 
 
 #: Fields a source can vouch for; ``kind: inconnu`` needs no source.
-FACT_FIELDS = frozenset(Entry.model_fields) - {"slug", "sources"}
+FACT_FIELDS = frozenset(Entry.model_fields) - {"slug", "sources", "to_verify"}
+
+#: Short labels of the registry's references, shown next to a presence fact.
+SOURCE_LABELS = {
+    "memoire-t1": "mémoire, Tableau 1",
+    "fiche-faits": "fiche de faits",
+    "paris-lsf": "Ville de Paris, logements sociaux financés",
+}
 
 
 class Registry(_Strict):
@@ -212,6 +222,7 @@ def load(path: Path | None = None) -> list[Entry]:
             f"{label}, champ « {_field_path(loc)} » : {_describe(error)}."
         ) from None
     seen: dict[str, int] = {}
+    labels_seen: dict[str, int] = {}
     for index, entry in enumerate(registry.bailleurs, start=1):
         if entry.slug in seen:
             raise RegistryError(
@@ -221,9 +232,99 @@ def load(path: Path | None = None) -> list[Entry]:
         seen[entry.slug] = index
         try:
             _check_sources(entry, index, entry.name, registry.references)
+            _check_places(entry, index, labels_seen)
         except RegistryError as exc:
             raise RegistryError(f"{label}, {exc.message}") from None
     return registry.bailleurs
+
+
+def _check_places(entry: Entry, index: int, labels_seen: dict[str, int]) -> None:
+    """Every commune named resolves; every Paris label exists and is used once."""
+    from bailleurs_cli import geo
+    from bailleurs_cli.errors import NotFound
+
+    where = f"entrée {index} ({entry.name})"
+    for name in entry.communes:
+        try:
+            geo.resolve(name)
+        except NotFound as exc:
+            raise RegistryError(f"{where}, champ « communes » : {exc.message}") from None
+    known = paris_funded()
+    for paris_label in entry.paris_labels:
+        if paris_label not in known:
+            raise RegistryError(
+                f"{where}, champ « paris_labels » : « {paris_label} » absent de "
+                "paris_logements_finances.csv ; recopiez le libellé « bs » exact."
+            )
+        if paris_label in labels_seen:
+            raise RegistryError(
+                f"{where}, champ « paris_labels » : « {paris_label} » déjà rattaché "
+                f"à l'entrée {labels_seen[paris_label]}."
+            )
+        labels_seen[paris_label] = index
+
+
+@dataclass(frozen=True)
+class Funded:
+    """Dwellings funded in one Paris arrondissement under one landlord label."""
+
+    commune: str
+    dwellings: int
+    first_year: int
+    last_year: int
+
+
+@cache
+def paris_funded() -> dict[str, list[Funded]]:
+    """The Ville de Paris programmes, totalled per label and arrondissement."""
+    import csv
+
+    from bailleurs_cli.geo import reference_path
+
+    table: dict[str, list[Funded]] = {}
+    path = reference_path("paris_logements_finances.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table.setdefault(row["bs"], []).append(
+                Funded(
+                    row["commune_insee"],
+                    int(row["logements_finances"]),
+                    int(row["premiere_annee"]),
+                    int(row["derniere_annee"]),
+                )
+            )
+    return table
+
+
+def presence_facts(entry: Entry) -> list[dict[str, Any]]:
+    """The presence rows an entry states: communes it names, Paris funding."""
+    from bailleurs_cli import geo
+
+    facts: list[dict[str, Any]] = []
+    refs = [s.ref for s in entry.sources if "communes" in s.fields]
+    source = SOURCE_LABELS.get(refs[0], refs[0]) if refs else "registre"
+    for name in entry.communes:
+        facts.append(
+            {
+                "commune": geo.resolve(name).code,
+                "measure": Measure.DECLARED.value,
+                "count": None,
+                "source": source,
+                "as_of": None,
+            }
+        )
+    for paris_label in entry.paris_labels:
+        for funded in paris_funded()[paris_label]:
+            facts.append(
+                {
+                    "commune": funded.commune,
+                    "measure": Measure.FUNDED.value,
+                    "count": funded.dwellings,
+                    "source": f"{SOURCE_LABELS['paris-lsf']} (« {paris_label} »)",
+                    "as_of": f"{funded.first_year}-{funded.last_year}",
+                }
+            )
+    return facts
 
 
 def reference_fields(entry: Entry) -> dict[str, Any]:
@@ -251,7 +352,23 @@ def reference_fields(entry: Entry) -> dict[str, Any]:
         "governance": entry.governance,
         "sources": [s.model_dump(exclude_none=True) for s in entry.sources],
         "in_registry": True,
+        "to_verify": entry.siren is None if entry.to_verify is None else entry.to_verify,
     }
+
+
+#: Identity fields an import (SIRENE) may fill: a sync never blanks them.
+_IDENTITY = ("siren", "kind", "legal_form", "to_verify")
+
+
+def _keep_imported(current: Landlord, fields: dict[str, Any]) -> dict[str, Any]:
+    """Registry fields minus those that would undo a SIRENE confirmation."""
+    if current.legal_category is None:
+        return fields
+    kept = dict(fields)
+    for key in _IDENTITY:
+        if key == "to_verify" or fields[key] in (None, LegalKind.UNKNOWN.value):
+            kept.pop(key)
+    return kept
 
 
 def new_landlord(slug: str, fields: dict[str, Any], *, today: date) -> Landlord:
@@ -282,6 +399,10 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
     """Insert new registry landlords and refresh the reference fields of known ones."""
     report = SyncReport()
     existing = {ll.slug: ll for ll in session.exec(select(Landlord)).all()}
+    presence_of: dict[int, list[Presence]] = {}
+    registry_rows = select(Presence).where(Presence.origin == Origin.REGISTRY.value)
+    for row in session.exec(registry_rows).all():
+        presence_of.setdefault(row.landlord_id, []).append(row)
     for entry in entries:
         fields = reference_fields(entry)
         current = existing.get(entry.slug)
@@ -290,6 +411,7 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
             session.add(landlord)
             session.flush()
             assert landlord.id is not None
+            _replace_presence(session, landlord.id, presence_facts(entry), present=[])
             session.add(
                 StageChange(
                     landlord_id=landlord.id,
@@ -304,13 +426,52 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
         if not current.in_registry:
             report.skipped.append(entry.slug)
             continue
+        assert current.id is not None
+        fields = _keep_imported(current, fields)
         changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
+        if _replace_presence(
+            session, current.id, presence_facts(entry), present=presence_of.get(current.id, [])
+        ):
+            changed["presence"] = True
         if changed:
             for key, value in changed.items():
-                setattr(current, key, value)
+                if key != "presence":
+                    setattr(current, key, value)
             current.updated_at = datetime.now(UTC)
             session.add(current)
             report.updated.append(entry.slug)
         else:
             report.unchanged.append(entry.slug)
     return report
+
+
+def _fact_key(fact: dict[str, Any]) -> tuple[Any, ...]:
+    return (fact["commune"], fact["measure"], fact["count"], fact["source"], fact["as_of"])
+
+
+def _replace_presence(
+    session: Session, landlord_id: int, facts: list[dict[str, Any]], *, present: list[Presence]
+) -> bool:
+    """Make the registry's presence rows of a landlord equal ``facts``; True if changed."""
+    current = sorted(
+        _fact_key(
+            {
+                "commune": p.commune,
+                "measure": p.measure,
+                "count": p.count,
+                "source": p.source,
+                "as_of": p.as_of,
+            }
+        )
+        for p in present
+    )
+    if current == sorted(_fact_key(f) for f in facts):
+        return False
+    for row in present:
+        session.delete(row)
+    now = datetime.now(UTC)
+    for fact in facts:
+        session.add(
+            Presence(landlord_id=landlord_id, origin=Origin.REGISTRY.value, updated_at=now, **fact)
+        )
+    return True

@@ -6,8 +6,9 @@ clock or the store. :func:`candidates` is the one query; it reads only the
 so its cost does not grow with the number of exchanges.
 
 Order: overdue steps (most late first), due today, due within the horizon, then
-landlords never contacted, then stale ones (no exchange for ``stale_after_days``
-while *en discussion*, *proposition* or *partenaire*).
+landlords never contacted (by priority where the association works, when its
+territories are set; see :mod:`bailleurs_cli.territory`), then stale ones (no
+exchange for ``stale_after_days`` while *en discussion*, *proposition* or *partenaire*).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session, col
@@ -22,6 +24,9 @@ from sqlmodel import Session, col
 from bailleurs_cli.enums import CLOSED_STAGES, STALE_STAGES, Stage
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.person import Person
+
+if TYPE_CHECKING:
+    from bailleurs_cli.config import Territories
 
 
 class Reason(StrEnum):
@@ -87,6 +92,7 @@ class NextItem:
     stage_since: date | None
     silent_days: int | None = None
     reminder_id: int | None = None
+    priority: str | None = None  # territory.LEVELS label, when territories are set
 
     def command(self) -> str:
         """The command that acts on this item (shown in the digest and the agenda)."""
@@ -106,6 +112,7 @@ class NextItem:
             "reason": self.reason.value,
             "stage": self.stage,
             "stage_since": self.stage_since.isoformat() if self.stage_since else None,
+            "priority": self.priority,
         }
 
 
@@ -146,8 +153,11 @@ def rank(
     stale_after_days: int,
     include_later: bool = False,
     reminders: list[ReminderRow] | None = None,
+    priorities: dict[str, tuple[str, tuple[int, ...]]] | None = None,
 ) -> list[NextItem]:
-    """Order what to do; pure function of ``rows``, ``reminders`` and ``today``."""
+    """Order what to do; pure function of ``rows``, ``reminders``, ``priorities``
+    (slug → label and sort key) and ``today``."""
+    unranked: tuple[str, tuple[int, ...]] = ("", (0,))
     horizon = today + timedelta(days=days)
     stale_before = today - timedelta(days=stale_after_days)
     items: list[NextItem] = []
@@ -172,6 +182,9 @@ def rank(
                 stage=row.stage,
                 stage_since=row.stage_since,
                 silent_days=silent,
+                priority=priorities.get(row.slug, ("aucune", (0,)))[0]
+                if priorities is not None
+                else None,
             )
         )
 
@@ -203,7 +216,7 @@ def rank(
             ]
         return _ORDER[item.reason]
 
-    def key(item: NextItem) -> tuple[int, int, str, str]:
+    def key(item: NextItem) -> tuple[int, int, tuple[int, ...], str, str]:
         if item.reason in (
             Reason.OVERDUE,
             Reason.TODAY,
@@ -216,7 +229,10 @@ def rank(
             secondary = -(item.silent_days or 10**6)  # longest silence first
         else:
             secondary = 0
-        return (group(item), secondary, item.name.casefold(), item.landlord or "")
+        strength = unranked[1]
+        if item.reason == Reason.NEVER_CONTACTED and priorities is not None:
+            strength = priorities.get(item.landlord or "", unranked)[1]
+        return (group(item), secondary, strength, item.name.casefold(), item.landlord or "")
 
     return sorted(items, key=key)
 
@@ -268,19 +284,39 @@ def next_items(
     days: int,
     stale_after_days: int,
     everything: bool = False,
+    territories: Territories | None = None,
 ) -> list[NextItem]:
     """Query and rank in one call (what the CLI and scripts use)."""
     rows = candidates(
         session, today=today, days=days, stale_after_days=stale_after_days, everything=everything
     )
+    ranked = None
+    if territories is not None and territories.configured:
+        ranked = priority_keys(session, territories)
     return rank(
         rows,
+        priorities=ranked,
         today=today,
         days=days,
         stale_after_days=stale_after_days,
         include_later=everything,
         reminders=reminder_rows(session),
     )
+
+
+def priority_keys(
+    session: Session, territories: Territories
+) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Slug → (priority label, sort key) of every landlord, for :func:`rank`."""
+    from bailleurs_cli.territory import priorities
+
+    found = priorities(session, territories)
+    slugs = session.execute(select(col(Landlord.id), col(Landlord.slug))).all()
+    return {
+        slug: (found[landlord_id].label, found[landlord_id].sort_key())
+        for landlord_id, slug in slugs
+        if landlord_id in found
+    }
 
 
 def reminder_rows(session: Session) -> list[ReminderRow]:

@@ -163,6 +163,55 @@ def _load_document(path: Path) -> Any:
         raise InvalidInput(f"{path} : fichier de configuration illisible ({exc}).") from None
 
 
+def _save(document: Any, path: Path) -> None:
+    """Write the config through a temporary file renamed over the old one."""
+    import tomlkit
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(tomlkit.dumps(document))
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def set_territories(
+    communes: list[str], departements: list[str], *, path: Path | None = None
+) -> tuple[list[str], list[str]]:
+    """Resolve and store where the association works; returns the INSEE and department codes.
+
+    Raises:
+        InvalidInput: a department outside Île-de-France.
+        NotFound: an unknown or ambiguous commune (candidates listed).
+    """
+    import tomlkit
+
+    from bailleurs_cli import geo
+
+    codes: list[str] = []
+    for name in communes:
+        code = geo.resolve(name, "--commune").code
+        if code not in codes:
+            codes.append(code)
+    departments: list[str] = []
+    for value in departements:
+        departement = validation.departement(value)
+        if departement not in departments:
+            departments.append(departement)
+    path = path or config_path()
+    document = _load_document(path)
+    section = tomlkit.table()
+    section.add(tomlkit.comment(", ".join(geo.display(c) for c in codes) or "aucune commune"))
+    section["communes"] = codes
+    section["departements"] = departments
+    document["territoires"] = section
+    _save(document, path)
+    return codes, departments
+
+
 def set_value(key: str, value: str, *, path: Path | None = None) -> Any:
     """Validate and store one key; returns the stored value."""
     import tomlkit
@@ -181,15 +230,7 @@ def set_value(key: str, value: str, *, path: Path | None = None) -> Any:
             table[part] = tomlkit.table()
         table = table[part]
     table[leaf] = cleaned
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(tomlkit.dumps(document))
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    _save(document, path)
     return cleaned
 
 

@@ -29,7 +29,7 @@ from sqlmodel import Session, create_engine
 from bailleurs_cli.errors import StoreError
 
 #: Alembic revisions shipped with this version, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
 
@@ -227,7 +227,7 @@ def _prepare(
                 f"impossible d'ouvrir la base {_redacted(url)} ({exc}) ; "
                 "choisissez une autre base avec --db."
             ) from None
-    upgrade(engine, url, seed=(lambda s: seed(s, today)) if version is None and seed else None)
+    upgrade(engine, url, seed=(lambda s: seed(s, today)) if seed else None)
 
 
 def open_store(
@@ -241,8 +241,9 @@ def open_store(
     Args:
         url: a SQLAlchemy URL.
         today: the day recorded on seeded landlords.
-        seed: fills a new base, in the same transaction as the schema's creation
-            (a failed seed leaves the base empty, and the next open tries again).
+        seed: fills a new or just-upgraded base, in the same transaction as the
+            migrations (a failed seed leaves the base as it was, and the next open
+            tries again); it must be idempotent.
 
     Raises:
         StoreError: unreachable, not writable, or made by a newer version.

@@ -118,7 +118,9 @@ def _dry_run(jobs: list[Job]) -> None:
         else:
             out(f"écrirait {job.target}")
     todo = sum(1 for j in jobs if not j.problem and not j.skipped)
-    info(f"Simulation : {todo} document(s) à écrire, rien n'a été écrit.")
+    failures = sum(1 for j in jobs if j.problem)
+    planned = f", {failures} échec(s) prévu(s)" if failures else ""
+    info(f"Simulation : {todo} document(s) à écrire{planned}, rien n'a été écrit.")
 
 
 def _send_with_progress(st: State, request: LetterRequest) -> Report:

@@ -24,6 +24,8 @@ def _why(item: NextItem) -> str:
         return f"rappel, {lateness(item.days_late or 0)}"
     if item.reason in (Reason.OVERDUE, Reason.TODAY, Reason.SOON, Reason.LATER):
         return lateness(item.days_late or 0)
+    if item.priority is not None:
+        return f"{REASON_LABELS[item.reason]}, priorité {item.priority}"
     return REASON_LABELS[item.reason]
 
 
@@ -41,6 +43,9 @@ def next_steps(
 ) -> None:
     """Dire quoi faire ensuite : retards, échéances, bailleurs jamais contactés, silences.
 
+    Les bailleurs jamais contactés sont classés par priorité sur vos territoires
+    (bailleurs config territoires) : présence dans vos communes et leurs QPV.
+
     Exemple : bailleurs next --days 14
     """
     from bailleurs_cli.scheduling import next_items
@@ -57,6 +62,7 @@ def next_steps(
             days=horizon,
             stale_after_days=settings.stale_after_days,
             everything=everything,
+            territories=settings.territories,
         )
     total = len(items)
     if not everything:

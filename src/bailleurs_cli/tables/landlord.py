@@ -47,6 +47,8 @@ class Landlord(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     in_registry: bool = False
+    legal_category: str | None = None  # INSEE catégorie juridique, e.g. "7371"
+    to_verify: bool = False  # identity (SIREN, legal kind) not yet confirmed by SIRENE
 
     # What the user owns: never touched by `registry sync`.
     stage: str = Stage.IDENTIFIED.value

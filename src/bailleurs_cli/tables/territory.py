@@ -1,0 +1,56 @@
+"""The ground: priority neighbourhoods (QPV) and where each landlord is present."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+
+class Qpv(SQLModel, table=True):
+    """A quartier prioritaire de la politique de la ville (2024 geography)."""
+
+    __tablename__ = "qpv"
+
+    code: str = Field(primary_key=True)
+    name: str
+    departement: str = Field(index=True)
+    # INSEE codes; Paris arrondissements (751xx) when the source gives them.
+    communes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    epci: str | None = None
+    ept: str | None = None
+    source: str
+    updated_at: datetime
+
+
+class Presence(SQLModel, table=True):
+    """A landlord is present in a commune (or a QPV of it), as one source states."""
+
+    __tablename__ = "presence"
+    __table_args__ = (Index("ix_presence_landlord", "landlord_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
+    commune: str = Field(index=True)  # INSEE code, or 751xx for a Paris arrondissement
+    qpv_code: str | None = None  # set only when the source links the landlord to this QPV
+    measure: str  # enums.Measure
+    count: int | None = None
+    source: str  # short label of the source, shown to the user
+    as_of: str | None = None  # the period or date the figure holds for
+    origin: str  # enums.Origin: registry rows are replaced on sync, user rows never
+    updated_at: datetime
+
+
+class ImportRun(SQLModel, table=True):
+    """Provenance of one import: which file, when, what it did."""
+
+    __tablename__ = "import_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    file_name: str
+    sha256: str
+    rows: int
+    report: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    run_at: datetime

@@ -1,0 +1,257 @@
+"""Where the association works, where landlords are present, and the priority that follows.
+
+The association's territories are communes (INSEE codes, Paris arrondissements
+allowed) and departments, set with ``bailleurs config territoires``. A landlord's
+priority rests on the best evidence available, and says which:
+
+- ``haute``: linked to a QPV of your communes by the source (``qpv_code``), or
+  present in one of your communes that holds QPV (*présence communale* only: the
+  landlord is in the commune, not necessarily in its QPV);
+- ``moyenne``: present in one of your communes that holds no QPV;
+- ``basse``: present in your departments only;
+- ``aucune``: no known presence in your territories.
+
+Within a level, more QPV, then more communes, come first.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli.config import Territories
+from bailleurs_cli.tables.territory import Presence, Qpv
+
+__all__ = ["Priority", "QpvIndex", "Territories", "priorities", "qpv_index", "seed_qpv"]
+
+PARIS = "75056"
+
+#: Priority levels, strongest first, with the label users read.
+LEVELS = {3: "haute", 2: "moyenne", 1: "basse", 0: "aucune"}
+
+QPV_SOURCE = "ANCT, liste des quartiers prioritaires 2024 (décret 2023-1314 modifié)"
+
+
+def seed_qpv(session: Session) -> int:
+    """Load the shipped QPV list into an empty ``qpv`` table; returns the rows added."""
+    if session.exec(select(Qpv.code).limit(1)).first() is not None:
+        return 0
+    from bailleurs_cli.geo import reference_path
+
+    now = datetime.now(UTC)
+    added = 0
+    with reference_path("qpv.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            session.add(
+                Qpv(
+                    code=row["code_qp"],
+                    name=row["lib_qp"],
+                    departement=row["departement"],
+                    communes=[c for c in row["insee_communes"].split(";") if c],
+                    epci=row["epci_nom"] or None,
+                    ept=row["ept_nom"] or None,
+                    source=QPV_SOURCE,
+                    updated_at=now,
+                )
+            )
+            added += 1
+    return added
+
+
+def _is_arrondissement(code: str) -> bool:
+    return code.startswith("751") and code != PARIS
+
+
+@dataclass
+class QpvIndex:
+    """The QPV table, indexed by commune."""
+
+    by_code: dict[str, Qpv]
+    by_commune: dict[str, list[str]]
+
+    @property
+    def paris_by_arrondissement(self) -> bool:
+        """True when the QPV list places Paris QPV in their arrondissements."""
+        return any(_is_arrondissement(c) for c in self.by_commune)
+
+    def of_commune(self, code: str) -> list[str]:
+        """QPV codes of a commune; an arrondissement falls back to all of Paris when the
+        list does not place Paris QPV in arrondissements (the shipped list does not)."""
+        if _is_arrondissement(code) and not self.paris_by_arrondissement:
+            return self.by_commune.get(PARIS, [])
+        if code == PARIS and self.paris_by_arrondissement:
+            return sorted(
+                {q for c, qs in self.by_commune.items() if c.startswith("751") for q in qs}
+            )
+        return self.by_commune.get(code, [])
+
+
+def qpv_index(session: Session) -> QpvIndex:
+    """Read the QPV table once."""
+    by_code = {q.code: q for q in session.exec(select(Qpv).order_by(col(Qpv.code))).all()}
+    by_commune: dict[str, list[str]] = {}
+    for qpv in by_code.values():
+        for commune in qpv.communes:
+            by_commune.setdefault(commune, []).append(qpv.code)
+    return QpvIndex(by_code, by_commune)
+
+
+def _matches(present: str, wanted: str) -> str | None:
+    """The more precise of two codes when a presence falls in a territory commune."""
+    if present == wanted:
+        return present
+    if _is_arrondissement(present) and wanted == PARIS:
+        return present
+    if present == PARIS and _is_arrondissement(wanted):
+        return wanted
+    return None
+
+
+@dataclass
+class Priority:
+    """How much a landlord matters where the association works, and why."""
+
+    level: int = 0
+    exact_qpv: list[str] = field(default_factory=list)
+    qpv: list[str] = field(default_factory=list)
+    communes: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)  # in your departments only
+    sources: list[str] = field(default_factory=list)
+    paris_wide: bool = False  # Paris QPV counted for an arrondissement (not placed)
+
+    @property
+    def label(self) -> str:
+        """``haute``, ``moyenne``, ``basse`` or ``aucune``."""
+        return LEVELS[self.level]
+
+    def sort_key(self) -> tuple[int, ...]:
+        """Strongest first."""
+        return (
+            -self.level,
+            -len(self.exact_qpv),
+            -len(self.qpv),
+            -len(self.communes),
+            -len(self.elsewhere),
+        )
+
+    def explain(self, index: QpvIndex) -> str:
+        """One line: what the priority rests on."""
+        from bailleurs_cli.geo import display
+
+        def names(codes: Iterable[str], limit: int = 4) -> str:
+            shown = list(codes)
+            text = ", ".join(display(c) for c in shown[:limit])
+            return text + (", …" if len(shown) > limit else "")
+
+        if self.exact_qpv:
+            listed = ", ".join(
+                f"{index.by_code[c].name} ({c})" if c in index.by_code else c
+                for c in self.exact_qpv[:3]
+            )
+            more = ", …" if len(self.exact_qpv) > 3 else ""
+            return f"présent dans {len(self.exact_qpv)} QPV de vos communes : {listed}{more}"
+        if self.qpv:
+            plural = "s" if len(self.communes) > 1 else ""
+            return (
+                f"présent dans {len(self.communes)} de vos communes ({names(self.communes)}), "
+                f"qui compte{'nt' if plural else ''} {len(self.qpv)} QPV"
+                + (
+                    " (tout Paris : la liste ne place pas ses QPV par arrondissement)"
+                    if self.paris_wide
+                    else ""
+                )
+                + " ; présence communale seulement, pas forcément dans les QPV"
+            )
+        if self.communes:
+            return f"présent dans {len(self.communes)} de vos communes, sans QPV : " + names(
+                self.communes
+            )
+        if self.elsewhere:
+            return "présent dans vos départements, hors de vos communes : " + names(self.elsewhere)
+        return "aucune présence connue dans vos territoires"
+
+
+def priorities(
+    session: Session, territories: Territories, index: QpvIndex | None = None
+) -> dict[int, Priority]:
+    """The priority of every landlord with a known presence (others: level 0)."""
+    index = index or qpv_index(session)
+    result: dict[int, Priority] = {}
+    for row in session.exec(select(Presence)).all():
+        _add(result.setdefault(row.landlord_id, Priority()), row, territories, index)
+    for priority in result.values():
+        priority.elsewhere = [c for c in priority.elsewhere if c not in priority.communes]
+        if priority.exact_qpv or priority.qpv:
+            priority.level = 3
+        elif priority.communes:
+            priority.level = 2
+        elif priority.elsewhere:
+            priority.level = 1
+    return result
+
+
+def _add(priority: Priority, row: Presence, territories: Territories, index: QpvIndex) -> None:
+    hit = None
+    for wanted in territories.communes:
+        hit = _matches(row.commune, wanted)
+        if hit is not None:
+            break
+    if hit is not None:
+        if hit not in priority.communes:
+            priority.communes.append(hit)
+        local = index.of_commune(hit)
+        if _is_arrondissement(hit) and not index.paris_by_arrondissement:
+            priority.paris_wide = True
+        for code in local:
+            if code not in priority.qpv:
+                priority.qpv.append(code)
+        if row.qpv_code and row.qpv_code in local and row.qpv_code not in priority.exact_qpv:
+            priority.exact_qpv.append(row.qpv_code)
+        if row.source not in priority.sources:
+            priority.sources.append(row.source)
+    elif row.commune[:2] in territories.departements and row.commune not in priority.elsewhere:
+        priority.elsewhere.append(row.commune)
+        if row.source not in priority.sources:
+            priority.sources.append(row.source)
+
+
+def presence_of(session: Session, landlord_id: int) -> list[Presence]:
+    """A landlord's presence facts, by commune."""
+    return list(
+        session.exec(
+            select(Presence)
+            .where(Presence.landlord_id == landlord_id)
+            .order_by(col(Presence.commune), col(Presence.id))
+        ).all()
+    )
+
+
+def present_in(session: Session, communes: Iterable[str], qpv: str | None = None) -> list[int]:
+    """Landlords present in any of ``communes`` (arrondissements match Paris and back),
+    or linked to the QPV ``qpv``."""
+    wanted = set(communes)
+    found: list[int] = []
+    for row in session.exec(select(Presence)).all():
+        linked = qpv is not None and row.qpv_code == qpv
+        hit = linked or any(_matches(row.commune, w) for w in wanted)
+        if hit and row.landlord_id not in found:
+            found.append(row.landlord_id)
+    return found
+
+
+def presence_json(row: Presence) -> dict[str, Any]:
+    """Stable keys for one presence fact."""
+    return {
+        "commune": row.commune,
+        "qpv": row.qpv_code,
+        "mesure": row.measure,
+        "nombre": row.count,
+        "source": row.source,
+        "periode": row.as_of,
+        "origine": row.origin,
+    }
