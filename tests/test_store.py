@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
+import bailleurs_cli.store
 from bailleurs_cli.api import open_default
 from bailleurs_cli.errors import StoreError
 from bailleurs_cli.models import Landlord, StageChange
@@ -117,3 +119,55 @@ def test_config_file_names_the_store(home: Path, tmp_path: Path) -> None:
     store = open_default(today=TODAY)
     store.dispose()
     assert target.is_file()
+
+
+def test_upgrade_from_0003_keeps_user_data_and_adds_the_ground(db_url: str) -> None:
+    """A base made by the previous release gains the QPV list, presence and new landlords."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import JSON, column, table
+
+    from bailleurs_cli.config import Settings, resolve_db_url
+    from bailleurs_cli.models import Presence, Qpv
+    from bailleurs_cli.store import make_engine
+
+    engine = make_engine(resolve_db_url(db_url, Settings()))
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(bailleurs_cli.store.__file__).with_name("migrations"))
+    )
+    landlord = table(
+        "landlord",
+        *(column(c) for c in ("slug", "name", "kind", "in_registry", "stage", "notes")),
+        *(column(c, JSON) for c in ("aliases", "former_names", "dwellings", "departements")),
+        *(column(c, JSON) for c in ("communes", "sources")),
+        *(column(c) for c in ("stage_since", "created_at", "updated_at", "next_action")),
+    )
+    moment = datetime(2026, 10, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+        conn.execute(
+            landlord.insert().values(
+                slug="rivp", name="RIVP", kind="sem", in_registry=True, stage="contacte",
+                notes="Vue au forum", aliases=[], former_names=[], dwellings=[],
+                departements=[], communes=[], sources=[], stage_since=date(2026, 10, 1),
+                created_at=moment, updated_at=moment, next_action="Relancer",
+            )
+        )  # fmt: skip
+    engine.dispose()
+    store = open_default(db_url, today=TODAY)
+    try:
+        with store.read() as session:
+            rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
+            assert (rivp.stage, rivp.notes, rivp.next_action) == (
+                "contacte",
+                "Vue au forum",
+                "Relancer",
+            )
+            assert rivp.description is not None  # registry facts re-applied
+            assert len(session.exec(select(Landlord)).all()) == REGISTRY_SIZE
+            assert len(session.exec(select(Qpv)).all()) == 298
+            assert session.exec(select(Presence).where(Presence.landlord_id == rivp.id)).first()
+    finally:
+        store.dispose()

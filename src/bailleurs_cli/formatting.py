@@ -112,6 +112,15 @@ def lateness(days_late: int) -> str:
     return f"dans {-days_late} j"
 
 
+#: What a presence figure counts, as users read it after the number.
+MEASURE_LABELS = {
+    "declaree": "présence déclarée",
+    "logements_finances": "logements financés",
+    "locaux": "locaux (logements, parkings, caves…)",
+    "logements": "logements",
+}
+
+
 def number(value: int) -> str:
     """Format an integer the French way: ``126 200`` with a narrow no-break space."""
     return f"{value:,}".replace(",", NNBSP)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -25,6 +25,10 @@ from bailleurs_cli.models import (
     StageChange,
 )
 from bailleurs_cli.registry import new_landlord
+
+if TYPE_CHECKING:
+    from bailleurs_cli.config import Territories
+    from bailleurs_cli.tables.territory import Presence
 
 FUZZY_ACCEPT = 88
 FUZZY_SUGGEST = 65
@@ -247,6 +251,19 @@ def departements_of(landlord: Landlord) -> list[str]:
     return codes
 
 
+#: ``--priorite`` values: the lowest level kept.
+PRIORITY_FILTERS = {"haute": 3, "moyenne": 2, "basse": 1}
+
+
+def _need_territories(territories: Territories | None, option: str) -> Territories:
+    if territories is None or not territories.configured:
+        raise InvalidInput(
+            f"{option} : vos territoires ne sont pas réglés ; faites d'abord "
+            "« bailleurs config territoires --commune … --departement … »."
+        )
+    return territories
+
+
 def search(
     session: Session,
     *,
@@ -254,8 +271,21 @@ def search(
     departement: str | None = None,
     kind: str | None = None,
     text: str | None = None,
+    commune: str | None = None,
+    qpv: str | None = None,
+    priority: str | None = None,
+    territories: Territories | None = None,
+    sort: str = "nom",
 ) -> list[Landlord]:
-    """Landlords matching every filter given, by name."""
+    """Landlords matching every filter given, by name or by priority (``sort="priorite"``).
+
+    ``commune`` keeps landlords present there; ``qpv`` those present in the QPV's
+    communes or linked to it; ``priority`` those at that level or above.
+    """
+    from bailleurs_cli import territory
+
+    if sort not in ("nom", "priorite"):
+        raise InvalidInput(f"--sort : « {sort} » inconnu ; valeurs possibles : nom, priorite.")
     statement = select(Landlord).order_by(col(Landlord.name))
     if stage is not None:
         statement = statement.where(
@@ -268,7 +298,32 @@ def search(
     landlords = list(session.exec(statement).all())
     if departement is not None:
         code = validation.departement(departement)
-        landlords = [ll for ll in landlords if code in departements_of(ll)]
+        present = set(territory.present_in_departement(session, code))
+        landlords = [ll for ll in landlords if code in departements_of(ll) or ll.id in present]
+    if commune is not None:
+        from bailleurs_cli import geo
+
+        place = geo.resolve(commune, "--commune")
+        present = set(territory.present_in(session, [place.code]))
+        landlords = [ll for ll in landlords if ll.id in present]
+    if qpv is not None:
+        found = territory.require_qpv(session, qpv)
+        present = set(territory.present_in(session, found.communes, qpv=found.code))
+        landlords = [ll for ll in landlords if ll.id in present]
+    if priority is not None or sort == "priorite":
+        zones = _need_territories(territories, "--priorite" if priority else "--sort priorite")
+        ranks = territory.priorities(session, zones)
+        nothing = territory.Priority()
+        if priority is not None:
+            minimum = PRIORITY_FILTERS.get(validation.fold(priority))
+            if minimum is None:
+                raise InvalidInput(
+                    f"--priorite : « {priority} » inconnu ; valeurs possibles : haute, "
+                    "moyenne, basse."
+                )
+            landlords = [ll for ll in landlords if ranks.get(ll.id or 0, nothing).level >= minimum]
+        if sort == "priorite":
+            landlords.sort(key=lambda ll: ranks.get(ll.id or 0, nothing).sort_key())
     if text:
         wanted = validation.fold(text)
         landlords = [
@@ -292,11 +347,30 @@ class LandlordDetail:
     next_person: str | None
     stage_history: list[StageChange]
     partnerships: list[Partnership]
+    presence: list[Presence]
+    priority: str | None  # level label, when territories are set
+    priority_reason: str | None  # the one line that explains it
 
 
-def detail(session: Session, query: str, *, exchanges: int = 5) -> LandlordDetail:
-    """Facts, people, last exchanges, stage and next step of one landlord."""
+def detail(
+    session: Session,
+    query: str,
+    *,
+    exchanges: int = 5,
+    territories: Territories | None = None,
+) -> LandlordDetail:
+    """Facts, people, last exchanges, stage, next step and priority of one landlord."""
+    from bailleurs_cli import territory
+
     landlord = resolve(session, query)
+    assert landlord.id is not None
+    level = reason = None
+    if territories is not None and territories.configured:
+        index = territory.qpv_index(session)
+        found = territory.priorities(session, territories, index).get(
+            landlord.id, territory.Priority()
+        )
+        level, reason = found.label, found.explain(index)
     people = list(
         session.exec(
             select(Person)
@@ -332,4 +406,7 @@ def detail(session: Session, query: str, *, exchanges: int = 5) -> LandlordDetai
         exchanges=[(e, names.get(e.person_id)) for e in recent],
         next_person=names.get(landlord.next_person_id),
         stage_history=history,
+        presence=territory.presence_of(session, landlord.id),
+        priority=level,
+        priority_reason=reason,
     )

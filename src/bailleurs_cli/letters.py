@@ -42,6 +42,9 @@ class LetterRequest:
     departement: str | None = None
     kind: str | None = None
     search: str | None = None
+    commune: str | None = None
+    qpv: str | None = None
+    priority: str | None = None
     out_dir: Path = Path("courriers")
     fmt: str = "docx"
     pdf: bool = False
@@ -368,6 +371,11 @@ def prepare(
                 departement=request.departement,
                 kind=request.kind,
                 text=request.search,
+                commune=request.commune,
+                qpv=request.qpv,
+                priority=request.priority,
+                territories=settings.territories,
+                sort="priorite" if request.priority else "nom",
             )
         else:
             resolved = (landlords.resolve(session, q) for q in request.landlords)

@@ -11,7 +11,9 @@ priority rests on the best evidence available, and says which:
 - ``basse``: present in your departments only;
 - ``aucune``: no known presence in your territories.
 
-Within a level, more QPV, then more communes, come first.
+Within a level: QPV linked by the source first, then QPV placed in their
+arrondissement before Paris-wide counts, then more QPV, more communes, and more
+dwellings or premises counted there.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bailleurs_cli.config import Territories
+from bailleurs_cli.geo import Commune, TownHall
+from bailleurs_cli.tables.exchange import Exchange
+from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.territory import Presence, Qpv
 
 __all__ = ["Priority", "QpvIndex", "Territories", "priorities", "qpv_index", "seed_qpv"]
@@ -123,6 +128,7 @@ class Priority:
     elsewhere: list[str] = field(default_factory=list)  # in your departments only
     sources: list[str] = field(default_factory=list)
     paris_wide: bool = False  # Paris QPV counted for an arrondissement (not placed)
+    volume: int = 0  # dwellings or premises counted in your communes, all sources
 
     @property
     def label(self) -> str:
@@ -134,8 +140,10 @@ class Priority:
         return (
             -self.level,
             -len(self.exact_qpv),
+            int(self.paris_wide),  # placed QPV before Paris-wide approximations
             -len(self.qpv),
             -len(self.communes),
+            -self.volume,
             -len(self.elsewhere),
         )
 
@@ -204,6 +212,7 @@ def _add(priority: Priority, row: Presence, territories: Territories, index: Qpv
     if hit is not None:
         if hit not in priority.communes:
             priority.communes.append(hit)
+        priority.volume += row.count or 0
         local = index.of_commune(hit)
         if _is_arrondissement(hit) and not index.paris_by_arrondissement:
             priority.paris_wide = True
@@ -244,14 +253,181 @@ def present_in(session: Session, communes: Iterable[str], qpv: str | None = None
     return found
 
 
+def present_in_departement(session: Session, departement: str) -> list[int]:
+    """Landlords with a known presence in a department."""
+    rows = session.exec(
+        select(Presence.landlord_id).where(col(Presence.commune).startswith(departement))
+    ).all()
+    return sorted(set(rows))
+
+
+def require_qpv(session: Session, code: str) -> Qpv:
+    """The QPV with this code (case and spaces tolerated).
+
+    Raises:
+        NotFound: unknown code, with close codes or names suggested.
+    """
+    from bailleurs_cli.errors import NotFound
+
+    wanted = code.strip().upper().replace(" ", "")
+    found = session.get(Qpv, wanted)
+    if found is not None:
+        return found
+    from rapidfuzz import fuzz, process
+
+    index = {q.code: q for q in session.exec(select(Qpv)).all()}
+    choices = {c: f"{c} {q.name}" for c, q in index.items()}
+    close = process.extract(code, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    hint = (
+        " ; vouliez-vous dire : " + ", ".join(f"{index[k].name} ({k})" for _, _, k in close) + " ?"
+        if close
+        else " ; voyez la liste avec « bailleurs qpv »."
+    )
+    raise NotFound(f"--qpv : quartier « {code} » inconnu{hint}")
+
+
 def presence_json(row: Presence) -> dict[str, Any]:
     """Stable keys for one presence fact."""
     return {
         "commune": row.commune,
         "qpv": row.qpv_code,
-        "mesure": row.measure,
-        "nombre": row.count,
+        "measure": row.measure,
+        "count": row.count,
         "source": row.source,
-        "periode": row.as_of,
-        "origine": row.origin,
+        "period": row.as_of,
+        "origin": row.origin,
     }
+
+
+def qpv_json(qpv: Qpv) -> dict[str, Any]:
+    """Stable keys for one QPV."""
+    return {
+        "code": qpv.code,
+        "name": qpv.name,
+        "departement": qpv.departement,
+        "communes": list(qpv.communes),
+        "epci": qpv.epci,
+        "ept": qpv.ept,
+    }
+
+
+@dataclass
+class PresentLandlord:
+    """A landlord present in a place, with the facts that say so."""
+
+    landlord: Landlord
+    facts: list[Presence]
+
+    @property
+    def linked_qpv(self) -> list[str]:
+        """QPV the sources link the landlord to (not just its commune)."""
+        return sorted({f.qpv_code for f in self.facts if f.qpv_code})
+
+
+def _present(
+    session: Session, places: Iterable[str], qpv: str | None = None
+) -> list[PresentLandlord]:
+    wanted = set(places)
+    by_landlord: dict[int, list[Presence]] = {}
+    for row in session.exec(select(Presence)).all():
+        if (qpv is not None and row.qpv_code == qpv) or any(
+            _matches(row.commune, w) for w in wanted
+        ):
+            by_landlord.setdefault(row.landlord_id, []).append(row)
+    if not by_landlord:
+        return []
+    landlords = session.exec(
+        select(Landlord).where(col(Landlord.id).in_(list(by_landlord))).order_by(col(Landlord.name))
+    ).all()
+    return [PresentLandlord(ll, by_landlord[ll.id or 0]) for ll in landlords]
+
+
+@dataclass
+class CommuneReport:
+    """``bailleurs territoire``: a commune, its QPV, the landlords there, the town hall."""
+
+    commune: Commune
+    qpv: list[Qpv]
+    paris_wide: bool
+    landlords: list[PresentLandlord]
+    town_hall: TownHall | None
+    exchanges: list[tuple[Exchange, str]]
+    in_territories: bool
+
+
+def commune_report(
+    session: Session, query: str, territories: Territories, *, exchanges: int = 5
+) -> CommuneReport:
+    """Everything known about one commune, for the association."""
+    from bailleurs_cli import geo
+
+    commune = geo.resolve(query)
+    index = qpv_index(session)
+    codes = index.of_commune(commune.code)
+    present = _present(session, [commune.code])
+    ids = [p.landlord.id for p in present]
+    names = {p.landlord.id: p.landlord.name for p in present}
+    recent = session.exec(
+        select(Exchange)
+        .where(col(Exchange.landlord_id).in_(ids))
+        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
+        .limit(exchanges)
+    ).all()
+    halls = geo.town_halls()
+    inside = any(_matches(commune.code, w) for w in territories.communes) or (
+        commune.departement in territories.departements
+    )
+    return CommuneReport(
+        commune=commune,
+        qpv=[index.by_code[c] for c in codes],
+        paris_wide=commune.parent is not None and not index.paris_by_arrondissement,
+        landlords=present,
+        town_hall=halls.get(commune.commune_code),
+        exchanges=[(e, names[e.landlord_id]) for e in recent],
+        in_territories=inside,
+    )
+
+
+def qpv_listing(
+    session: Session, *, departement: str | None = None, commune: str | None = None
+) -> list[tuple[Qpv, list[PresentLandlord]]]:
+    """QPV of a department or a commune (all IDF otherwise), with the landlords known there."""
+    from bailleurs_cli import geo, validation
+
+    index = qpv_index(session)
+    chosen = list(index.by_code.values())
+    if departement is not None:
+        code = validation.departement(departement)
+        chosen = [q for q in chosen if q.departement == code]
+    if commune is not None:
+        chosen_place = geo.resolve(commune, "--commune")
+        wanted = set(index.of_commune(chosen_place.code))
+        chosen = [q for q in chosen if q.code in wanted]
+    by_place: dict[str, list[Presence]] = {}
+    by_qpv: dict[str, list[Presence]] = {}
+    for row in session.exec(select(Presence)).all():
+        by_place.setdefault(row.commune, []).append(row)
+        if _is_arrondissement(row.commune):
+            by_place.setdefault("751", []).append(row)
+        if row.qpv_code:
+            by_qpv.setdefault(row.qpv_code, []).append(row)
+    landlords = {ll.id: ll for ll in session.exec(select(Landlord).order_by(col(Landlord.name)))}
+    listing = []
+    for qpv in chosen:
+        facts: dict[int, list[Presence]] = {}
+        rows = list(by_qpv.get(qpv.code, []))
+        for place in qpv.communes:
+            rows += by_place.get(place, [])
+            if place == PARIS:
+                rows += by_place.get("751", [])
+            elif _is_arrondissement(place):
+                rows += by_place.get(PARIS, [])
+        for row in rows:
+            if row not in facts.get(row.landlord_id, []):
+                facts.setdefault(row.landlord_id, []).append(row)
+        present = sorted(
+            (PresentLandlord(landlords[i], rows) for i, rows in facts.items()),
+            key=lambda p: (not p.linked_qpv, p.landlord.name.casefold()),
+        )
+        listing.append((qpv, present))
+    return listing

@@ -11,6 +11,7 @@ from bailleurs_cli.cli import (
     config_cmd,
     documents,
     followup,
+    ground,
     landlords,
     next_cmd,
     people,
@@ -81,6 +82,8 @@ app.command("snooze", cls=FrenchCommand)(followup.snooze)
 app.command("stage", cls=FrenchCommand)(followup.stage)
 app.command("history", cls=FrenchCommand)(followup.history)
 app.command("next", cls=FrenchCommand)(next_cmd.next_steps)
+app.command("territoire", cls=FrenchCommand)(ground.territoire)
+app.command("qpv", cls=FrenchCommand)(ground.qpv)
 app.command("letter", cls=FrenchCommand)(documents.letter)
 app.command("convention", cls=FrenchCommand)(documents.convention)
 app.command("digest", cls=FrenchCommand)(reminders.digest)

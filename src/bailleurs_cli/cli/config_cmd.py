@@ -42,3 +42,42 @@ def set_key(
 
     stored = settings_edit.set_value(key, value)
     info(f"{key} = {stored}")
+
+
+@app.command("territoires", cls=FrenchCommand)
+def territories(
+    commune: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--commune",
+            help="Commune où l'association intervient : nom, « Paris 20e », code INSEE ou "
+            "postal (répétable).",
+        ),
+    ] = None,
+    departement: Annotated[
+        list[str] | None,
+        typer.Option("--departement", help="Département où elle intervient (répétable)."),
+    ] = None,
+) -> None:
+    """Dire où l'association intervient : la priorité des bailleurs en découle.
+
+    Remplace les territoires déjà réglés. Sans option, affiche ceux en place.
+
+    Exemple : bailleurs config territoires --commune "Saint-Denis" --departement 93
+    """
+    from bailleurs_cli import geo, settings_edit
+    from bailleurs_cli.config import load_settings
+
+    if not commune and not departement:
+        current = load_settings().territories
+        if not current.configured:
+            info("Aucun territoire réglé ; exemple : bailleurs config territoires --commune "
+                 "\"Saint-Denis\" --departement 93")  # fmt: skip
+            return
+        out("Communes : " + (", ".join(geo.display(c) for c in current.communes) or "aucune"))
+        out("Départements : " + (", ".join(current.departements) or "aucun"))
+        return
+    codes, departements = settings_edit.set_territories(commune or [], departement or [])
+    shown = ", ".join(f"{geo.display(c)} [{c}]" for c in codes) or "aucune"
+    departments = ", ".join(departements) or "aucun"
+    info(f"Territoires enregistrés : communes {shown} ; départements {departments}.")

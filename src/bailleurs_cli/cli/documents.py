@@ -53,6 +53,16 @@ def letter(
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Filtre : nature.")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Filtre : texte.")] = None,
+    commune: Annotated[
+        str | None, typer.Option("--commune", help="Filtre : présents dans cette commune.")
+    ] = None,
+    qpv: Annotated[
+        str | None, typer.Option("--qpv", help="Filtre : présents dans ce QPV (code).")
+    ] = None,
+    priorite: Annotated[
+        str | None,
+        typer.Option("--priorite", help="Filtre : priorité minimale (haute, moyenne, basse)."),
+    ] = None,
     out_dir: OutOpt = None,
     fmt: Annotated[
         str, typer.Option("--format", help="docx (courrier) ou eml (brouillon d'e-mail).")
@@ -71,7 +81,7 @@ def letter(
     Un fichier existant est ignoré sans --force : relancer la même commande reprend
     un envoi interrompu.
 
-    Exemple : bailleurs letter --all --departement 93 --stage identifie --template prospection
+    Exemple : bailleurs letter --all --priorite haute --stage identifie --template prospection
     """
     from bailleurs_cli import letters
 
@@ -84,6 +94,9 @@ def letter(
         departement=departement,
         kind=kind,
         search=search,
+        commune=commune,
+        qpv=qpv,
+        priority=priorite,
         out_dir=out_dir or Path("courriers"),
         fmt=fmt,
         pdf=pdf,

@@ -10,12 +10,30 @@ from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, tabl
 from bailleurs_cli.formatting import stage_label
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from bailleurs_cli import landlords as core
+    from bailleurs_cli.config import Territories
 
 LandlordArg = Annotated[
     str,
     typer.Argument(
         metavar="BAILLEUR", help="Bailleur : nom, alias, ancien nom ou identifiant (rivp)."
+    ),
+]
+
+
+CommuneOpt = Annotated[
+    str | None,
+    typer.Option("--commune", help="Présents dans cette commune (nom, code INSEE ou postal)."),
+]
+QpvOpt = Annotated[
+    str | None, typer.Option("--qpv", help="Présents dans ce QPV (code, ex. QN09342M).")
+]
+PriorityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--priorite", help="Priorité minimale sur vos territoires : haute, moyenne, basse."
     ),
 ]
 
@@ -34,39 +52,76 @@ def list_landlords(
     search: Annotated[
         str | None, typer.Option("--search", help="Texte cherché dans les noms, villes, notes.")
     ] = None,
+    commune: CommuneOpt = None,
+    qpv: QpvOpt = None,
+    priorite: PriorityOpt = None,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help="Ordre : nom, ou priorite (selon vos territoires)."),
+    ] = "nom",
     as_json: JsonOpt = False,
 ) -> None:
-    """Lister les bailleurs, filtrés par étape, département, nature ou texte.
+    """Lister les bailleurs, filtrés par étape, département, nature, lieu, priorité ou texte.
 
-    Exemple : bailleurs list --departement 93 --stage identifie
+    Exemple : bailleurs list --qpv QN09342M --sort priorite
     """
     from bailleurs_cli import landlords as core
     from bailleurs_cli.cli import render
 
-    store = state(ctx).store()
-    with store.read() as session:
-        found = core.search(session, stage=stage, departement=departement, kind=kind, text=search)
-        rows = [render.landlord_summary(ll) for ll in found]
+    st = state(ctx)
+    territories = st.settings.territories
+    with st.store().read() as session:
+        found = core.search(
+            session,
+            stage=stage,
+            departement=departement,
+            kind=kind,
+            text=search,
+            commune=commune,
+            qpv=qpv,
+            priority=priorite,
+            territories=territories,
+            sort=sort,
+        )
+        levels = priority_labels(session, territories)
+        rows = [render.landlord_summary(ll, levels.get(ll.id or 0)) for ll in found]
     if as_json:
         emit_json(rows)
         return
     if not rows:
         info("Aucun bailleur ne correspond à ces critères.")
         return
+    ranked = territories.configured
     table(
-        ["Identifiant", "Nom", "Nature", "Dép.", "Étape", "Prochaine étape"],
+        ["Identifiant", "Nom", "Nature", "Dép.", *(["Priorité"] if ranked else []), "Étape",
+         "Prochaine étape"],
         [
             [
                 r["landlord"],
                 r["name"],
                 r["kind"],
                 ", ".join(r["departements"]),
+                *([r["priority"]] if ranked else []),
                 stage_label(r["stage"]),
                 render.step_text(r["next_action"], r["next_due"]),
             ]
             for r in rows
         ],
-    )
+    )  # fmt: skip
+
+
+def priority_labels(session: Session, territories: Territories) -> dict[int, str]:
+    """Landlord id → priority label (every landlord), when territories are set."""
+    if not territories.configured:
+        return {}
+    from sqlmodel import select
+
+    from bailleurs_cli.models import Landlord
+    from bailleurs_cli.territory import priorities
+
+    found = priorities(session, territories)
+    ids = session.exec(select(Landlord.id)).all()
+    return {i: found[i].label if i in found else "aucune" for i in ids if i is not None}
 
 
 def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) -> None:
@@ -79,7 +134,7 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
 
     st = state(ctx)
     with st.store().read() as session:
-        detail = core.detail(session, landlord)
+        detail = core.detail(session, landlord, territories=st.settings.territories)
         if as_json:
             emit_json(render.detail_json(detail))
             return

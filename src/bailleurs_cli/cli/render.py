@@ -9,6 +9,7 @@ from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
     DIRECTION_LABELS,
     KIND_LABELS,
+    MEASURE_LABELS,
     OUTCOME_LABELS,
     lateness,
     long_date,
@@ -20,7 +21,7 @@ from bailleurs_cli.landlords import departements_of
 
 if TYPE_CHECKING:
     from bailleurs_cli.landlords import LandlordDetail
-    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person
+    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, Presence
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
 _SCOPES = {
@@ -52,8 +53,8 @@ def step_text(action: str | None, due: str | date | None) -> str:
     return f"{action} — {short_date(day)}"
 
 
-def landlord_summary(landlord: Landlord) -> dict[str, Any]:
-    """One landlord as ``list --json`` prints it."""
+def landlord_summary(landlord: Landlord, priority: str | None = None) -> dict[str, Any]:
+    """One landlord as ``list --json`` prints it (``priority`` once territories are set)."""
     return {
         "landlord": landlord.slug,
         "name": landlord.name,
@@ -66,6 +67,8 @@ def landlord_summary(landlord: Landlord) -> dict[str, Any]:
         "next_due": _iso(landlord.next_due),
         "last_exchange": _iso(landlord.last_exchange_on),
         "in_registry": landlord.in_registry,
+        "to_verify": landlord.to_verify,
+        "priority": priority,
     }
 
 
@@ -122,11 +125,29 @@ def dwellings_text(item: dict[str, Any]) -> str:
     return f"{prefix}{number(int(item['count']))} {item['unit']} ({scope} ; {item['as_of']})"
 
 
+def presence_line(row: Presence) -> str:
+    """``Saint-Denis (93) — 120 locaux (DGFiP…, 2024)``."""
+    from bailleurs_cli.geo import display
+
+    text = display(row.commune)
+    if row.qpv_code:
+        text += f", QPV {row.qpv_code}"
+    if row.count is not None:
+        text += f" — {number(row.count)} {MEASURE_LABELS.get(row.measure, row.measure)}"
+    period = f", {row.as_of}" if row.as_of else ""
+    return f"{text} ({row.source}{period})"
+
+
 def detail_json(detail: LandlordDetail) -> dict[str, Any]:
     """``show --json``."""
+    from bailleurs_cli.territory import presence_json
+
     ll = detail.landlord
     return {
-        **landlord_summary(ll),
+        **landlord_summary(ll, detail.priority),
+        "priority_reason": detail.priority_reason,
+        "legal_category": ll.legal_category,
+        "presence": [presence_json(p) for p in detail.presence],
         "aliases": ll.aliases,
         "former_names": ll.former_names,
         "legal_form": ll.legal_form,
@@ -168,6 +189,8 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     fact("Site", ll.website)
     fact("Départements", ", ".join(departements_of(ll)))
     fact("Communes", ", ".join(ll.communes))
+    if ll.to_verify:
+        fact("À vérifier", "identité non confirmée par SIRENE (bailleurs import sirene)")
     for item in ll.dwellings:
         fact("Parc", dwellings_text(item))
     fact("Description", ll.description)
@@ -177,6 +200,13 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     since = f"{stage_label(ll.stage)} depuis le {long_date(ll.stage_since)}"
     if ll.stage_reason:
         since += f" ({ll.stage_reason})"
+    if detail.priority is not None:
+        lines.append(f"Priorité\u00a0: {detail.priority} — {detail.priority_reason}")
+    if detail.presence:
+        lines.append("Présence\u00a0:")
+        lines.extend("  - " + presence_line(p) for p in detail.presence[:12])
+        if len(detail.presence) > 12:
+            lines.append(f"  … et {len(detail.presence) - 12} autres (show --json)")
     lines.append(f"Étape\u00a0: {since}")
     if ll.next_action:
         step = ll.next_action

@@ -1,0 +1,235 @@
+"""Communes, QPV, landlords' presence and the priority that follows (issue #5)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from bailleurs_cli import geo
+from bailleurs_cli.errors import AmbiguousName, NotFound
+from bailleurs_cli.models import Landlord, Presence, Qpv
+from bailleurs_cli.store import Store
+
+from .conftest import Run
+
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("Saint-Denis", "93066"),
+        ("saint denis (93)", "93066"),
+        ("SAINT-DENIS", "93066"),
+        ("93200", "93066"),  # postcode
+        ("93066", "93066"),  # INSEE code
+        ("Pierrefitte-sur-Seine", "93066"),  # merged on 1 January 2025
+        ("93059", "93066"),
+        ("Paris 20e", "75120"),
+        ("paris 1er", "75101"),
+        ("Paris 16", "75116"),
+        ("75020", "75120"),
+        ("Vitry sur Seine", "94081"),
+        ("L Hay les Roses", "94038"),
+        ("St-Ouen-sur-Seine", "93070"),
+        ("Blandy (91)", "91067"),
+        ("Saint-Denis-lès-Rebais", "77406"),
+    ],
+)
+def test_commune_resolution(query: str, code: str) -> None:
+    assert geo.resolve(query).code == code
+
+
+def test_ambiguous_commune_lists_each_candidate_with_its_code() -> None:
+    with pytest.raises(AmbiguousName) as caught:
+        geo.resolve("Blandy")
+    assert caught.value.message == (
+        "commune : « Blandy » désigne plusieurs communes : Blandy (77) [77034], "
+        "Blandy (91) [91067] ; ajoutez le département, par exemple « Blandy (77) », "
+        "ou donnez le code INSEE."
+    )
+
+
+def test_code_both_insee_and_postcode_is_ambiguous() -> None:
+    # 91100 is Bouville's INSEE code and Corbeil-Essonnes' postcode.
+    with pytest.raises(AmbiguousName) as caught:
+        geo.resolve("91100")
+    assert "Bouville (91) [91100]" in caught.value.message
+    assert "Corbeil-Essonnes (91) [91174]" in caught.value.message
+
+
+def test_unknown_commune_suggests_close_names() -> None:
+    with pytest.raises(NotFound) as caught:
+        geo.resolve("Montreul")
+    assert caught.value.message.startswith(
+        "commune : commune « Montreul » inconnue en Île-de-France ; vouliez-vous dire : "
+        "Montreuil (93) [93048]"
+    )
+
+
+def test_reference_tables_match_their_sources() -> None:
+    with (REFERENCE / "qpv.csv").open(encoding="utf-8") as handle:
+        qpv = list(csv.DictReader(handle))
+    assert len(qpv) == 298
+    communes = geo.communes()
+    assert len(communes) == 1286
+    assert communes["93066"].qpv == tuple(
+        sorted(r["code_qp"] for r in qpv if "93066" in r["insee_communes"].split(";"))
+    )
+    assert geo.town_halls()["93066"].email == "mairie.saint.denis@saintdenis.fr"
+
+
+def test_qpv_table_and_registry_presence_are_seeded(store: Store) -> None:
+    with store.read() as session:
+        assert len(session.exec(select(Qpv)).all()) == 298
+        langevin = session.get(Qpv, "QN09342M")
+        assert langevin is not None and langevin.communes == ["93066"]
+        est = session.exec(select(Landlord).where(Landlord.slug == "est-ensemble-habitat")).one()
+        places = {
+            p.commune for p in session.exec(select(Presence).where(Presence.landlord_id == est.id))
+        }
+        assert places == {"93048", "93008", "93006", "93010"}  # Montreuil, Bobigny, Bagnolet, Bondy
+        rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
+        funded = session.exec(
+            select(Presence).where(Presence.landlord_id == rivp.id, Presence.commune == "75120")
+        ).one()
+    # RIVP: 4 711 dwellings funded in the 20th arrondissement (Ville de Paris, 2001-2024).
+    assert (funded.measure, funded.count, funded.origin) == ("logements_finances", 4711, "registre")
+
+
+def test_config_territoires_stores_resolved_codes(run: Run, home: Path) -> None:
+    result = run(
+        "config", "territoires", "--commune", "saint denis", "--commune", "Paris 20e",
+        "--departement", "93",
+    )  # fmt: skip
+    assert result.exit_code == 0, result
+    assert result.stderr == (
+        "Territoires enregistrés : communes Saint-Denis (93) [93066], Paris 20e [75120] ; "
+        "départements 93.\n"
+    )
+    stored = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+    assert stored["territoires"] == {"communes": ["93066", "75120"], "departements": ["93"]}
+
+
+def test_config_territoires_rejects_an_ambiguous_commune_and_keeps_the_old(
+    run: Run, home: Path
+) -> None:
+    run("config", "territoires", "--commune", "Montreuil")
+    before = (home / "config.toml").read_text(encoding="utf-8")
+    result = run("config", "territoires", "--commune", "Blandy")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Erreur : --commune : « Blandy » désigne plusieurs communes")
+    assert (home / "config.toml").read_text(encoding="utf-8") == before
+
+
+def test_territoire_json(run: Run) -> None:
+    run("config", "territoires", "--commune", "Montreuil")
+    result = run("territoire", "Montreuil", "--json")
+    assert result.exit_code == 0, result
+    data = json.loads(result.stdout)
+    assert data["commune"]["code"] == "93048"
+    assert data["commune"]["ept"] == "Est Ensemble"
+    assert data["in_territories"] is True
+    assert [q["code"] for q in data["qpv"]] == [
+        "QN09309M", "QN09315M", "QN09316M", "QN09318M", "QN09319I",
+    ]  # fmt: skip
+    assert data["town_hall"]["phone"] == "01 48 70 60 00"
+    assert [b["landlord"] for b in data["landlords"]] == ["est-ensemble-habitat"]
+    assert data["landlords"][0]["link"] == "commune"
+
+
+def test_territoire_shows_our_exchanges_with_landlords_there(run: Run) -> None:
+    run("contact", "est-ensemble-habitat", "--channel", "email", "--summary", "Présentation")
+    result = run("territoire", "Bobigny")
+    assert (
+        "Est Ensemble Habitat (est-ensemble-habitat) — contacté, dernier échange" in result.stdout
+    )
+    assert "Derniers échanges avec ces bailleurs :" in result.stdout
+    assert "Présentation" in result.stdout
+
+
+def test_qpv_listing_with_landlords(run: Run) -> None:
+    result = run("qpv", "--departement", "93", "--json")
+    data = json.loads(result.stdout)
+    assert len(data) == 75
+    plateau = next(q for q in data if q["code"] == "QN09309M")
+    assert plateau["communes"] == ["93006", "93048"]
+    assert [b["landlord"] for b in plateau["landlords"]] == ["est-ensemble-habitat"]
+    assert run("qpv", "--departement", "2A").exit_code == 1
+
+
+def test_list_by_qpv_and_commune(run: Run) -> None:
+    slugs = [r["landlord"] for r in json.loads(run("list", "--qpv", "qn09309m", "--json").stdout)]
+    assert slugs == ["est-ensemble-habitat"]
+    in_20e = [
+        r["landlord"] for r in json.loads(run("list", "--commune", "Paris 20e", "--json").stdout)
+    ]
+    assert {"paris-habitat", "rivp", "elogie-siemp"} <= set(in_20e)
+    assert "est-ensemble-habitat" not in in_20e
+
+
+def test_unknown_qpv_is_a_clear_error(run: Run) -> None:
+    result = run("list", "--qpv", "QN09399X")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("Erreur : --qpv : quartier « QN09399X » inconnu")
+
+
+def test_priority_needs_territories(run: Run) -> None:
+    result = run("list", "--sort", "priorite")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : --sort priorite : vos territoires ne sont pas réglés ; faites d'abord "
+        "« bailleurs config territoires --commune … --departement … ».\n"
+    )
+
+
+def test_priority_orders_list_next_and_show(run: Run) -> None:
+    run("config", "territoires", "--commune", "Montreuil", "--commune", "Paris 20e")
+    ranked = json.loads(run("list", "--sort", "priorite", "--json").stdout)
+    # Montreuil's QPV are placed; Paris's are not placed by arrondissement in the shipped list.
+    assert ranked[0]["landlord"] == "est-ensemble-habitat"
+    assert ranked[0]["priority"] == "haute"
+    assert ranked[1]["landlord"] == "rivp"  # most dwellings funded in the 20th
+    assert ranked[-1]["priority"] == "aucune"
+    high = json.loads(run("list", "--priorite", "haute", "--json").stdout)
+    assert all(r["priority"] == "haute" for r in high)
+    assert "valdevy" not in {r["landlord"] for r in high}
+    items = json.loads(run("next", "--json").stdout)
+    assert items[0]["landlord"] == "est-ensemble-habitat"
+    assert items[0]["priority"] == "haute"
+    shown = run("show", "est-ensemble-habitat").stdout
+    assert (
+        "Priorité : haute — présent dans 1 de vos communes (Montreuil (93)), qui compte 5 QPV ; "
+        "présence communale seulement, pas forcément dans les QPV"
+    ) in shown.replace("\u00a0", " ")
+
+
+def test_department_only_presence_is_low_priority(run: Run) -> None:
+    run("config", "territoires", "--departement", "94")
+    data = json.loads(run("show", "valdevy", "--json").stdout)
+    assert data["priority"] == "basse"
+    assert data["priority_reason"].startswith(
+        "présent dans vos départements, hors de vos communes : Arcueil (94)"
+    )
+
+
+def test_letter_filters_by_priority_and_commune(run: Run, tmp_path: Path) -> None:
+    from .test_documents import IDENTITY
+
+    for key, value in IDENTITY.items():
+        run("config", "set", key, value)
+    run("config", "territoires", "--commune", "Montreuil", "--commune", "Paris 20e")
+    out = tmp_path / "out"
+    result = run(
+        "letter", "--all", "--priorite", "haute", "--commune", "Bobigny", "--out", str(out)
+    )
+    assert result.exit_code == 0, result
+    assert [p.name for p in out.iterdir()] == ["est-ensemble-habitat-prospection.docx"]
+    planned = run("letter", "--all", "--priorite", "haute", "--dry-run", "--out", str(out))
+    first = planned.stdout.splitlines()[0]
+    assert first.startswith(f"ignoré   {out}/est-ensemble-habitat-prospection.docx")
