@@ -56,6 +56,7 @@ def test_remind_add_list_done_remove(run: Run) -> None:
         "reason": "rappel",
         "stage": None,
         "stage_since": None,
+        "priority": None,
     }
     done = run("remind", "done", "2")
     assert done.stderr == (

@@ -128,13 +128,27 @@ class Store:
             raise _translate(exc, self.url) from None
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite); all or nothing."""
+    def write(self, *, dry_run: bool = False) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite); all or nothing.
+
+        With ``dry_run`` the same work runs and is rolled back: what a dry run
+        reports is exactly what the real run would do.
+        """
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(bailleurs_write=True)
-                with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                    yield session
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    transaction = session.begin()
+                    try:
+                        yield session
+                        session.flush()
+                    except BaseException:
+                        transaction.rollback()
+                        raise
+                    if dry_run:
+                        transaction.rollback()
+                    else:
+                        transaction.commit()
         except DBAPIError as exc:
             raise _translate(exc, self.url) from None
 

@@ -12,6 +12,7 @@ from bailleurs_cli.cli import (
     documents,
     followup,
     ground,
+    imports,
     landlords,
     next_cmd,
     people,
@@ -94,6 +95,7 @@ app.add_typer(documents.templates_app, name="templates")
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(people.app, name="person")
 app.add_typer(registry.app, name="registry")
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:

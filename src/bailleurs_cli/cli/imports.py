@@ -1,0 +1,191 @@
+"""``import``: bring public files and the association's spreadsheet into the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from bailleurs_cli.cli._common import FrenchCommand, JsonOpt, emit_json, info, out, state, sub_app
+from bailleurs_cli.formatting import number
+
+if TYPE_CHECKING:
+    from bailleurs_cli.imports.core import Report
+
+app = sub_app(
+    "Importer des fichiers publics téléchargés (SIRENE, QPV, locaux DGFiP) ou votre tableur."
+)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(metavar="FICHIER", help="Fichier(s) CSV, XLSX ou ZIP.", dir_okay=False),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run", help="Dire ce qui serait ajouté, complété ou rejeté, sans rien écrire."
+    ),
+]
+
+#: Labels of the importers' own counts (``counts`` in --json).
+COUNT_LABELS = {
+    "hors_idf": "hors Île-de-France",
+    "supprimes": "QPV retiré(s) de la liste",
+    "proprietaires": "propriétaire(s)",
+    "communes": "commune(s)",
+    "locaux": "locaux",
+    "communes_inconnues": "commune(s) inconnue(s)",
+}
+
+_TITLES = {
+    "sirene": "Import SIRENE",
+    "qpv": "Import de la liste des QPV",
+    "locaux-personnes-morales": "Import des locaux des personnes morales",
+    "csv": "Import du tableur",
+}
+
+
+def _run(
+    ctx: typer.Context, kind: str, paths: list[Path], dry_run: bool, as_json: bool, **options: Any
+) -> None:
+    from bailleurs_cli.imports import run_import
+
+    st = state(ctx)
+    store = st.store()
+    if sys.stderr.isatty() and not as_json:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        with console.status("Lecture…") as status:
+            report = run_import(
+                store, kind, paths, today=st.today, dry_run=dry_run,
+                progress=lambda n: status.update(f"Lecture… {number(n)} lignes"),
+                **options,
+            )  # fmt: skip
+    else:
+        report = run_import(store, kind, paths, today=st.today, dry_run=dry_run, **options)
+    if as_json:
+        emit_json(report.as_json())
+        return
+    _print(report)
+
+
+def _print(report: Report) -> None:
+    how = {"siren": "SIREN", "nom": "nom", "flou": "nom proche"}
+    read = f"{number(report.rows)} ligne(s) lue(s), {number(report.kept)} retenue(s)"
+    fmt = ""
+    if report.encoding:
+        fmt = f" ; {report.encoding}"
+        if report.delimiter:
+            shown = "tabulation" if report.delimiter == "\t" else f"« {report.delimiter} »"
+            fmt += f", séparateur {shown}"
+    info(f"{_TITLES[report.kind]} ({', '.join(report.files)}{fmt}) : {read}.")
+    for change in report.added:
+        out(f"ajouté    {change.landlord}  {change.name}")
+    for change in report.updated:
+        fields = ", ".join(change.fields)
+        by = f", rapproché par {how.get(change.how or '', change.how)}" if change.how else ""
+        out(f"complété  {change.landlord}  {change.name} ({fields}{by})")
+    for near in report.near_misses:
+        out(
+            f"proche    ligne {near['line']}  « {near['name']} » ressemble à {near['candidate']} "
+            f"({near['score']} %) : non rapproché, vérifiez"
+        )
+    for conflict in report.conflicts:
+        out(
+            f"conflit   ligne {conflict['line']}  {conflict['landlord']}.{conflict['field']} : "
+            f"« {conflict['kept']} » gardé, le fichier dit « {conflict['file']} »"
+        )
+    for rejected in report.rejected:
+        value = f" [{rejected['value']}]" if rejected["value"] else ""
+        out(f"rejeté    ligne {rejected['line']}  {rejected['reason']}{value}")
+    if report.rejected_total > len(report.rejected):
+        out(f"… et {number(report.rejected_total - len(report.rejected))} autres rejets (--json).")
+    extra = "".join(f", {number(v)} {COUNT_LABELS.get(k, k)}" for k, v in report.counts.items())
+    summary = (
+        f"{len(report.added)} ajouté(s), {len(report.updated)} complété(s), "
+        f"{report.unchanged} inchangé(s), {report.rejected_total} rejeté(s), "
+        f"{len(report.near_misses)} proche(s), {len(report.conflicts)} conflit(s){extra}"
+    )
+    if report.dry_run:
+        info(f"Simulation : {summary} ; rien n'a été enregistré.")
+    else:
+        seconds = f"{report.seconds:.1f}".replace(".", ",")
+        info(f"Import enregistré en {seconds} s : {summary}.")
+
+
+@app.command("sirene", cls=FrenchCommand)
+def sirene(
+    ctx: typer.Context, files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Compléter SIREN, nature et siège depuis un export SIRENE ou l'API Recherche d'entreprises.
+
+    Nature tirée de la catégorie juridique INSEE : OPH 7371, ESH 5546/5646,
+    coopératives 5547/5647, SEM 5515/5615 qui louent des logements ; SACICAP exclues.
+    Rapprochement par SIREN puis par nom ; les champs déjà remplis ne sont jamais
+    écrasés (conflits signalés). Les dirigeants ne sont jamais importés.
+
+    Exemple : bailleurs import sirene export.csv --dry-run
+    """
+    _run(ctx, "sirene", files, dry_run, as_json)
+
+
+@app.command("qpv", cls=FrenchCommand)
+def qpv(
+    ctx: typer.Context, files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Remplacer la liste des QPV par le fichier de l'ANCT (listeqp2024-cog2024.csv).
+
+    Garde les arrondissements de Paris : chaque QPV parisien est alors placé
+    dans son arrondissement.
+
+    Exemple : bailleurs import qpv listeqp2024-cog2024.csv
+    """
+    _run(ctx, "qpv", files, dry_run, as_json)
+
+
+@app.command("locaux-personnes-morales", cls=FrenchCommand)
+def premises(
+    ctx: typer.Context, files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Compter les locaux des bailleurs par commune (fichiers DGFiP des personnes morales).
+
+    Un fichier par département ; réimporter un département remplace ses comptes.
+    Les locaux comptent aussi parkings et caves : un poids relatif, pas des logements.
+
+    Exemple : bailleurs import locaux-personnes-morales pm_93.csv
+    """
+    _run(ctx, "locaux-personnes-morales", files, dry_run, as_json)
+
+
+@app.command("csv", cls=FrenchCommand)
+def spreadsheet(
+    ctx: typer.Context,
+    files: FilesArg,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="CHAMP=COLONNE",
+            help="Colonne d'un champ : nom, siren, sigle, nature, adresse, site, groupe, "
+            "commune, note, personne, fonction, email, telephone (répétable).",
+        ),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--feuille", help="Feuille d'un classeur XLSX (défaut : la première)."),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Importer votre tableur de bailleurs et d'interlocuteurs (CSV ou XLSX).
+
+    Un nom seulement proche d'un bailleur connu n'est pas importé : il est signalé.
+
+    Exemple : bailleurs import csv tableur.csv --map nom=Bailleur --map email=Courriel --dry-run
+    """
+    from bailleurs_cli.imports.generic import parse_mapping
+
+    _run(ctx, "csv", files, dry_run, as_json, mapping=parse_mapping(mapping or []), sheet=sheet)

@@ -1,0 +1,215 @@
+"""What every import shares: the report, the "fill, never overwrite" rule, provenance.
+
+An import runs in one write transaction: it applies everything or nothing. With
+``--dry-run`` the very same work runs and is rolled back, so the report of a dry
+run is the report of the real run. Fields already filled (by the user, the
+registry or a previous import) are never overwritten: a different value is
+reported as a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bailleurs_cli.registry import new_landlord
+from bailleurs_cli.tables.exchange import StageChange
+from bailleurs_cli.tables.landlord import Landlord
+from bailleurs_cli.tables.territory import ImportRun
+
+#: Rejected rows listed one by one in a report; beyond, only counted.
+KEEP_DETAILS = 200
+
+
+@dataclass
+class Change:
+    """A landlord the import added or completed."""
+
+    landlord: str
+    name: str
+    how: str | None = None  # siren, nom, flou (for updates)
+    score: float | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    key: str = "landlord"  # "qpv" for the QPV list
+
+    def as_json(self) -> dict[str, Any]:
+        """Stable keys."""
+        return {
+            self.key: self.landlord,
+            "name": self.name,
+            "matched_by": self.how,
+            "score": self.score,
+            "fields": self.fields,
+        }
+
+
+@dataclass
+class Report:
+    """What an import did (or would do, in a dry run)."""
+
+    kind: str
+    files: list[str]
+    dry_run: bool
+    rows: int = 0
+    kept: int = 0
+    added: list[Change] = field(default_factory=list)
+    updated: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    near_misses: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None
+    delimiter: str | None = None
+    seconds: float = 0.0
+    _started: float = field(default_factory=time.perf_counter, repr=False)
+
+    rejected_total: int = 0
+
+    def reject(self, line: int, reason: str, value: str | None = None) -> None:
+        """A row left out, and why (the first :data:`KEEP_DETAILS` are listed)."""
+        self.rejected_total += 1
+        if len(self.rejected) < KEEP_DETAILS:
+            self.rejected.append({"line": line, "value": value, "reason": reason})
+
+    def near(self, line: int, name: str, landlord: Landlord, score: float) -> None:
+        """A name close to a landlord's, not merged: a human decides."""
+        self.near_misses.append(
+            {"line": line, "name": name, "candidate": landlord.slug, "score": round(score, 1)}
+        )
+
+    def finish(self) -> Report:
+        """Stop the clock."""
+        self.seconds = round(time.perf_counter() - self._started, 3)
+        return self
+
+    def as_json(self) -> dict[str, Any]:
+        """Stable keys (documented in the README)."""
+        return {
+            "kind": self.kind,
+            "files": self.files,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "kept": self.kept,
+            "added": [c.as_json() for c in self.added],
+            "updated": [c.as_json() for c in self.updated],
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "rejected_total": self.rejected_total,
+            "near_misses": self.near_misses,
+            "conflicts": self.conflicts,
+            "counts": self.counts,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "seconds": self.seconds,
+        }
+
+
+#: Fields whose wording differs between sources without being a conflict.
+QUIET = frozenset({"legal_form"})
+
+
+def fill(
+    landlord: Landlord, values: dict[str, Any], report: Report, *, line: int
+) -> dict[str, Any]:
+    """Set the empty fields of ``landlord`` from ``values``; report different filled ones
+    (except wordings, :data:`QUIET`).
+
+    Returns the fields changed (name → new value).
+    """
+    changed: dict[str, Any] = {}
+    for key, value in values.items():
+        if value in (None, "", []):
+            continue
+        current = getattr(landlord, key)
+        if current in (None, "", []) or (key == "kind" and current == "inconnu"):
+            setattr(landlord, key, value)
+            changed[key] = value
+        elif current != value and key not in QUIET:
+            report.conflicts.append(
+                {
+                    "line": line,
+                    "landlord": landlord.slug,
+                    "field": key,
+                    "kept": current,
+                    "file": value,
+                }
+            )
+    if changed:
+        landlord.updated_at = datetime.now(UTC)
+    return changed
+
+
+def add_alias(landlord: Landlord, name: str) -> bool:
+    """Remember another spelling (helps the next match); True if new."""
+    from bailleurs_cli import validation
+
+    known = {validation.fold(n) for n in (landlord.name, *landlord.aliases, *landlord.former_names)}
+    if not name.strip() or validation.fold(name) in known:
+        return False
+    landlord.aliases = [*landlord.aliases, name.strip()]
+    return True
+
+
+def create(
+    session: Session, name: str, values: dict[str, Any], *, today: date, why: str
+) -> Landlord:
+    """A landlord the import discovered, entering the pipeline as *identifié*."""
+    from bailleurs_cli.landlords import _unique_slug
+
+    landlord = new_landlord(_unique_slug(session, name), {"name": name, **values}, today=today)
+    session.add(landlord)
+    session.flush()
+    assert landlord.id is not None
+    session.add(
+        StageChange(
+            landlord_id=landlord.id,
+            to_stage="identifie",
+            changed_on=today,
+            reason=why,
+            created_at=landlord.created_at,
+        )
+    )
+    return landlord
+
+
+def all_landlords(session: Session) -> list[Landlord]:
+    """Every landlord, for the matcher."""
+    return list(session.exec(select(Landlord)).all())
+
+
+def sha256(paths: list[Path]) -> str:
+    """Fingerprint of the imported files, for provenance."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def record(session: Session, report: Report, paths: list[Path]) -> None:
+    """Write the provenance record of a real run."""
+    session.add(
+        ImportRun(
+            kind=report.kind,
+            file_name=", ".join(p.name for p in paths),
+            sha256=sha256(paths),
+            rows=report.rows,
+            report={
+                "added": len(report.added),
+                "updated": len(report.updated),
+                "unchanged": report.unchanged,
+                "rejected": report.rejected_total,
+                "conflicts": len(report.conflicts),
+                **report.counts,
+            },
+            run_at=datetime.now(UTC),
+        )
+    )

@@ -1,0 +1,220 @@
+"""``import csv``: the association's own spreadsheet of landlords and people.
+
+Columns are mapped to fields with ``--map champ=Colonne`` (a column named like
+the field is mapped by itself). Each row names a landlord (matched by SIREN, then
+by name, exactly or fuzzily) and optionally a person there. A landlord not found
+is added; a name only *close* to a known one is not: it is reported as a near
+miss, for a human to decide. Filled fields are never overwritten.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from bailleurs_cli import geo, validation
+from bailleurs_cli.errors import BailleursError, InvalidInput
+from bailleurs_cli.imports.core import Change, Report, all_landlords, create, fill
+from bailleurs_cli.imports.matching import Matcher
+from bailleurs_cli.imports.tabular import Progress, open_table
+from bailleurs_cli.tables.person import Person
+from bailleurs_cli.tables.territory import Presence
+
+#: Fields a column can feed, with what they mean (shown in ``--help`` and errors).
+FIELDS = {
+    "nom": "nom du bailleur (obligatoire)",
+    "siren": "SIREN",
+    "sigle": "sigle ou autre nom",
+    "nature": "oph, esh, sem, coop, autre",
+    "adresse": "adresse du siège",
+    "site": "site web",
+    "groupe": "groupe",
+    "commune": "commune où il est présent",
+    "note": "note",
+    "personne": "nom de l'interlocuteur",
+    "fonction": "sa fonction",
+    "email": "son e-mail",
+    "telephone": "son téléphone",
+}
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    """``["nom=Bailleur", "email=Courriel"]`` → ``{"nom": "bailleur", "email": "courriel"}``."""
+    from bailleurs_cli.imports.tabular import normalise
+
+    mapping: dict[str, str] = {}
+    for item in items:
+        key, sep, column = item.partition("=")
+        key = validation.fold(key).replace(" ", "")
+        if not sep or not column.strip():
+            raise InvalidInput(
+                f"--map : « {item} » ; attendu champ=Colonne, par exemple nom=Bailleur."
+            )
+        if key not in FIELDS:
+            raise InvalidInput(
+                f"--map : champ « {key} » inconnu ; champs possibles : {', '.join(FIELDS)}."
+            )
+        mapping[key] = normalise(column)
+    return mapping
+
+
+def run(
+    session: Session,
+    paths: list[Path],
+    report: Report,
+    progress: Progress | None,
+    *,
+    today: date,
+    mapping: dict[str, str],
+    sheet: str | None = None,
+) -> None:
+    """Add or complete landlords (and their people) from the user's table."""
+    matcher = Matcher(all_landlords(session))
+    source = f"import {', '.join(p.name for p in paths)}"
+    for path in paths:
+        for table in open_table(path, sheet=sheet):
+            report.encoding, report.delimiter = table.encoding, table.delimiter
+            columns: dict[str, str] = {}
+            for key in FIELDS:
+                wanted = mapping.get(key, key)
+                if wanted in table.keys:
+                    columns[key] = wanted
+                elif key in mapping:
+                    shown = ", ".join(f"« {c} »" for c in table.columns[:12])
+                    raise InvalidInput(
+                        f"--map {key} : colonne « {wanted} » absente de {table.name} ; "
+                        f"colonnes lues : {shown}."
+                    )
+            if "nom" not in columns:
+                raise InvalidInput(
+                    f"{table.name} : aucune colonne pour le nom du bailleur ; ajoutez "
+                    "--map nom=<colonne>."
+                )
+            for line, row in table.rows(progress):
+                report.rows += 1
+                values = {k: row.get(c, "").strip() for k, c in columns.items()}
+                try:
+                    _apply(session, matcher, values, line, report, today=today, source=source)
+                except BailleursError as exc:
+                    report.reject(line, exc.message, values.get("nom"))
+
+
+def _landlord_values(values: dict[str, str]) -> dict[str, Any]:
+    from bailleurs_cli.enums import LegalKind
+
+    out: dict[str, Any] = {}
+    if values.get("siren"):
+        out["siren"] = validation.siren(values["siren"])
+    if values.get("nature"):
+        out["kind"] = validation.choice(values["nature"], LegalKind, "nature").value
+    if values.get("adresse"):
+        out.update(validation.address(values["adresse"]))
+    if values.get("site"):
+        out["website"] = validation.website(values["site"])
+    if values.get("groupe"):
+        out["group_name"] = values["groupe"]
+    if values.get("note"):
+        out["notes"] = values["note"]
+    return out
+
+
+def _apply(
+    session: Session,
+    matcher: Matcher,
+    values: dict[str, str],
+    line: int,
+    report: Report,
+    *,
+    today: date,
+    source: str,
+) -> None:
+    name = " ".join(values.get("nom", "").split())
+    if not name:
+        report.reject(line, "nom du bailleur vide")
+        return
+    facts = _landlord_values(values)
+    place = geo.resolve(values["commune"], "commune") if values.get("commune") else None
+    person = _person_values(values)
+    match = matcher.find(facts.get("siren"), name, values.get("sigle", ""))
+    if match.landlord is None and match.near is not None:
+        report.near(line, name, match.near, match.near_score)
+        report.reject(
+            line, f"nom proche de « {match.near.name} » ; vérifiez avant d'importer", name
+        )
+        return
+    report.kept += 1
+    changed: dict[str, Any] = {}
+    if match.landlord is None:
+        aliases = [values["sigle"]] if values.get("sigle") else []
+        landlord = create(session, name, {**facts, "aliases": aliases}, today=today, why=source)
+        matcher.add(landlord)
+        report.added.append(Change(landlord.slug, landlord.name, fields=facts))
+    else:
+        landlord = match.landlord
+        changed = fill(landlord, facts, report, line=line)
+    assert landlord.id is not None
+    if place is not None and _declare(session, landlord.id, place.code, source):
+        changed["presence"] = place.code
+    if person is not None and _add_person(session, landlord.id, person, source):
+        changed.setdefault("people", []).append(person["name"])
+    if match.landlord is None:
+        return
+    if changed:
+        session.add(landlord)
+        report.updated.append(
+            Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
+        )
+    else:
+        report.unchanged += 1
+
+
+def _person_values(values: dict[str, str]) -> dict[str, Any] | None:
+    if not values.get("personne"):
+        if values.get("email") or values.get("telephone"):
+            raise InvalidInput("e-mail ou téléphone sans nom d'interlocuteur (colonne personne)")
+        return None
+    person: dict[str, Any] = {"name": " ".join(values["personne"].split())}
+    if values.get("fonction"):
+        person["role"] = values["fonction"]
+    if values.get("email"):
+        person["email"] = validation.email(values["email"])
+    if values.get("telephone"):
+        person["phone"] = validation.phone(values["telephone"])
+    return person
+
+
+def _add_person(session: Session, landlord_id: int, person: dict[str, Any], source: str) -> bool:
+    folded = validation.fold(person["name"])
+    for other in session.exec(select(Person).where(Person.landlord_id == landlord_id)).all():
+        if validation.fold(other.name) == folded:
+            return False
+    session.add(
+        Person(landlord_id=landlord_id, source=source, created_at=datetime.now(UTC), **person)
+    )
+    return True
+
+
+def _declare(session: Session, landlord_id: int, commune: str, source: str) -> bool:
+    exists = session.exec(
+        select(Presence).where(
+            Presence.landlord_id == landlord_id,
+            Presence.commune == commune,
+            Presence.origin == "utilisateur",
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(
+        Presence(
+            landlord_id=landlord_id,
+            commune=commune,
+            measure="declaree",
+            source=source,
+            origin="utilisateur",
+            updated_at=datetime.now(UTC),
+        )
+    )
+    return True

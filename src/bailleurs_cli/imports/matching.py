@@ -1,0 +1,137 @@
+"""Match an imported organisation to a landlord: by SIREN, then by name.
+
+Names are compared without the legal boilerplate (« SA d'HLM », « Office public
+de l'habitat »…), exactly first, then fuzzily (rapidfuzz). A fuzzy score at or
+above :data:`ACCEPT` is a match; between :data:`NEAR` and it, a *near miss* that
+the report shows and nothing acts on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bailleurs_cli import validation
+from bailleurs_cli.tables.landlord import Landlord
+
+ACCEPT = 92
+NEAR = 80
+
+#: Words that say the legal form, not who the landlord is.
+_NOISE = frozenset(
+    [
+        "sa",
+        "sas",
+        "sem",
+        "saem",
+        "scic",
+        "sacic",
+        "hlm",
+        "d",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "et",
+        "a",
+        "au",
+        "aux",
+        "societe",
+        "anonyme",
+        "habitations",
+        "habitation",
+        "loyer",
+        "loyers",
+        "modere",
+        "moderes",
+        "office",
+        "public",
+        "publique",
+        "oph",
+        "opac",
+        "esh",
+        "cooperative",
+        "cooperatif",
+        "entreprise",
+        "sociale",
+        "pour",
+        "lhabitat",
+    ]
+)
+
+
+def core_name(name: str) -> str:
+    """``SA D'HLM TOIT ET JOIE`` → ``toit joie``."""
+    words = [w for w in validation.fold(name).split() if w not in _NOISE]
+    return " ".join(words) or validation.fold(name)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The landlord found for an imported name, and how."""
+
+    landlord: Landlord | None
+    how: str | None  # "siren", "nom", "flou"
+    score: float = 100.0
+    near: Landlord | None = None  # a near miss, reported only
+    near_score: float = 0.0
+
+
+class Matcher:
+    """Every landlord of the store, indexed for matching; new ones can be added."""
+
+    def __init__(self, landlords: list[Landlord]) -> None:
+        self.by_siren: dict[str, Landlord] = {}
+        self.by_name: dict[str, list[Landlord]] = {}
+        self.names: list[tuple[str, Landlord]] = []
+        for landlord in landlords:
+            self.add(landlord)
+
+    def add(self, landlord: Landlord) -> None:
+        """Index a landlord (also one created during the import)."""
+        if landlord.siren:
+            self.by_siren.setdefault(landlord.siren, landlord)
+        for name in (landlord.name, *landlord.aliases, *landlord.former_names):
+            key = core_name(name)
+            bucket = self.by_name.setdefault(key, [])
+            if landlord not in bucket:
+                bucket.append(landlord)
+                self.names.append((key, landlord))
+
+    def find(self, siren: str | None, *names: str) -> Match:
+        """The landlord with this SIREN, else the one whose name matches."""
+        if siren and siren in self.by_siren:
+            return Match(self.by_siren[siren], "siren")
+        keys = [core_name(n) for n in names if n and n.strip()]
+        for key in keys:
+            exact = self.by_name.get(key, [])
+            candidates = [ll for ll in exact if not (siren and ll.siren and ll.siren != siren)]
+            if len(candidates) == 1:
+                return Match(candidates[0], "nom")
+        for key in keys:
+            words = set(key.split())
+            contained = {
+                id(ll): ll
+                for name, ll in self.names
+                if words <= set(name.split()) and not (siren and ll.siren and ll.siren != siren)
+            }
+            if len(contained) == 1:
+                return Match(next(iter(contained.values())), "nom")
+        from rapidfuzz import fuzz
+
+        best: tuple[float, Landlord | None] = (0.0, None)
+        for key in keys:
+            for name, landlord in self.names:
+                if siren and landlord.siren and landlord.siren != siren:
+                    continue
+                score = float(fuzz.token_sort_ratio(key, name))
+                if score > best[0]:
+                    best = (score, landlord)
+        score, closest = best
+        if closest is not None and score >= ACCEPT:
+            return Match(closest, "flou", score)
+        if closest is not None and score >= NEAR:
+            return Match(None, None, near=closest, near_score=score)
+        return Match(None, None)

@@ -1,0 +1,365 @@
+"""Imports of the public files and of the association's spreadsheet (issue #5).
+
+Each fixture reproduces a real format with its quirks (see fixtures/imports/README.md);
+the tests check what a user would: the report, then the store itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlmodel import col, func, select
+
+from bailleurs_cli.models import ImportRun, Landlord, Person, Presence, Qpv
+from bailleurs_cli.store import Store
+
+from .conftest import REGISTRY_SIZE, Run
+
+FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+QPV_FILE = FIXTURES / "listeqp2024-cog2024.csv"
+SIRENE_CSV = FIXTURES / "StockUniteLegale_extrait.csv"
+SIRENE_JSON = FIXTURES / "recherche-entreprises.json"
+DGFIP = FIXTURES / "locaux_pm_2024_extrait.csv"
+SHEET = FIXTURES / "tableur_association.csv"
+SHEET_MAP = [
+    "--map", "nom=Bailleur", "--map", "personne=Contact", "--map", "email=Courriel",
+    "--map", "commune=Ville", "--map", "telephone=Téléphone", "--map", "fonction=Fonction",
+]  # fmt: skip
+
+
+def snapshot(store: Store) -> tuple[int, ...]:
+    """Row counts of what imports may touch."""
+    with store.read() as session:
+        return tuple(
+            session.exec(select(func.count()).select_from(table)).one()
+            for table in (Landlord, Person, Presence, Qpv, ImportRun)
+        )
+
+
+def landlord(store: Store, slug: str) -> Landlord:
+    with store.read() as session:
+        return session.exec(select(Landlord).where(Landlord.slug == slug)).one()
+
+
+def report(run: Run, *args: str) -> dict:  # type: ignore[type-arg]
+    result = run("import", *args, "--json")
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
+
+
+# --- QPV (ANCT) -------------------------------------------------------------------
+
+
+def test_qpv_import_handles_the_anct_quirks(run: Run, store: Store) -> None:
+    data = report(run, "qpv", str(QPV_FILE))
+    assert (data["rows"], data["kept"], data["encoding"], data["delimiter"]) == (
+        10, 6, "utf-8-sig", ";",
+    )  # fmt: skip
+    assert data["counts"]["hors_idf"] == 1  # the Ain row, whose leading zeros were lost
+    assert [r["reason"] for r in data["rejected"]] == [
+        "code QPV invalide (attendu QN + 5 chiffres + M, N ou I)",
+        "commune 93999 inconnue en Île-de-France",
+    ]
+    with store.read() as session:
+        placed = {q.code: q.communes for q in session.exec(select(Qpv)).all()}
+    assert placed == {
+        "QN07501M": ["75113"],  # Excel-wrapped code, arrondissement kept
+        "QN07502M": ["75119"],
+        "QN07521N": ["75119", "75120"],  # two communes in one cell
+        "QN09342M": ["93066"],  # Pierrefitte-sur-Seine merged into Saint-Denis
+        "QN09328M": ["93001", "93008", "93027", "93066"],  # ="…";="…" in one cell
+        "QN09309M": ["93006", "93048"],  # one row per commune, merged
+    }
+    assert data["counts"]["supprimes"] == 298 - 6
+
+
+def test_qpv_import_places_paris_qpv_in_their_arrondissement(run: Run) -> None:
+    run("import", "qpv", str(QPV_FILE))
+    data = json.loads(run("territoire", "Paris 20e", "--json").stdout)
+    assert [q["code"] for q in data["qpv"]] == ["QN07521N"]
+    assert data["qpv_paris_wide"] is False
+    run("config", "territoires", "--commune", "Paris 13e")
+    shown = json.loads(run("show", "paris-habitat", "--json").stdout)
+    assert shown["priority_reason"].startswith(
+        "présent dans 1 de vos communes (Paris 13e), qui compte 1 QPV ;"
+    )
+
+
+def test_qpv_dry_run_changes_nothing(run: Run, store: Store) -> None:
+    before = snapshot(store)
+    data = report(run, "qpv", str(QPV_FILE), "--dry-run")
+    assert data["dry_run"] is True and len(data["updated"]) == 4
+    assert snapshot(store) == before
+
+
+def test_qpv_import_of_another_file_is_refused(run: Run, store: Store) -> None:
+    before = snapshot(store)
+    result = run("import", "qpv", str(SIRENE_CSV))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Erreur : StockUniteLegale_extrait.csv : colonne « code_qp » introuvable ; colonnes lues :"
+    )
+    assert snapshot(store) == before
+
+
+# --- SIRENE ------------------------------------------------------------------------
+
+
+def test_sirene_csv_kinds_exclusions_and_matching(run: Run, store: Store) -> None:
+    data = report(run, "sirene", str(SIRENE_CSV))
+    reasons = {r["value"]: r["reason"] for r in data["rejected"]}
+    assert reasons == {
+        "900000035": "catégorie juridique 5548 : SA de crédit immobilier (SACICAP), "
+        "pas un bailleur social",
+        "900000043": "catégorie juridique 5515 : SEM sans activité de logement (NAF 41.10A)",
+        "900000068": "unité légale cessée",
+        "123456789": "SIREN invalide (9 chiffres, clé de Luhn)",
+        "900000076": "catégorie juridique 5710 : pas une catégorie de bailleur social",
+        "900000027": "SIREN en double dans le fichier",
+    }
+    assert sorted(a["landlord"] for a in data["added"]) == [
+        "office-exemple-habitat-de-seine-et-marne",
+        "sem-exemple-locative",
+    ]
+    matched = {u["landlord"]: u["matched_by"] for u in data["updated"]}
+    assert matched == {"paris-habitat": "siren", "toit-et-joie": "nom", "elogie-siemp": "nom"}
+    # The registry's legal kind is kept; SIRENE's different one is reported.
+    assert data["conflicts"] == [
+        {"line": 11, "landlord": "elogie-siemp", "field": "kind", "kept": "sem", "file": "esh"}
+    ]
+    toit = landlord(store, "toit-et-joie")
+    assert (toit.siren, toit.kind, toit.legal_category, toit.to_verify) == (
+        "900000019", "esh", "5546", False,
+    )  # fmt: skip
+    office = landlord(store, "office-exemple-habitat-de-seine-et-marne")
+    assert (office.kind, office.postcode, office.city, office.aliases) == (
+        "oph", "77000", "MELUN", ["OEH77"],
+    )  # fmt: skip
+    assert landlord(store, "elogie-siemp").kind == "sem"
+
+
+def test_sirene_import_is_idempotent_and_recorded(run: Run, store: Store) -> None:
+    report(run, "sirene", str(SIRENE_CSV))
+    again = report(run, "sirene", str(SIRENE_CSV))
+    assert (again["added"], again["updated"], again["unchanged"]) == ([], [], 5)
+    with store.read() as session:
+        runs = session.exec(select(ImportRun).order_by(col(ImportRun.id))).all()
+    assert [(r.kind, r.file_name, r.rows) for r in runs] == [
+        ("sirene", "StockUniteLegale_extrait.csv", 11),
+        ("sirene", "StockUniteLegale_extrait.csv", 11),
+    ]
+    assert runs[0].report["added"] == 2 and len(runs[0].sha256) == 64
+
+
+def test_sirene_confirmation_survives_a_registry_sync(run: Run, store: Store) -> None:
+    run("import", "sirene", str(SIRENE_CSV))
+    assert run("registry", "sync").exit_code == 0
+    toit = landlord(store, "toit-et-joie")
+    assert (toit.siren, toit.kind, toit.to_verify) == ("900000019", "esh", False)
+
+
+def test_sirene_api_answer_never_imports_directors(run: Run, store: Store) -> None:
+    data = report(run, "sirene", str(SIRENE_JSON))
+    assert [a["landlord"] for a in data["added"]] == ["cooperative-exemple-hlm"]
+    coop = landlord(store, "cooperative-exemple-hlm")
+    assert (coop.kind, coop.siren, coop.aliases) == ("coop", "900000092", ["CEH"])
+    with store.read() as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 0
+    dump = json.dumps(json.loads(run("show", "ratp-habitat", "--json").stdout))
+    assert "EXEMPLE" not in dump and "Camille" not in dump
+
+
+def test_sirene_missing_column_is_named(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "sans-categorie.csv"
+    path.write_text("siren,denominationUniteLegale\n344810825,PARIS HABITAT-OPH\n", "utf-8")
+    result = run("import", "sirene", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : sans-categorie.csv : colonne « categorieJuridiqueUniteLegale » introuvable ; "
+        "colonnes lues : « siren », « denominationUniteLegale ». Vérifiez le fichier ou le "
+        "séparateur.\n"
+    )
+
+
+# --- DGFiP premises of legal persons -------------------------------------------------
+
+
+def test_dgfip_counts_premises_per_landlord_and_commune(run: Run, store: Store) -> None:
+    data = report(run, "locaux-personnes-morales", str(DGFIP))
+    assert (data["encoding"], data["delimiter"]) == ("windows-1252", ";")
+    assert data["counts"] == {
+        "proprietaires": 3, "communes": 4, "locaux": 9, "communes_inconnues": 1,
+    }  # fmt: skip
+    assert [a["landlord"] for a in data["added"]] == ["entreprise-sociale-exemple-pour-l-habitat"]
+    with store.read() as session:
+        rows = session.exec(
+            select(Landlord.slug, Presence.commune, Presence.count)
+            .join(Landlord, col(Landlord.id) == col(Presence.landlord_id))
+            .where(Presence.measure == "locaux")
+            .order_by(col(Landlord.slug), col(Presence.commune))
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("entreprise-sociale-exemple-pour-l-habitat", "93048", 1),
+        ("entreprise-sociale-exemple-pour-l-habitat", "93066", 1),
+        ("paris-habitat", "75113", 1),
+        ("paris-habitat", "75120", 3),
+        ("toit-et-joie", "93066", 3),  # Saint-Denis + Pierrefitte (merged)
+    ]
+    new = landlord(store, "entreprise-sociale-exemple-pour-l-habitat")
+    assert (new.kind, new.siren, new.to_verify, new.in_registry) == (
+        "esh",
+        "900000118",
+        True,
+        False,
+    )
+
+
+def test_dgfip_reimport_replaces_counts(run: Run, store: Store) -> None:
+    run("import", "locaux-personnes-morales", str(DGFIP))
+    before = snapshot(store)
+    again = report(run, "locaux-personnes-morales", str(DGFIP))
+    assert again["added"] == [] and again["unchanged"] == 3
+    assert snapshot(store)[:4] == before[:4]
+
+
+def test_dgfip_presence_feeds_territory_and_priority(run: Run) -> None:
+    run("import", "locaux-personnes-morales", str(DGFIP))
+    run("config", "territoires", "--commune", "Saint-Denis")
+    data = json.loads(run("territoire", "Saint-Denis", "--json").stdout)
+    assert [b["landlord"] for b in data["landlords"]] == [
+        "entreprise-sociale-exemple-pour-l-habitat", "toit-et-joie",
+    ]  # fmt: skip
+    first = json.loads(run("next", "--json").stdout)[0]
+    assert (first["landlord"], first["priority"]) == ("toit-et-joie", "haute")
+
+
+# --- The association's spreadsheet ----------------------------------------------------
+
+
+def test_spreadsheet_import_adds_completes_and_reports(run: Run, store: Store) -> None:
+    data = report(run, "csv", str(SHEET), *SHEET_MAP)
+    assert data["encoding"] == "windows-1252"
+    assert [a["landlord"] for a in data["added"]] == ["office-nouveau-exemple"]
+    assert {u["landlord"] for u in data["updated"]} == {"paris-habitat", "valophis-habitat"}
+    assert data["unchanged"] == 1  # the repeated row
+    assert data["near_misses"] == [
+        {"line": 4, "name": "Toit et Joye", "candidate": "toit-et-joie", "score": 88.9}
+    ]
+    reasons = {r["line"]: r["reason"] for r in data["rejected"]}
+    assert reasons[5].startswith("--email : « jn.cote@exemple » n'est pas une adresse e-mail")
+    assert reasons[8] == "commune : commune « Atlantide » inconnue en Île-de-France."
+    assert reasons[9] == "nom du bailleur vide"
+    with store.read() as session:
+        people = session.exec(select(Person.name, Person.phone, Person.source)).all()
+        declared = session.exec(
+            select(Presence.commune).where(Presence.origin == "utilisateur")
+        ).all()
+        names = set(session.exec(select(Landlord.name)).all())
+    assert sorted(tuple(p) for p in people) == [
+        ("Awa Diallo", "01 23 45 67 89", "import tableur_association.csv"),
+        ("Éloïse Martin", "06 12 34 56 78", "import tableur_association.csv"),
+    ]
+    assert sorted(declared) == ["75120", "93066", "94081"]
+    assert "Résidence Exemple Sociale" not in names and "Toit et Joye" not in names
+
+
+def test_spreadsheet_xlsx(run: Run, store: Store, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Bailleurs"
+    sheet.append(["nom", "siren", "personne", "email"])
+    sheet.append(["RIVP", None, "Inès Bernard", "ines.bernard@rivp.example"])
+    sheet.append(["Nouvelle Coopérative Exemple", 900000092, None, None])
+    path = tmp_path / "suivi.xlsx"
+    book.save(path)
+    data = report(run, "csv", str(path), "--feuille", "Bailleurs")
+    assert data["encoding"] == "xlsx"
+    assert [a["landlord"] for a in data["added"]] == ["nouvelle-cooperative-exemple"]
+    assert landlord(store, "nouvelle-cooperative-exemple").siren == "900000092"
+    missing = run("import", "csv", str(path), "--feuille", "Feuil9")
+    assert (
+        missing.stderr
+        == "Erreur : --feuille : « Feuil9 » absente de suivi.xlsx ; feuilles : Bailleurs.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        (
+            "Bailleur Courriel\nRIVP a@b.fr\n",
+            [],
+            "Erreur : tableur.csv : une seule colonne lue ; séparateur non reconnu "
+            "(attendu « ; », « , » ou tabulation).\n",
+        ),
+        (
+            "Bailleur;Courriel\nRIVP;a@b.fr\n",
+            ["--map", "nom=Organisme"],
+            "Erreur : --map nom : colonne « organisme » absente de tableur.csv ; colonnes lues : "
+            "« Bailleur », « Courriel ».\n",
+        ),
+        (
+            "Bailleur;Courriel\nRIVP;a@b.fr\n",
+            ["--map", "ville=Bailleur"],
+            "Erreur : --map : champ « ville » inconnu ; champs possibles : nom, siren, sigle, "
+            "nature, adresse, site, groupe, commune, note, personne, fonction, email, telephone.\n",
+        ),
+        (
+            "Bailleur;Bailleur\nRIVP;RIVP\n",
+            [],
+            "Erreur : tableur.csv : colonne « Bailleur » en double ; renommez l'une des deux.\n",
+        ),
+    ],
+)
+def test_spreadsheet_bad_input(
+    run: Run, store: Store, tmp_path: Path, content: str, args: list[str], message: str
+) -> None:
+    path = tmp_path / "tableur.csv"
+    path.write_text(content, encoding="utf-8")
+    before = snapshot(store)
+    result = run("import", "csv", str(path), *args)
+    assert (result.exit_code, result.stderr) == (1, message)
+    assert snapshot(store) == before
+
+
+def test_an_error_late_in_the_file_leaves_nothing_half_imported(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    good = "".join(f"Bailleur Exemple {i};contact{i}@exemple.fr\n" for i in range(3000))
+    path = tmp_path / "mixte.csv"
+    path.write_bytes(("nom;email\n" + good).encode("utf-8") + "Fin;é\n".encode("cp1252"))
+    before = snapshot(store)
+    result = run("import", "csv", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : mixte.csv, ligne 3002 : encodage mixte ; réenregistrez le fichier en UTF-8.\n"
+    )
+    assert snapshot(store) == before
+    assert REGISTRY_SIZE == before[0]
+
+
+def test_import_of_a_missing_file(run: Run) -> None:
+    result = run("import", "sirene", "introuvable.csv")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "Erreur : fichier « introuvable.csv » introuvable ; vérifiez le chemin.\n"
+    )
+
+
+def test_human_report(run: Run) -> None:
+    result = run("import", "sirene", str(SIRENE_CSV), "--dry-run")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "Import SIRENE (StockUniteLegale_extrait.csv ; utf-8, séparateur « , ») : "
+        "11 ligne(s) lue(s), 5 retenue(s).",
+        "Simulation : 2 ajouté(s), 3 complété(s), 0 inchangé(s), 6 rejeté(s), 0 proche(s), "
+        "1 conflit(s) ; rien n'a été enregistré.",
+    ]
+    assert "conflit   ligne 11  elogie-siemp.kind : « sem » gardé, le fichier dit « esh »" in (
+        result.stdout
+    )
