@@ -340,7 +340,7 @@ def test_an_error_late_in_the_file_leaves_nothing_half_imported(
         "Erreur : mixte.csv, ligne 3002 : encodage mixte ; réenregistrez le fichier en UTF-8.\n"
     )
     assert snapshot(store) == before
-    assert REGISTRY_SIZE == before[0]
+    assert before[0] == REGISTRY_SIZE
 
 
 def test_import_of_a_missing_file(run: Run) -> None:

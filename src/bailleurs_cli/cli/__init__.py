@@ -10,6 +10,7 @@ from bailleurs_cli import __version__
 from bailleurs_cli.cli import (
     config_cmd,
     documents,
+    export_cmd,
     followup,
     ground,
     imports,
@@ -85,6 +86,7 @@ app.command("history", cls=FrenchCommand)(followup.history)
 app.command("next", cls=FrenchCommand)(next_cmd.next_steps)
 app.command("territoire", cls=FrenchCommand)(ground.territoire)
 app.command("qpv", cls=FrenchCommand)(ground.qpv)
+app.command("export", cls=FrenchCommand)(export_cmd.export)
 app.command("letter", cls=FrenchCommand)(documents.letter)
 app.command("convention", cls=FrenchCommand)(documents.convention)
 app.command("digest", cls=FrenchCommand)(reminders.digest)

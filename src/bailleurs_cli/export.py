@@ -1,0 +1,167 @@
+"""``bailleurs export``: the registry, people and exchanges as CSV, JSON or YAML.
+
+CSV holds one table (``landlords``, ``people`` or ``exchanges``); JSON and YAML
+hold all three. A CSV cell that a spreadsheet would run as a formula (starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with
+``'``, as OWASP recommends against CSV injection.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli.errors import InvalidInput
+from bailleurs_cli.tables.exchange import Exchange
+from bailleurs_cli.tables.landlord import Landlord
+from bailleurs_cli.tables.person import Person
+from bailleurs_cli.tables.territory import Presence
+
+FORMATS = ("csv", "json", "yaml")
+TABLES = ("landlords", "people", "exchanges")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Header of an empty CSV table (the same keys as a filled one).
+COLUMNS = {
+    "people": ("landlord", "name", "role", "email", "phone", "territory", "source", "active"),
+    "exchanges": (
+        "landlord", "date", "channel", "direction", "person", "summary", "outcome", "stage",
+        "next_action", "next_due",
+    ),
+    "landlords": ("landlord", "name"),  # never empty: the registry is shipped
+}  # fmt: skip
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def landlords(session: Session) -> list[dict[str, Any]]:
+    """Every landlord: reference facts, the user's follow-up, and where it is present."""
+    places: dict[int, list[str]] = {}
+    for landlord_id, commune in session.exec(select(Presence.landlord_id, Presence.commune)):
+        bucket = places.setdefault(landlord_id, [])
+        if commune not in bucket:
+            bucket.append(commune)
+    rows = []
+    for ll in session.exec(select(Landlord).order_by(col(Landlord.name))).all():
+        rows.append(
+            {
+                "landlord": ll.slug,
+                "name": ll.name,
+                "aliases": ll.aliases,
+                "kind": ll.kind,
+                "legal_form": ll.legal_form,
+                "legal_category": ll.legal_category,
+                "siren": ll.siren,
+                "to_verify": ll.to_verify,
+                "group": ll.group_name,
+                "street": ll.street,
+                "complement": ll.complement,
+                "postcode": ll.postcode,
+                "city": ll.city,
+                "cedex": ll.cedex,
+                "website": ll.website,
+                "departements": ll.departements,
+                "communes": sorted(places.get(ll.id or 0, [])),
+                "in_registry": ll.in_registry,
+                "stage": ll.stage,
+                "stage_since": _iso(ll.stage_since),
+                "next_action": ll.next_action,
+                "next_due": _iso(ll.next_due),
+                "last_exchange": _iso(ll.last_exchange_on),
+                "notes": ll.notes,
+            }
+        )
+    return rows
+
+
+def people(session: Session) -> list[dict[str, Any]]:
+    """Every person, with the landlord's identifier."""
+    statement = (
+        select(Person, Landlord.slug)
+        .join(Landlord, col(Landlord.id) == col(Person.landlord_id))
+        .order_by(col(Landlord.slug), col(Person.name))
+    )
+    return [
+        {
+            "landlord": slug,
+            "name": p.name,
+            "role": p.role,
+            "email": p.email,
+            "phone": p.phone,
+            "territory": p.territory,
+            "source": p.source,
+            "active": p.active,
+        }
+        for p, slug in session.exec(statement).all()
+    ]
+
+
+def exchanges(session: Session) -> list[dict[str, Any]]:
+    """Every exchange, oldest first, with the landlord's identifier and the person's name."""
+    names = dict(session.exec(select(Person.id, Person.name)).all())
+    statement = (
+        select(Exchange, Landlord.slug)
+        .join(Landlord, col(Landlord.id) == col(Exchange.landlord_id))
+        .order_by(col(Exchange.occurred_on), col(Exchange.id))
+    )
+    return [
+        {
+            "landlord": slug,
+            "date": _iso(e.occurred_on),
+            "channel": e.channel,
+            "direction": e.direction,
+            "person": names.get(e.person_id) if e.person_id else None,
+            "summary": e.summary,
+            "outcome": e.outcome,
+            "stage": e.stage_to,
+            "next_action": e.next_action,
+            "next_due": _iso(e.next_due),
+        }
+        for e, slug in session.exec(statement).all()
+    ]
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell: lists joined with « ; », booleans as oui/non, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def render(session: Session, fmt: str, table: str = "landlords") -> str:
+    """The export as text.
+
+    Raises:
+        InvalidInput: unknown format or table.
+    """
+    if fmt not in FORMATS:
+        raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : csv, json, yaml.")
+    readers = {"landlords": landlords, "people": people, "exchanges": exchanges}
+    if fmt == "csv":
+        if table not in TABLES:
+            raise InvalidInput(
+                f"--table : « {table} » inconnue ; valeurs possibles : {', '.join(TABLES)}."
+            )
+        rows = readers[table](session)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(rows[0].keys() if rows else COLUMNS[table])
+        writer.writerows([safe_cell(v) for v in row.values()] for row in rows)
+        return buffer.getvalue()
+    data = {name: reader(session) for name, reader in readers.items()}
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
