@@ -161,9 +161,17 @@ def create(
     session: Session, name: str, values: dict[str, Any], *, today: date, why: str
 ) -> Landlord:
     """A landlord the import discovered, entering the pipeline as *identifié*."""
-    from bailleurs_cli.landlords import _unique_slug
+    from bailleurs_cli import validation
 
-    landlord = new_landlord(_unique_slug(session, name), {"name": name, **values}, today=today)
+    taken: set[str] = session.info.setdefault(
+        "slugs", set(session.exec(select(Landlord.slug)).all())
+    )
+    base = validation.slugify(name) or "bailleur"
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    taken.add(slug)
+    landlord = new_landlord(slug, {"name": name, **values}, today=today)
     session.add(landlord)
     session.flush()
     assert landlord.id is not None

@@ -19,7 +19,8 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlmodel import Session, col, delete
+from sqlalchemy import delete, insert
+from sqlmodel import Session, col
 
 from bailleurs_cli import geo, validation
 from bailleurs_cli.errors import InvalidInput
@@ -106,6 +107,7 @@ def run(
     per_owner: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (siren, insee), number in counts.items():
         per_owner[siren].append((insee, number))
+    rows: list[dict[str, object]] = []
     for siren, (name, code, line) in sorted(owners.items()):
         kind, label = categories.classify(code, name)
         values = {"siren": siren, "kind": kind or "inconnu"}
@@ -133,19 +135,23 @@ def run(
             else:
                 report.unchanged += 1
         assert landlord.id is not None
-        for insee, number in sorted(per_owner[siren]):
-            session.add(
-                Presence(
-                    landlord_id=landlord.id,
-                    commune=insee,
-                    measure="locaux",
-                    count=number,
-                    source=SOURCE,
-                    as_of=as_of,
-                    origin="import",
-                    updated_at=now,
-                )
-            )
+        rows.extend(
+            {
+                "landlord_id": landlord.id,
+                "commune": insee,
+                "qpv_code": None,
+                "measure": "locaux",
+                "count": number,
+                "source": SOURCE,
+                "as_of": as_of,
+                "origin": "import",
+                "updated_at": now,
+            }
+            for insee, number in sorted(per_owner[siren])
+        )
+    session.flush()
+    if rows:  # one multi-row INSERT, not one ORM object per count
+        session.execute(insert(Presence), rows)
     report.counts.update(
         {
             "proprietaires": len(owners),

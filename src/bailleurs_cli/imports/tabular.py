@@ -30,6 +30,8 @@ Progress = Callable[[int], None]
 def unwrap(value: str) -> str:
     """``="93066"`` → ``93066``; surrounding spaces removed."""
     text = value.strip()
+    if text[:1] not in ('"', "="):
+        return text
     if text.startswith('="') and text.endswith('"'):
         text = text[2:-1]
     elif text.startswith("=") and text[1:].strip().isdigit():
