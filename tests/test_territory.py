@@ -233,3 +233,32 @@ def test_letter_filters_by_priority_and_commune(run: Run, tmp_path: Path) -> Non
     planned = run("letter", "--all", "--priorite", "haute", "--dry-run", "--out", str(out))
     first = planned.stdout.splitlines()[0]
     assert first.startswith(f"ignoré   {out}/est-ensemble-habitat-prospection.docx")
+
+
+def test_declared_qpv_link_is_the_strongest_evidence(run: Run) -> None:
+    run("config", "territoires", "--commune", "Saint-Denis")
+    result = run("edit", "valdevy", "--qpv", "QN09342M", "--present", "Saint-Denis")
+    assert result.exit_code == 0, result
+    again = run("edit", "valdevy", "--qpv", "qn09342m")
+    assert again.exit_code == 0
+    data = json.loads(run("show", "valdevy", "--json").stdout)
+    declared = [p for p in data["presence"] if p["origin"] == "utilisateur"]
+    assert sorted((p["commune"], p["qpv"] or "") for p in declared) == [
+        ("93066", ""),
+        ("93066", "QN09342M"),
+    ]
+    assert data["priority"] == "haute"
+    assert data["priority_reason"] == (
+        "présent dans 1 QPV de vos communes : Langevin - Lavoisier - Tartres - Allende (QN09342M)"
+    )
+    assert json.loads(run("next", "--json").stdout)[0]["landlord"] == "valdevy"
+    linked = json.loads(run("qpv", "--commune", "Saint-Denis", "--json").stdout)
+    langevin = next(q for q in linked if q["code"] == "QN09342M")
+    assert langevin["landlords"][0] == {
+        **langevin["landlords"][0],
+        "landlord": "valdevy",
+        "link": "qpv",
+    }
+    bad = run("edit", "valdevy", "--present", "Atlantide")
+    assert bad.exit_code == 3
+    assert bad.stderr == "Erreur : --present : commune « Atlantide » inconnue en Île-de-France.\n"

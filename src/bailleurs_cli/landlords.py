@@ -243,6 +243,47 @@ def edit(session: Session, query: str, data: LandlordInput) -> Landlord:
     return landlord
 
 
+def declare_presence(
+    session: Session, landlord: Landlord, communes: list[str], qpvs: list[str]
+) -> int:
+    """Record what the association learned: presence in communes, or in QPV (exact link).
+
+    Returns the number of new facts (a fact already declared is not repeated).
+    """
+    from bailleurs_cli import geo, territory
+    from bailleurs_cli.tables.territory import Presence
+
+    wanted: list[tuple[str, str | None]] = []
+    for name in communes:
+        wanted.append((geo.resolve(name, "--present").code, None))
+    for code in qpvs:
+        found = territory.require_qpv(session, code)
+        wanted.append((found.communes[0], found.code))
+    assert landlord.id is not None
+    existing = {
+        (p.commune, p.qpv_code)
+        for p in territory.presence_of(session, landlord.id)
+        if p.origin == "utilisateur"
+    }
+    added = 0
+    for commune, qpv in dict.fromkeys(wanted):
+        if (commune, qpv) in existing:
+            continue
+        session.add(
+            Presence(
+                landlord_id=landlord.id,
+                commune=commune,
+                qpv_code=qpv,
+                measure="declaree",
+                source="déclaré par l'association",
+                origin="utilisateur",
+                updated_at=datetime.now(UTC),
+            )
+        )
+        added += 1
+    return added
+
+
 def departements_of(landlord: Landlord) -> list[str]:
     """Departments where the landlord is present, plus its head office's."""
     codes = list(landlord.departements)

@@ -238,8 +238,19 @@ def edit(
     description: DescOpt = None,
     alias: AliasOpt = None,
     note: NoteOpt = None,
+    present: Annotated[
+        list[str] | None,
+        typer.Option("--present", help="Commune où vous savez qu'il est présent (répétable)."),
+    ] = None,
+    qpv: Annotated[
+        list[str] | None,
+        typer.Option("--qpv", help="QPV où vous savez qu'il a des logements (code, répétable)."),
+    ] = None,
 ) -> None:
     """Modifier la fiche d'un bailleur (seules les options données changent).
+
+    --present et --qpv notent ce que vous apprenez sur le terrain (par exemple auprès
+    du service politique de la ville) : la priorité en tient compte.
 
     Exemple : bailleurs edit rivp --note "Contact via la politique de la ville du 20e"
     """
@@ -250,6 +261,12 @@ def edit(
         kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
     )
     with st.store().write() as session:
-        changed = core.edit(session, landlord, data)
-        shown = changed.name
+        if present or qpv:
+            found = core.resolve(session, landlord)
+            core.declare_presence(session, found, present or [], qpv or [])
+            if any(v is not None for v in vars(data).values()):
+                core.edit(session, landlord, data)
+            shown = found.name
+        else:
+            shown = core.edit(session, landlord, data).name
     info(f"Fiche mise à jour : {shown}.")
