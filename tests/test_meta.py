@@ -200,3 +200,23 @@ def test_messages_follow_french_typography(home: Path) -> None:
     assert result.stderr == (
         "Erreur\u00a0: argument en trop\u00a0: b\u202f; voir «\u00a0bailleurs show --help\u00a0».\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "built"),
+    [
+        (["next"], "next"),
+        (["--db", "next", "next", "--limit", "1"], "next"),  # a base named "next"
+        (["--db=x.db", "--debug", "import", "qpv", "f.csv"], "import"),
+        (["nxt"], None),
+        (["--help"], None),
+        ([], None),
+    ],
+)
+def test_only_the_invoked_command_is_built(argv: list[str], built: str | None) -> None:
+    from bailleurs_cli.cli import COMMANDS, GROUPS, _invoked, build_app
+
+    assert _invoked(argv) == built
+    app = build_app(built)
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    assert names == ([built] if built else [*COMMANDS, *GROUPS])

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from bailleurs_cli import __version__
-from bailleurs_cli.cli import (
-    config_cmd,
-    documents,
-    export_cmd,
-    followup,
-    ground,
-    imports,
-    landlords,
-    next_cmd,
-    people,
-    registry,
-    reminders,
-)
 from bailleurs_cli.cli._common import BoundaryGroup, FrenchCommand, State
 
-app = typer.Typer(
+_SETTINGS: dict[str, Any] = dict(  # noqa: C408
     cls=BoundaryGroup,
     name="bailleurs",
     help=(
@@ -45,7 +32,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     db: Annotated[
@@ -74,32 +60,80 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-app.command("list", cls=FrenchCommand)(landlords.list_landlords)
-app.command("show", cls=FrenchCommand)(landlords.show)
-app.command("add", cls=FrenchCommand)(landlords.add)
-app.command("edit", cls=FrenchCommand)(landlords.edit)
-app.command("contact", cls=FrenchCommand)(followup.contact)
-app.command("plan", cls=FrenchCommand)(followup.plan)
-app.command("snooze", cls=FrenchCommand)(followup.snooze)
-app.command("stage", cls=FrenchCommand)(followup.stage)
-app.command("history", cls=FrenchCommand)(followup.history)
-app.command("next", cls=FrenchCommand)(next_cmd.next_steps)
-app.command("territoire", cls=FrenchCommand)(ground.territoire)
-app.command("qpv", cls=FrenchCommand)(ground.qpv)
-app.command("export", cls=FrenchCommand)(export_cmd.export)
-app.command("letter", cls=FrenchCommand)(documents.letter)
-app.command("convention", cls=FrenchCommand)(documents.convention)
-app.command("digest", cls=FrenchCommand)(reminders.digest)
-app.command("cron", cls=FrenchCommand)(reminders.cron)
-app.command("agenda", cls=FrenchCommand)(reminders.agenda)
-app.add_typer(reminders.remind_app, name="remind")
-app.add_typer(documents.templates_app, name="templates")
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(people.app, name="person")
-app.add_typer(registry.app, name="registry")
-app.add_typer(imports.app, name="import")
+#: Commands: name → (module of ``bailleurs_cli.cli``, function). The order is --help's.
+COMMANDS = {
+    "list": ("landlords", "list_landlords"),
+    "show": ("landlords", "show"),
+    "add": ("landlords", "add"),
+    "edit": ("landlords", "edit"),
+    "contact": ("followup", "contact"),
+    "plan": ("followup", "plan"),
+    "snooze": ("followup", "snooze"),
+    "stage": ("followup", "stage"),
+    "history": ("followup", "history"),
+    "next": ("next_cmd", "next_steps"),
+    "territoire": ("ground", "territoire"),
+    "qpv": ("ground", "qpv"),
+    "export": ("export_cmd", "export"),
+    "letter": ("documents", "letter"),
+    "convention": ("documents", "convention"),
+    "digest": ("reminders", "digest"),
+    "cron": ("reminders", "cron"),
+    "agenda": ("reminders", "agenda"),
+}
+#: Command groups: name → (module, Typer sub-application).
+GROUPS = {
+    "remind": ("reminders", "remind_app"),
+    "templates": ("documents", "templates_app"),
+    "config": ("config_cmd", "app"),
+    "person": ("people", "app"),
+    "registry": ("registry", "app"),
+    "import": ("imports", "app"),
+}
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command line; with ``only``, just that command or group.
+
+    Click builds every command's parameters at start-up; building only the one
+    invoked keeps ``bailleurs next`` from paying for the thirty others.
+    """
+    from importlib import import_module
+
+    built = typer.Typer(**_SETTINGS)
+    built.callback()(root)
+    for name, (module, function) in COMMANDS.items():
+        if only in (None, name):
+            handler = getattr(import_module(f"bailleurs_cli.cli.{module}"), function)
+            built.command(name, cls=FrenchCommand)(handler)
+    for name, (module, attribute) in GROUPS.items():
+        if only in (None, name):
+            built.add_typer(
+                getattr(import_module(f"bailleurs_cli.cli.{module}"), attribute), name=name
+            )
+    return built
+
+
+def _invoked(argv: list[str]) -> str | None:
+    """The command named on the command line, if it is one (root options skipped)."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--db":
+            next(args, None)
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS or arg in GROUPS else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``app``: the whole command line (tests and documentation tools use it)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Console-script and ``python -m`` entry point."""
-    app(prog_name="bailleurs")
+    import sys
+
+    build_app(_invoked(sys.argv[1:]))(prog_name="bailleurs")
