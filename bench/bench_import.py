@@ -20,8 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
+TODAY = date(2026, 11, 23)
 FIXTURE = Path(__file__).resolve().parents[1] / "tests/fixtures/imports/locaux_pm_2024_extrait.csv"
 
 
@@ -61,6 +63,29 @@ def build(path: Path, rows: int) -> None:
             writer.writerow(row)
 
 
+def next_with_territories(db: Path) -> tuple[float, float]:
+    """Median ms of the next query with and without territories, on the imported store."""
+    import statistics
+
+    from bailleurs_cli.api import open_default
+    from bailleurs_cli.config import Territories
+    from bailleurs_cli.scheduling import next_items
+    from bailleurs_cli.store import HEAD  # noqa: F401  (the store is already migrated)
+
+    store = open_default(str(db))
+    zones = Territories(("93066", "93048"), ("93",))
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(15):
+        for ranked in (True, False):
+            start = time.perf_counter()
+            with store.read() as session:
+                next_items(session, today=TODAY, days=7, stale_after_days=45,
+                           territories=zones if ranked else None)  # fmt: skip
+            timings[ranked].append((time.perf_counter() - start) * 1000)
+    store.dispose()
+    return statistics.median(timings[True]), statistics.median(timings[False])
+
+
 def main(rows: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pm_93_2024.csv"
@@ -81,6 +106,7 @@ def main(rows: int) -> None:
         elapsed = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         size_mb = path.stat().st_size / 1e6
+        ranked, plain = next_with_territories(Path(tmp) / "home" / "bailleurs.db")
     import json
 
     report = json.loads(done.stdout)
@@ -88,6 +114,11 @@ def main(rows: int) -> None:
     print(f"import: {elapsed:.2f} s wall ({rows / elapsed:,.0f} rows/s), peak RSS {peak_mb:.0f} MB")
     print(f"floor (csv.reader alone): {floor:.2f} s; import / floor = {elapsed / floor:.1f}x")
     print(f"counts: {report['counts']}")
+    print(
+        f"next on that store: {plain:.1f} ms without territories, {ranked:.1f} ms with "
+        f"Saint-Denis, Montreuil and the 93 (priority over every presence row): "
+        f"{ranked / plain:.1f}x"
+    )
 
 
 if __name__ == "__main__":

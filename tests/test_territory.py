@@ -262,3 +262,15 @@ def test_declared_qpv_link_is_the_strongest_evidence(run: Run) -> None:
     bad = run("edit", "valdevy", "--present", "Atlantide")
     assert bad.exit_code == 3
     assert bad.stderr == "Erreur : --present : commune « Atlantide » inconnue en Île-de-France.\n"
+
+
+def test_department_presence_counted_in_lists(run: Run) -> None:
+    run("config", "territoires", "--commune", "Vitry-sur-Seine", "--departement", "94")
+    rows = {r["landlord"]: r["priority"] for r in json.loads(run("list", "--json").stdout)}
+    # Valdevy: Vitry-sur-Seine (4 QPV) in your communes, four more communes of the 94.
+    assert rows["valdevy"] == "haute"
+    assert rows["rivp"] == "aucune"
+    run("config", "territoires", "--departement", "94")
+    ranked = json.loads(run("list", "--sort", "priorite", "--json").stdout)
+    assert (ranked[0]["landlord"], ranked[0]["priority"]) == ("valdevy", "basse")
+    assert json.loads(run("next", "--json").stdout)[0]["landlord"] == "valdevy"

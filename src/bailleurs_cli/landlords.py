@@ -408,7 +408,7 @@ def detail(
     level = reason = None
     if territories is not None and territories.configured:
         index = territory.qpv_index(session)
-        found = territory.priorities(session, territories, index).get(
+        found = territory.priorities(session, territories, index, landlord_id=landlord.id).get(
             landlord.id, territory.Priority()
         )
         level, reason = found.label, found.explain(index)

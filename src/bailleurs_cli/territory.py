@@ -22,7 +22,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -78,11 +78,8 @@ class QpvIndex:
 
     by_code: dict[str, Qpv]
     by_commune: dict[str, list[str]]
-
-    @property
-    def paris_by_arrondissement(self) -> bool:
-        """True when the QPV list places Paris QPV in their arrondissements."""
-        return any(_is_arrondissement(c) for c in self.by_commune)
+    #: True when the QPV list places Paris QPV in their arrondissements.
+    paris_by_arrondissement: bool = False
 
     def of_commune(self, code: str) -> list[str]:
         """QPV codes of a commune; an arrondissement falls back to all of Paris when the
@@ -103,7 +100,8 @@ def qpv_index(session: Session) -> QpvIndex:
     for qpv in by_code.values():
         for commune in qpv.communes:
             by_commune.setdefault(commune, []).append(qpv.code)
-    return QpvIndex(by_code, by_commune)
+    placed = any(_is_arrondissement(c) for c in by_commune)
+    return QpvIndex(by_code, by_commune, placed)
 
 
 def _matches(present: str, wanted: str) -> str | None:
@@ -125,7 +123,8 @@ class Priority:
     exact_qpv: list[str] = field(default_factory=list)
     qpv: list[str] = field(default_factory=list)
     communes: list[str] = field(default_factory=list)
-    elsewhere: list[str] = field(default_factory=list)  # in your departments only
+    elsewhere: list[str] = field(default_factory=list)  # in your departments only (detail)
+    elsewhere_count: int = 0  # how many such communes
     sources: list[str] = field(default_factory=list)
     paris_wide: bool = False  # Paris QPV counted for an arrondissement (not placed)
     volume: int = 0  # dwellings or premises counted in your communes, all sources
@@ -144,7 +143,7 @@ class Priority:
             -len(self.qpv),
             -len(self.communes),
             -self.volume,
-            -len(self.elsewhere),
+            -self.elsewhere_count,
         )
 
     def explain(self, index: QpvIndex) -> str:
@@ -181,29 +180,119 @@ class Priority:
             )
         if self.elsewhere:
             return "présent dans vos départements, hors de vos communes : " + names(self.elsewhere)
+        if self.elsewhere_count:
+            return (
+                f"présent dans {self.elsewhere_count} commune(s) de vos départements, "
+                "hors de vos communes"
+            )
         return "aucune présence connue dans vos territoires"
 
 
 def priorities(
-    session: Session, territories: Territories, index: QpvIndex | None = None
+    session: Session,
+    territories: Territories,
+    index: QpvIndex | None = None,
+    *,
+    landlord_id: int | None = None,
 ) -> dict[int, Priority]:
-    """The priority of every landlord with a known presence (others: level 0)."""
+    """The priority of every landlord with a known presence there (others: level 0).
+
+    With ``landlord_id``, that landlord only, with the names of the communes of your
+    departments where it is present (``show``); otherwise those are only counted, in
+    the database (``next`` and ``list`` over thousands of presence facts).
+    """
     index = index or qpv_index(session)
     result: dict[int, Priority] = {}
-    for row in session.exec(select(Presence)).all():
+    for row in _facts_in(session, territories, landlord_id):
         _add(result.setdefault(row.landlord_id, Priority()), row, territories, index)
+    if landlord_id is None:
+        for owner, count in _elsewhere_counts(session, territories):
+            result.setdefault(owner, Priority()).elsewhere_count = count
     for priority in result.values():
         priority.elsewhere = [c for c in priority.elsewhere if c not in priority.communes]
+        if priority.elsewhere:
+            priority.elsewhere_count = len(priority.elsewhere)
         if priority.exact_qpv or priority.qpv:
             priority.level = 3
         elif priority.communes:
             priority.level = 2
-        elif priority.elsewhere:
+        elif priority.elsewhere_count:
             priority.level = 1
     return result
 
 
-def _add(priority: Priority, row: Presence, territories: Territories, index: QpvIndex) -> None:
+class _Fact(NamedTuple):
+    landlord_id: int
+    commune: str
+    qpv_code: str | None
+    figure: int | None
+    source: str
+
+
+def _places(territories: Territories) -> tuple[list[str], bool]:
+    """Commune codes a presence can have to fall in your communes; True if all of Paris."""
+    places: set[str] = set()
+    whole_paris = False
+    for code in territories.communes:
+        places.add(code)
+        if code == PARIS:
+            whole_paris = True
+        elif _is_arrondissement(code):
+            places.add(PARIS)
+    return sorted(places), whole_paris
+
+
+def _facts_in(
+    session: Session, territories: Territories, landlord_id: int | None = None
+) -> list[_Fact]:
+    """Presence facts in your communes (and, for one landlord, in your departments)."""
+    from sqlalchemy import ColumnElement, and_, or_
+    from sqlalchemy import select as sa_select
+
+    places, whole_paris = _places(territories)
+    where: list[ColumnElement[bool]] = [col(Presence.commune).in_(places)] if places else []
+    if whole_paris:
+        where.append(col(Presence.commune).startswith("751"))
+    if landlord_id is not None:
+        where.extend(col(Presence.commune).startswith(d) for d in territories.departements)
+    if not where:
+        return []
+    condition = or_(*where)
+    if landlord_id is not None:
+        condition = and_(col(Presence.landlord_id) == landlord_id, condition)
+    statement = sa_select(
+        col(Presence.landlord_id),
+        col(Presence.commune),
+        col(Presence.qpv_code),
+        col(Presence.count),
+        col(Presence.source),
+    ).where(condition)
+    # Through the connection, not the ORM session: plain rows, several times faster.
+    return [_Fact(*row) for row in session.connection().execute(statement).all()]
+
+
+def _elsewhere_counts(session: Session, territories: Territories) -> list[tuple[int, int]]:
+    """Per landlord, the communes of your departments outside your communes (counted)."""
+    from sqlalchemy import and_, func, not_, or_
+    from sqlalchemy import select as sa_select
+
+    if not territories.departements:
+        return []
+    places, whole_paris = _places(territories)
+    condition = or_(*(col(Presence.commune).startswith(d) for d in territories.departements))
+    if places:
+        condition = and_(condition, not_(col(Presence.commune).in_(places)))
+    if whole_paris:
+        condition = and_(condition, not_(col(Presence.commune).startswith("751")))
+    statement = (
+        sa_select(col(Presence.landlord_id), func.count(func.distinct(col(Presence.commune))))
+        .where(condition)
+        .group_by(col(Presence.landlord_id))
+    )
+    return [(int(a), int(b)) for a, b in session.connection().execute(statement).all()]
+
+
+def _add(priority: Priority, row: _Fact, territories: Territories, index: QpvIndex) -> None:
     hit = None
     for wanted in territories.communes:
         hit = _matches(row.commune, wanted)
@@ -212,7 +301,7 @@ def _add(priority: Priority, row: Presence, territories: Territories, index: Qpv
     if hit is not None:
         if hit not in priority.communes:
             priority.communes.append(hit)
-        priority.volume += row.count or 0
+        priority.volume += row.figure or 0
         local = index.of_commune(hit)
         if _is_arrondissement(hit) and not index.paris_by_arrondissement:
             priority.paris_wide = True
