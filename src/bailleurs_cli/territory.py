@@ -332,14 +332,21 @@ def presence_of(session: Session, landlord_id: int) -> list[Presence]:
 def present_in(session: Session, communes: Iterable[str], qpv: str | None = None) -> list[int]:
     """Landlords present in any of ``communes`` (arrondissements match Paris and back),
     or linked to the QPV ``qpv``."""
-    wanted = set(communes)
-    found: list[int] = []
-    for row in session.exec(select(Presence)).all():
-        linked = qpv is not None and row.qpv_code == qpv
-        hit = linked or any(_matches(row.commune, w) for w in wanted)
-        if hit and row.landlord_id not in found:
-            found.append(row.landlord_id)
-    return found
+    return list(dict.fromkeys(row.landlord_id for row in _rows_at(session, communes, qpv)))
+
+
+def _rows_at(session: Session, communes: Iterable[str], qpv: str | None) -> list[Presence]:
+    """Presence facts in ``communes`` (arrondissements match Paris and back) or in ``qpv``."""
+    from sqlalchemy import ColumnElement, or_
+
+    places, whole_paris = _places(Territories(tuple(communes)))
+    where: list[ColumnElement[bool]] = [col(Presence.commune).in_(places)]
+    if whole_paris:
+        where.append(col(Presence.commune).startswith("751"))
+    if qpv is not None:
+        where.append(col(Presence.qpv_code) == qpv)
+    statement = select(Presence).where(or_(*where)).order_by(col(Presence.id))
+    return list(session.exec(statement).all())
 
 
 def present_in_departement(session: Session, departement: str) -> list[int]:
@@ -416,13 +423,9 @@ class PresentLandlord:
 def _present(
     session: Session, places: Iterable[str], qpv: str | None = None
 ) -> list[PresentLandlord]:
-    wanted = set(places)
     by_landlord: dict[int, list[Presence]] = {}
-    for row in session.exec(select(Presence)).all():
-        if (qpv is not None and row.qpv_code == qpv) or any(
-            _matches(row.commune, w) for w in wanted
-        ):
-            by_landlord.setdefault(row.landlord_id, []).append(row)
+    for row in _rows_at(session, places, qpv):
+        by_landlord.setdefault(row.landlord_id, []).append(row)
     if not by_landlord:
         return []
     landlords = session.exec(
