@@ -271,6 +271,15 @@ def _facts_in(
     return [_Fact(*row) for row in session.connection().execute(statement).all()]
 
 
+def labels(session: Session, territories: Territories) -> dict[int, str]:
+    """Landlord id → priority label, for every landlord, once territories are set."""
+    if not territories.configured:
+        return {}
+    found = priorities(session, territories)
+    ids = session.exec(select(Landlord.id)).all()
+    return {i: found[i].label if i in found else LEVELS[0] for i in ids if i is not None}
+
+
 def _elsewhere_counts(session: Session, territories: Territories) -> list[tuple[int, int]]:
     """Per landlord, the communes of your departments outside your communes (counted)."""
     from sqlalchemy import and_, func, not_, or_
@@ -373,7 +382,12 @@ def require_qpv(session: Session, code: str) -> Qpv:
 
     index = {q.code: q for q in session.exec(select(Qpv)).all()}
     choices = {c: f"{c} {q.name}" for c, q in index.items()}
-    close = process.extract(code, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    # A code or a name: too short a query (« QN ») would look like anything.
+    close = (
+        process.extract(code, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+        if len(wanted) >= 6
+        else []
+    )
     hint = (
         " ; vouliez-vous dire : " + ", ".join(f"{index[k].name} ({k})" for _, _, k in close) + " ?"
         if close

@@ -10,10 +10,7 @@ from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, tabl
 from bailleurs_cli.formatting import stage_label
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from bailleurs_cli import landlords as core
-    from bailleurs_cli.config import Territories
 
 LandlordArg = Annotated[
     str,
@@ -66,6 +63,7 @@ def list_landlords(
     Exemple : bailleurs list --qpv QN09342M --sort priorite
     """
     from bailleurs_cli import landlords as core
+    from bailleurs_cli import territory
     from bailleurs_cli.cli import render
 
     st = state(ctx)
@@ -83,7 +81,7 @@ def list_landlords(
             territories=territories,
             sort=sort,
         )
-        levels = priority_labels(session, territories)
+        levels = territory.labels(session, territories)
         rows = [render.landlord_summary(ll, levels.get(ll.id or 0)) for ll in found]
     if as_json:
         emit_json(rows)
@@ -108,20 +106,6 @@ def list_landlords(
             for r in rows
         ],
     )  # fmt: skip
-
-
-def priority_labels(session: Session, territories: Territories) -> dict[int, str]:
-    """Landlord id → priority label (every landlord), when territories are set."""
-    if not territories.configured:
-        return {}
-    from sqlmodel import select
-
-    from bailleurs_cli.models import Landlord
-    from bailleurs_cli.territory import priorities
-
-    found = priorities(session, territories)
-    ids = session.exec(select(Landlord.id)).all()
-    return {i: found[i].label if i in found else "aucune" for i in ids if i is not None}
 
 
 def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) -> None:
