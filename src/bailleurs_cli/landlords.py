@@ -24,7 +24,7 @@ from bailleurs_cli.models import (
     Stage,
     StageChange,
 )
-from bailleurs_cli.registry import new_landlord
+from bailleurs_cli.registry import enter_pipeline, unique_slug
 
 if TYPE_CHECKING:
     from bailleurs_cli.config import Territories
@@ -142,17 +142,6 @@ def find_near_duplicate(session: Session, name: str, aliases: list[str]) -> Land
     return None
 
 
-def _unique_slug(session: Session, name: str) -> str:
-    base = validation.slugify(name)
-    if not base:
-        raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
-    taken = set(session.exec(select(Landlord.slug)).all())
-    slug, suffix = base, 2
-    while slug in taken:
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
-
-
 @dataclass(frozen=True)
 class LandlordInput:
     """What ``add`` and ``edit`` accept; None means "not given"."""
@@ -210,20 +199,13 @@ def add(session: Session, data: LandlordInput, *, today: date, force: bool = Fal
             f"un bailleur proche existe déjà : {_label(duplicate)} ; utilisez-le, "
             "ou ajoutez --force pour en créer un autre."
         )
-    landlord = new_landlord(_unique_slug(session, values["name"]), values, today=today)
-    session.add(landlord)
-    session.flush()
-    assert landlord.id is not None
-    session.add(
-        StageChange(
-            landlord_id=landlord.id,
-            to_stage=Stage.IDENTIFIED.value,
-            changed_on=today,
-            reason="ajouté par l'utilisateur",
-            created_at=landlord.created_at,
-        )
+    return enter_pipeline(
+        session,
+        unique_slug(session, values["name"]),
+        values,
+        today=today,
+        reason="ajouté par l'utilisateur",
     )
-    return landlord
 
 
 def edit(session: Session, query: str, data: LandlordInput) -> Landlord:

@@ -371,10 +371,13 @@ def _keep_imported(current: Landlord, fields: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def new_landlord(slug: str, fields: dict[str, Any], *, today: date) -> Landlord:
-    """A landlord entering the pipeline: identified, with its undated first step."""
+def enter_pipeline(
+    session: Session, slug: str, fields: dict[str, Any], *, today: date, reason: str
+) -> Landlord:
+    """Add a landlord to the store: identified, with its undated first step, and the
+    stage change that says where it came from (registry, user, import)."""
     now = datetime.now(UTC)
-    return Landlord(
+    landlord = Landlord(
         slug=slug,
         stage=Stage.IDENTIFIED.value,
         stage_since=today,
@@ -383,6 +386,43 @@ def new_landlord(slug: str, fields: dict[str, Any], *, today: date) -> Landlord:
         updated_at=now,
         **fields,
     )
+    session.add(landlord)
+    session.flush()
+    assert landlord.id is not None
+    session.add(
+        StageChange(
+            landlord_id=landlord.id,
+            to_stage=Stage.IDENTIFIED.value,
+            changed_on=today,
+            reason=reason,
+            created_at=now,
+        )
+    )
+    return landlord
+
+
+def unique_slug(session: Session, name: str) -> str:
+    """A free identifier for ``name`` (``office-exemple``, then ``office-exemple-2``…).
+
+    The slugs taken are read once per session, so a bulk import asks only once.
+
+    Raises:
+        InvalidInput: the name has no letter or digit.
+    """
+    from bailleurs_cli import validation
+    from bailleurs_cli.errors import InvalidInput
+
+    base = validation.slugify(name)
+    if not base:
+        raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
+    taken: set[str] = session.info.setdefault(
+        "slugs_taken", set(session.exec(select(Landlord.slug)).all())
+    )
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    taken.add(slug)
+    return slug
 
 
 @dataclass
@@ -407,20 +447,11 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
         fields = reference_fields(entry)
         current = existing.get(entry.slug)
         if current is None:
-            landlord = new_landlord(entry.slug, fields, today=today)
-            session.add(landlord)
-            session.flush()
+            landlord = enter_pipeline(
+                session, entry.slug, fields, today=today, reason="registre livré avec bailleurs"
+            )
             assert landlord.id is not None
             _replace_presence(session, landlord.id, presence_facts(entry), present=[])
-            session.add(
-                StageChange(
-                    landlord_id=landlord.id,
-                    to_stage=Stage.IDENTIFIED.value,
-                    changed_on=today,
-                    reason="registre livré avec bailleurs",
-                    created_at=landlord.created_at,
-                )
-            )
             report.added.append(entry.slug)
             continue
         if not current.in_registry:

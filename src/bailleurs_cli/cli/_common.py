@@ -223,6 +223,22 @@ def at_least(value: int | None, minimum: int, option: str) -> None:
         raise InvalidInput(f"{option} : valeur invalide ; attendu un nombre entier ≥ {minimum}.")
 
 
+DepartementFilterOpt = Annotated[
+    str | None, typer.Option("--departement", help="Département d'Île-de-France (93…).")
+]
+CommuneFilterOpt = Annotated[
+    str | None,
+    typer.Option("--commune", help="Présents dans cette commune (nom, code INSEE ou postal)."),
+]
+QpvFilterOpt = Annotated[
+    str | None, typer.Option("--qpv", help="Présents dans ce QPV (code, ex. QN09342M).")
+]
+PriorityFilterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--priorite", help="Priorité minimale sur vos territoires : haute, moyenne, basse."
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Sortie JSON (clés stables, dates ISO) pour les scripts.")
 ]

@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, error, info, out, state, sub_app, table
+from bailleurs_cli.cli._common import (
+    CommuneFilterOpt,
+    DepartementFilterOpt,
+    FrenchCommand,
+    PriorityFilterOpt,
+    QpvFilterOpt,
+    error,
+    info,
+    out,
+    state,
+    sub_app,
+    table,
+)
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
@@ -48,21 +60,12 @@ def letter(
         bool, typer.Option("--all", help="Tous les bailleurs retenus par les filtres.")
     ] = False,
     stage: Annotated[str | None, typer.Option("--stage", help="Filtre : étape.")] = None,
-    departement: Annotated[
-        str | None, typer.Option("--departement", help="Filtre : département.")
-    ] = None,
+    departement: DepartementFilterOpt = None,
     kind: Annotated[str | None, typer.Option("--kind", help="Filtre : nature.")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Filtre : texte.")] = None,
-    commune: Annotated[
-        str | None, typer.Option("--commune", help="Filtre : présents dans cette commune.")
-    ] = None,
-    qpv: Annotated[
-        str | None, typer.Option("--qpv", help="Filtre : présents dans ce QPV (code).")
-    ] = None,
-    priorite: Annotated[
-        str | None,
-        typer.Option("--priorite", help="Filtre : priorité minimale (haute, moyenne, basse)."),
-    ] = None,
+    commune: CommuneFilterOpt = None,
+    qpv: QpvFilterOpt = None,
+    priorite: PriorityFilterOpt = None,
     out_dir: OutOpt = None,
     fmt: Annotated[
         str, typer.Option("--format", help="docx (courrier) ou eml (brouillon d'e-mail).")

@@ -6,7 +6,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.cli._common import (
+    DepartementFilterOpt,
+    JsonOpt,
+    emit_json,
+    info,
+    out,
+    state,
+    table,
+)
 from bailleurs_cli.formatting import number, short_date, stage_label
 
 if TYPE_CHECKING:
@@ -148,9 +156,7 @@ def _print_report(report: CommuneReport) -> None:
 
 def qpv(
     ctx: typer.Context,
-    departement: Annotated[
-        str | None, typer.Option("--departement", help="Département d'Île-de-France (93…).")
-    ] = None,
+    departement: DepartementFilterOpt = None,
     commune: Annotated[
         str | None, typer.Option("--commune", help="Commune (nom, code INSEE ou postal).")
     ] = None,

@@ -6,7 +6,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
+from bailleurs_cli.cli._common import (
+    CommuneFilterOpt,
+    DepartementFilterOpt,
+    JsonOpt,
+    PriorityFilterOpt,
+    QpvFilterOpt,
+    emit_json,
+    info,
+    out,
+    state,
+    table,
+)
 from bailleurs_cli.formatting import stage_label
 
 if TYPE_CHECKING:
@@ -20,38 +31,21 @@ LandlordArg = Annotated[
 ]
 
 
-CommuneOpt = Annotated[
-    str | None,
-    typer.Option("--commune", help="Présents dans cette commune (nom, code INSEE ou postal)."),
-]
-QpvOpt = Annotated[
-    str | None, typer.Option("--qpv", help="Présents dans ce QPV (code, ex. QN09342M).")
-]
-PriorityOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--priorite", help="Priorité minimale sur vos territoires : haute, moyenne, basse."
-    ),
-]
-
-
 def list_landlords(
     ctx: typer.Context,
     stage: Annotated[
         str | None, typer.Option("--stage", help="Étape : identifie, contacte, en_discussion…")
     ] = None,
-    departement: Annotated[
-        str | None, typer.Option("--departement", help="Département d'Île-de-France (93…).")
-    ] = None,
+    departement: DepartementFilterOpt = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help="Nature : oph, esh, sem, coop, autre, inconnu.")
     ] = None,
     search: Annotated[
         str | None, typer.Option("--search", help="Texte cherché dans les noms, villes, notes.")
     ] = None,
-    commune: CommuneOpt = None,
-    qpv: QpvOpt = None,
-    priorite: PriorityOpt = None,
+    commune: CommuneFilterOpt = None,
+    qpv: QpvFilterOpt = None,
+    priorite: PriorityFilterOpt = None,
     sort: Annotated[
         str,
         typer.Option("--sort", help="Ordre : nom, ou priorite (selon vos territoires)."),

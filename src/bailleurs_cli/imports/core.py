@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from bailleurs_cli.registry import new_landlord
-from bailleurs_cli.tables.exchange import StageChange
+from bailleurs_cli.imports.matching import Match
+from bailleurs_cli.registry import enter_pipeline, unique_slug
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.territory import ImportRun
 
@@ -82,6 +82,18 @@ class Report:
         """A name close to a landlord's, not merged: a human decides."""
         self.near_misses.append(
             {"line": line, "name": name, "candidate": landlord.slug, "score": round(score, 1)}
+        )
+
+    def matched(
+        self, session: Session, landlord: Landlord, match: Match, changed: dict[str, Any]
+    ) -> None:
+        """Count a known landlord as completed (saving it) or unchanged."""
+        if not changed:
+            self.unchanged += 1
+            return
+        session.add(landlord)
+        self.updated.append(
+            Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
         )
 
     def finish(self) -> Report:
@@ -161,30 +173,8 @@ def create(
     session: Session, name: str, values: dict[str, Any], *, today: date, why: str
 ) -> Landlord:
     """A landlord the import discovered, entering the pipeline as *identifié*."""
-    from bailleurs_cli import validation
-
-    taken: set[str] = session.info.setdefault(
-        "slugs", set(session.exec(select(Landlord.slug)).all())
-    )
-    base = validation.slugify(name) or "bailleur"
-    slug, suffix = base, 2
-    while slug in taken:
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    taken.add(slug)
-    landlord = new_landlord(slug, {"name": name, **values}, today=today)
-    session.add(landlord)
-    session.flush()
-    assert landlord.id is not None
-    session.add(
-        StageChange(
-            landlord_id=landlord.id,
-            to_stage="identifie",
-            changed_on=today,
-            reason=why,
-            created_at=landlord.created_at,
-        )
-    )
-    return landlord
+    slug = unique_slug(session, name)
+    return enter_pipeline(session, slug, {"name": name, **values}, today=today, reason=why)
 
 
 def all_landlords(session: Session) -> list[Landlord]:

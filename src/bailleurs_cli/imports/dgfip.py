@@ -127,13 +127,7 @@ def run(
             changed = fill(landlord, {"siren": siren}, report, line=line)
             if add_alias(landlord, name):
                 changed["aliases"] = [name]
-            if changed:
-                session.add(landlord)
-                report.updated.append(
-                    Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
-                )
-            else:
-                report.unchanged += 1
+            report.matched(session, landlord, match, changed)
         assert landlord.id is not None
         rows.extend(
             {

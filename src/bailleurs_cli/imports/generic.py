@@ -162,13 +162,7 @@ def _apply(
         changed.setdefault("people", []).append(person["name"])
     if match.landlord is None:
         return
-    if changed:
-        session.add(landlord)
-        report.updated.append(
-            Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
-        )
-    else:
-        report.unchanged += 1
+    report.matched(session, landlord, match, changed)
 
 
 def _person_values(values: dict[str, str]) -> dict[str, Any] | None:

@@ -190,11 +190,5 @@ def _apply(
     for alias in (name, row.get("sigle", "")):
         if alias and add_alias(landlord, alias):
             changed.setdefault("aliases", []).append(alias)
-    if changed:
-        session.add(landlord)
-        matcher.add(landlord)
-        report.updated.append(
-            Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
-        )
-    else:
-        report.unchanged += 1
+    matcher.add(landlord)  # its new SIREN and aliases match the next rows
+    report.matched(session, landlord, match, changed)
