@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlmodel import SQLModel, func, select
 import bailleurs_cli.store
 from bailleurs_cli.api import open_default
 from bailleurs_cli.errors import StoreError
-from bailleurs_cli.models import Landlord, StageChange
+from bailleurs_cli.models import DigestSent, Landlord, StageChange
 from bailleurs_cli.store import HEAD, REVISIONS
 
 from .conftest import REGISTRY_SIZE, TODAY, Run
@@ -111,6 +112,77 @@ def test_unreachable_postgres_url() -> None:
         "base injoignable : postgresql+psycopg://personne@127.0.0.1:9/rien ("
     )
     assert caught.value.message.endswith("; vérifiez --db ou BAILLEURS_DB.")
+
+
+def test_write_transactions_take_turns(db_url: str) -> None:
+    """Two processes' writers never overlap, on SQLite (BEGIN IMMEDIATE) and PostgreSQL.
+
+    A holds a write transaction open; B, from another engine as another process
+    would, starts one meanwhile. B must only get in once A has committed, and
+    then see A's row (the read-then-write of ``digest --only-new`` relies on it).
+    """
+    first = open_default(db_url, today=TODAY)
+    second = open_default(db_url, today=TODAY)
+    events: list[str] = []
+    a_inside = threading.Event()
+    seen_by_b: list[int] = []
+
+    def writer_b() -> None:
+        a_inside.wait()
+        with second.write() as session:
+            seen_by_b.append(len(session.exec(select(DigestSent.key)).all()))
+            events.append("B reads")
+
+    b = threading.Thread(target=writer_b)
+    b.start()
+    with first.write() as session:
+        events.append("A starts")
+        session.add(DigestSent(key="relance:1", sent_at=datetime.now(UTC)))
+        session.flush()
+        a_inside.set()
+        b.join(timeout=0.5)  # B would run now if writers could overlap
+        events.append("A commits")
+    b.join()
+    first.dispose()
+    second.dispose()
+    assert events == ["A starts", "A commits", "B reads"]
+    assert seen_by_b == [1]
+
+
+def test_writer_waiting_too_long_gets_a_clear_error(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bailleurs_cli.store, "BUSY_TIMEOUT_MS", 1000)
+    holder = open_default(db_url, today=TODAY)
+    waiter = open_default(db_url, today=TODAY)
+    before = count_landlords(db_url)
+    with holder.write() as session:
+        session.add(DigestSent(key="relance:1", sent_at=datetime.now(UTC)))
+        session.flush()
+        with pytest.raises(StoreError) as caught, waiter.write() as other:
+            other.add(DigestSent(key="relance:2", sent_at=datetime.now(UTC)))
+    holder.dispose()
+    waiter.dispose()
+    assert caught.value.message == "base occupée par un autre processus depuis 1 s ; réessayez."
+    reopened = open_default(db_url, today=TODAY)
+    with reopened.read() as session:
+        assert session.exec(select(DigestSent.key)).all() == ["relance:1"]
+    reopened.dispose()
+    assert count_landlords(db_url) == before
+
+
+def test_duplicate_write_is_named_not_called_unreachable(db_url: str) -> None:
+    store = open_default(db_url, today=TODAY)
+    with store.write() as session:
+        session.add(DigestSent(key="relance:1", sent_at=datetime.now(UTC)))
+    with pytest.raises(StoreError) as caught, store.write() as session:
+        session.add(DigestSent(key="relance:1", sent_at=datetime.now(UTC)))
+    store.dispose()
+    assert caught.value.message.startswith("écriture refusée par la base (")
+    assert caught.value.message.endswith(
+        "un autre processus a peut-être enregistré la même donnée : "
+        "relisez avec bailleurs show, puis réessayez."
+    )
 
 
 def test_config_file_names_the_store(home: Path, tmp_path: Path) -> None:

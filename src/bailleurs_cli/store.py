@@ -6,6 +6,12 @@ keys on, and every write transaction begun with ``BEGIN IMMEDIATE`` (a deferred
 transaction that reads then writes fails at once with "database is locked" under
 concurrent use, whatever the busy timeout).
 
+PostgreSQL gets the same single-writer rule: every write transaction first takes
+one transaction-level advisory lock, waiting at most the same 10 s. Without it,
+two runs that read then write (``digest --only-new`` claiming lines, two ``add``
+choosing the same slug) both read under READ COMMITTED and one fails on a
+unique constraint.
+
 The schema is managed by Alembic (``migrations/``). Importing Alembic costs about
 half a second, so opening a store first reads ``alembic_version`` with a plain
 query and only imports Alembic when the schema must be created or upgraded.
@@ -23,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlmodel import Session, create_engine
 
 from bailleurs_cli.errors import StoreError
@@ -32,6 +38,8 @@ from bailleurs_cli.errors import StoreError
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
+#: The PostgreSQL advisory lock every write transaction holds ("bailleur" in ASCII).
+WRITE_LOCK_KEY = 0x6261696C6C657572
 
 
 def _redacted(url: str) -> str:
@@ -65,9 +73,12 @@ def make_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() != "sqlite":
         try:
-            return create_engine(url, pool_pre_ping=False)
+            engine = create_engine(url, pool_pre_ping=False)
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"base « {_redacted(url)} » non prise en charge ({exc}).") from None
+        if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "begin", _lock_writers_on_postgres)
+        return engine
 
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
@@ -90,11 +101,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _lock_writers_on_postgres(connection: Connection) -> None:
+    """Serialise write transactions, as ``BEGIN IMMEDIATE`` does on SQLite."""
+    if connection.get_execution_options().get("bailleurs_write", False):
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def _translate(exc: DBAPIError, url: str) -> StoreError:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     lowered = detail.lower()
     shown = _redacted(url)
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return StoreError(
             f"base occupée par un autre processus depuis {BUSY_TIMEOUT_MS // 1000} s ; réessayez."
         )
@@ -102,6 +120,11 @@ def _translate(exc: DBAPIError, url: str) -> StoreError:
         return StoreError(
             f"base en lecture seule : {shown} ; vérifiez les droits du fichier "
             "ou choisissez une autre base avec --db."
+        )
+    if isinstance(exc, IntegrityError):
+        return StoreError(
+            f"écriture refusée par la base ({detail}) ; un autre processus a peut-être "
+            "enregistré la même donnée : relisez avec bailleurs show, puis réessayez."
         )
     if "unable to open" in lowered:
         return StoreError(
