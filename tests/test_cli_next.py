@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import random
-from pathlib import Path
 
 from sqlmodel import select
 
@@ -188,8 +187,9 @@ def _log_contacts(db: str, slug: str, count: int) -> int:
     return failures
 
 
-def test_concurrent_writers_never_hit_database_is_locked(tmp_path: Path) -> None:
-    db = str(tmp_path / "concurrent.db")
+def test_concurrent_writers_never_fail(db_url: str) -> None:
+    """Two processes logging exchanges at once: no "database is locked", no lost row."""
+    db = db_url
     from bailleurs_cli.api import open_default
 
     from .conftest import TODAY
