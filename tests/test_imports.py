@@ -6,7 +6,10 @@ the tests check what a user would: the report, then the store itself.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -63,7 +66,10 @@ def test_qpv_import_handles_the_anct_quirks(run: Run, store: Store) -> None:
         "commune 93999 inconnue en Île-de-France",
     ]
     with store.read() as session:
-        placed = {q.code: q.communes for q in session.exec(select(Qpv)).all()}
+        placed = {
+            q.code: q.communes
+            for q in session.exec(select(Qpv).where(col(Qpv.departement).in_(["75", "93"]))).all()
+        }
     assert placed == {
         "QN07501M": ["75113"],  # Excel-wrapped code, arrondissement kept
         "QN07502M": ["75119"],
@@ -72,7 +78,33 @@ def test_qpv_import_handles_the_anct_quirks(run: Run, store: Store) -> None:
         "QN09328M": ["93001", "93008", "93027", "93066"],  # ="…";="…" in one cell
         "QN09309M": ["93006", "93048"],  # one row per commune, merged
     }
-    assert data["counts"]["supprimes"] == 298 - 6
+    # The extract covers Paris (21 QPV) and the 93 (75): only those are replaced.
+    assert data["counts"]["departements"] == 2
+    assert data["counts"]["supprimes"] == 21 + 75 - 6
+
+
+def test_qpv_import_of_one_department_leaves_the_others(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    extract = tmp_path / "qpv_95.csv"
+    extract.write_text(
+        "code_qp;lib_qp;insee_com\n"
+        "QN09501M;Quartier Renommé;95018\n"
+        "QN09599M;Nouveau Quartier;95018\n",
+        encoding="utf-8",
+    )
+    data = report(run, "qpv", str(extract))
+    assert [c["qpv"] for c in data["added"]] == ["QN09599M"]
+    assert [(c["qpv"], sorted(c["fields"])) for c in data["updated"]] == [
+        ("QN09501M", ["communes", "epci", "ept", "name"])
+    ]
+    assert data["counts"]["departements"] == 1
+    assert data["counts"]["supprimes"] == 42 - 1  # the 95's other QPV; nobody else's
+    with store.read() as session:
+        by_department = Counter(q.departement for q in session.exec(select(Qpv)).all())
+    assert by_department["95"] == 2
+    assert by_department["93"] == 75 and by_department["75"] == 21
+    assert sum(by_department.values()) == 298 - 42 + 2
 
 
 def test_qpv_import_places_paris_qpv_in_their_arrondissement(run: Run) -> None:
@@ -151,6 +183,45 @@ def test_sirene_import_is_idempotent_and_recorded(run: Run, store: Store) -> Non
         ("sirene", "StockUniteLegale_extrait.csv", 11),
     ]
     assert runs[0].report["added"] == 2 and len(runs[0].sha256) == 64
+
+
+def test_history_lists_real_imports_newest_first(run: Run) -> None:
+    empty = run("import", "historique")
+    assert (empty.exit_code, empty.stdout) == (0, "")
+    assert empty.stderr == "Aucun import enregistré ; voir bailleurs import --help.\n"
+    first = report(run, "locaux-personnes-morales", str(DGFIP))
+    report(run, "qpv", str(QPV_FILE), "--dry-run")  # a simulation is not history
+    report(run, "qpv", str(QPV_FILE))
+    listed = json.loads(run("import", "historique", "--json").stdout)
+    assert [(r["kind"], r["files"], r["rows"]) for r in listed] == [
+        ("qpv", ["listeqp2024-cog2024.csv"], 10),
+        ("locaux-personnes-morales", ["locaux_pm_2024_extrait.csv"], 12),
+    ]
+    assert listed[1]["sha256"] == hashlib.sha256(DGFIP.read_bytes()).hexdigest()
+    assert listed[1]["counts"]["added"] == len(first["added"])
+    assert listed[1]["counts"]["locaux"] == first["counts"]["locaux"]
+    assert datetime.fromisoformat(listed[0]["run_at"]).utcoffset() == timedelta(0)
+    assert json.loads(run("import", "historique", "--json", "--limite", "1").stdout) == listed[:1]
+    text = run("import", "historique").stdout.splitlines()
+    assert text[0].split() == ["Date", "Import", "Fichier(s)", "SHA-256", "Lignes", "Effet"]
+    assert "listeqp2024-cog2024.csv" in text[1] and listed[0]["sha256"][:12] in text[1]
+    assert "1 ajouté(s)" in text[2] and "9 locaux" in text[2]
+    refused = run("import", "historique", "--limite", "0")
+    assert refused.exit_code != 0
+    assert refused.stderr.strip() == (
+        "Erreur : --limite : valeur invalide ; attendu un nombre entier ≥ 1."
+    )
+
+
+def test_importing_the_same_file_again_says_when(run: Run) -> None:
+    assert report(run, "qpv", str(QPV_FILE))["previous_run"] is None
+    recorded = json.loads(run("import", "historique", "--json").stdout)[0]["run_at"]
+    again = report(run, "qpv", str(QPV_FILE), "--dry-run")
+    assert again["previous_run"] == recorded
+    shown = run("import", "qpv", str(QPV_FILE))
+    assert "Fichier identique (même empreinte SHA-256) déjà importé le " in shown.stderr
+    other = report(run, "locaux-personnes-morales", str(DGFIP))
+    assert other["previous_run"] is None  # another file, another importer
 
 
 def test_sirene_confirmation_survives_a_registry_sync(run: Run, store: Store) -> None:

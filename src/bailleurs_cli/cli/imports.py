@@ -8,10 +8,22 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, JsonOpt, emit_json, info, out, state, sub_app
+from bailleurs_cli.cli._common import (
+    FrenchCommand,
+    JsonOpt,
+    at_least,
+    emit_json,
+    info,
+    out,
+    state,
+    sub_app,
+    table,
+)
 from bailleurs_cli.formatting import number
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bailleurs_cli.imports.core import Report
 
 app = sub_app(
@@ -32,6 +44,7 @@ DryRunOpt = Annotated[
 #: Labels of the importers' own counts (``counts`` in --json).
 COUNT_LABELS = {
     "hors_idf": "hors Île-de-France",
+    "departements": "département(s) remplacé(s)",
     "supprimes": "QPV retiré(s) de la liste",
     "proprietaires": "propriétaire(s)",
     "communes": "commune(s)",
@@ -82,6 +95,11 @@ def _print(report: Report) -> None:
             shown = "tabulation" if report.delimiter == "\t" else f"« {report.delimiter} »"
             fmt += f", séparateur {shown}"
     info(f"{_TITLES[report.kind]} ({', '.join(report.files)}{fmt}) : {read}.")
+    if report.previous_run is not None:
+        info(
+            f"Fichier identique (même empreinte SHA-256) déjà importé le "
+            f"{_local(report.previous_run)} : seuls les écarts avec la base comptent ci-dessous."
+        )
     for change in report.added:
         out(f"ajouté    {change.landlord}  {change.name}")
     for change in report.updated:
@@ -116,6 +134,83 @@ def _print(report: Report) -> None:
         info(f"Import enregistré en {seconds} s : {summary}.")
 
 
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes: the UTC ones stored."""
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _local(moment: datetime) -> str:
+    """``23/11/2026 à 10:12``, Paris time."""
+    from zoneinfo import ZoneInfo
+
+    return _utc(moment).astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
+
+
+#: How ``historique`` names the counts an import recorded.
+_EFFECTS = {
+    "added": "ajouté(s)",
+    "updated": "complété(s)",
+    "unchanged": "inchangé(s)",
+    "rejected": "rejeté(s)",
+    "conflicts": "conflit(s)",
+    **COUNT_LABELS,
+}
+
+
+@app.command("historique", cls=FrenchCommand)
+def imports_history(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None, typer.Option("--limite", metavar="N", help="Les N derniers seulement.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lister les imports enregistrés, du plus récent au plus ancien.
+
+    Pour chacun : date, type, fichier(s), empreinte SHA-256, lignes lues et effet.
+    Les simulations (--dry-run) n'y figurent pas.
+
+    Exemple : bailleurs import historique --limite 5
+    """
+    from bailleurs_cli.imports.core import history
+
+    at_least(limit, 1, "--limite")
+    with state(ctx).store().read() as session:
+        runs = history(session, limit)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "kind": run.kind,
+                    "files": run.file_name.split(", "),
+                    "sha256": run.sha256,
+                    "rows": run.rows,
+                    "counts": run.report,
+                    "run_at": _utc(run.run_at).isoformat(),
+                }
+                for run in runs
+            ]
+        )
+        return
+    if not runs:
+        info("Aucun import enregistré ; voir bailleurs import --help.")
+        return
+    rows = [
+        [
+            _local(run.run_at),
+            run.kind,
+            run.file_name,
+            run.sha256[:12],
+            number(run.rows),
+            ", ".join(f"{number(v)} {_EFFECTS.get(k, k)}" for k, v in run.report.items() if v),
+        ]
+        for run in runs
+    ]
+    table(["Date", "Import", "Fichier(s)", "SHA-256", "Lignes", "Effet"], rows)
+
+
 @app.command("sirene", cls=FrenchCommand)
 def sirene(
     ctx: typer.Context, files: FilesArg, dry_run: DryRunOpt = False, as_json: JsonOpt = False
@@ -138,8 +233,10 @@ def qpv(
 ) -> None:
     """Remplacer la liste des QPV par le fichier de l'ANCT (listeqp2024-cog2024.csv).
 
-    Garde les arrondissements de Paris : chaque QPV parisien est alors placé
-    dans son arrondissement.
+    Seuls les départements présents dans le fichier sont remplacés : un fichier
+    réduit au 93 laisse les QPV des autres départements en place. Garde les
+    arrondissements de Paris : chaque QPV parisien est alors placé dans son
+    arrondissement.
 
     Exemple : bailleurs import qpv listeqp2024-cog2024.csv
     """

@@ -42,6 +42,9 @@ def run_import(
     report = Report(kind=kind, files=[p.name for p in paths], dry_run=dry_run)
     with store.write(dry_run=dry_run) as session:
         runners[kind](session, report)
+        fingerprint = core.sha256(paths)
+        previous = core.previous_run(session, kind, fingerprint)
+        report.previous_run = None if previous is None else previous.run_at
         if not dry_run:
-            core.record(session, report, paths)
+            core.record(session, report, paths, fingerprint)
     return report.finish()

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bailleurs_cli.imports.matching import Match
 from bailleurs_cli.registry import enter_pipeline, unique_slug
@@ -68,6 +68,8 @@ class Report:
     encoding: str | None = None
     delimiter: str | None = None
     seconds: float = 0.0
+    #: When the very same file(s) were last imported by this importer.
+    previous_run: datetime | None = None
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
     rejected_total: int = 0
@@ -120,6 +122,7 @@ class Report:
             "encoding": self.encoding,
             "delimiter": self.delimiter,
             "seconds": self.seconds,
+            "previous_run": None if self.previous_run is None else self.previous_run.isoformat(),
         }
 
 
@@ -192,13 +195,31 @@ def sha256(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def record(session: Session, report: Report, paths: list[Path]) -> None:
+def previous_run(session: Session, kind: str, fingerprint: str) -> ImportRun | None:
+    """The last real import of the very same file(s) by the same importer, if any."""
+    return session.exec(
+        select(ImportRun)
+        .where(ImportRun.kind == kind, ImportRun.sha256 == fingerprint)
+        .order_by(col(ImportRun.run_at).desc())
+        .limit(1)
+    ).first()
+
+
+def history(session: Session, limit: int | None = None) -> list[ImportRun]:
+    """Real imports, newest first."""
+    query = select(ImportRun).order_by(col(ImportRun.run_at).desc(), col(ImportRun.id).desc())
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query).all())
+
+
+def record(session: Session, report: Report, paths: list[Path], fingerprint: str) -> None:
     """Write the provenance record of a real run."""
     session.add(
         ImportRun(
             kind=report.kind,
             file_name=", ".join(p.name for p in paths),
-            sha256=sha256(paths),
+            sha256=fingerprint,
             rows=report.rows,
             report={
                 "added": len(report.added),

@@ -3,8 +3,9 @@
 The real file's quirks are handled: ``;`` separator, UTF-8 BOM, trailing empty
 columns, Excel-wrapped codes (``="93066"``), several communes in one cell,
 leading zeros lost by a spreadsheet, and Paris arrondissements (kept: they place
-each Paris QPV in its arrondissement). Only Île-de-France QPV are kept; the file
-replaces the list (QPV absent from it are removed and reported).
+each Paris QPV in its arrondissement). Only Île-de-France QPV are kept. The file
+replaces the list of the departments it covers (their QPV absent from it are
+removed and reported); a file cut down to one department leaves the others alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bailleurs_cli import geo
 from bailleurs_cli.errors import InvalidInput
@@ -93,7 +94,11 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
         )
     report.kept = len(found)
     report.counts["hors_idf"] = outside
-    existing = {q.code: q for q in session.exec(select(Qpv)).all()}
+    covered = sorted({q.departement for q in found.values()})
+    report.counts["departements"] = len(covered)
+    existing = {
+        q.code: q for q in session.exec(select(Qpv).where(col(Qpv.departement).in_(covered))).all()
+    }
     for code, fresh in sorted(found.items()):
         current = existing.pop(code, None)
         if current is None:
