@@ -169,6 +169,15 @@ def test_ci_runs_the_readme_test_command() -> None:
             "Erreur : NUMÉRO : valeur invalide ; attendu un nombre entier.",
         ),
         (["show", "a", "b"], "Erreur : argument en trop : b ; voir « bailleurs show --help »."),
+        (["--db"], "Erreur : --db attend une valeur ; voir « bailleurs --help »."),
+        (
+            ["list", "--commune"],
+            "Erreur : --commune attend une valeur ; voir « bailleurs list --help ».",
+        ),
+        (
+            ["config", "territoires", "--commune"],
+            "Erreur : --commune attend une valeur ; voir « bailleurs config territoires --help ».",
+        ),
     ],
 )
 def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str) -> None:

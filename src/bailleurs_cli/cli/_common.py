@@ -106,12 +106,27 @@ def _in_french_help(text: str) -> str:
     return text
 
 
+def _with_context(exc: UsageError, ctx: Any) -> UsageError:
+    """Click's option parser raises some errors (``--commune`` without a value)
+    with no context; give them this command's, so the hint names its --help."""
+    if exc.ctx is None:
+        exc.ctx = ctx
+    return exc
+
+
 class FrenchCommand(TyperCommand):
     """A command whose --help frame is in French too."""
 
     def get_help(self, ctx: Any) -> str:
         """Click's help, with its own labels translated."""
         return _in_french_help(super().get_help(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click's parsing; its usage errors name this command."""
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            raise _with_context(exc, ctx) from None
 
 
 class FrenchGroup(TyperGroup):
@@ -120,6 +135,13 @@ class FrenchGroup(TyperGroup):
     def get_help(self, ctx: Any) -> str:
         """Click's help, with its own labels translated."""
         return _in_french_help(super().get_help(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Click's parsing; its usage errors name this group."""
+        try:
+            return super().parse_args(ctx, args)
+        except UsageError as exc:
+            raise _with_context(exc, ctx) from None
 
 
 def sub_app(help_text: str, **options: Any) -> typer.Typer:
