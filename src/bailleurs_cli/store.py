@@ -77,6 +77,7 @@ def make_engine(url: str) -> Engine:
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"base « {_redacted(url)} » non prise en charge ({exc}).") from None
         if parsed.get_backend_name() == "postgresql":
+            event.listen(engine, "connect", _postgres_lock_timeout)
             event.listen(engine, "begin", _lock_writers_on_postgres)
         return engine
 
@@ -101,10 +102,19 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _postgres_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+    """Wait for a lock at most as long as SQLite's busy timeout (set once per connection)."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    try:
+        dbapi_connection.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+    finally:
+        dbapi_connection.autocommit = autocommit
+
+
 def _lock_writers_on_postgres(connection: Connection) -> None:
     """Serialise write transactions, as ``BEGIN IMMEDIATE`` does on SQLite."""
     if connection.get_execution_options().get("bailleurs_write", False):
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
