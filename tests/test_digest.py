@@ -223,6 +223,26 @@ def test_send_failures_record_nothing(
     assert smtp_server.messages == []
 
 
+def test_partly_refused_recipients_keep_the_others_from_a_resend(
+    run: Run, store: Store, smtp_server: Inbox
+) -> None:
+    make_due(run)
+    configure_smtp(run, smtp_server.port)
+    to = ["--to", "dev@asso.example", "--to", "refuse@asso.example"]
+    result = run("digest", "--send", "--only-new", *to)
+    assert result.exit_code == 7
+    assert result.stderr == (
+        f"Erreur : destinataire refusé par 127.0.0.1:{smtp_server.port} : refuse@asso.example ; "
+        "le message est parti pour dev@asso.example et n'y sera pas renvoyé.\n"
+    )
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["dev@asso.example"]]
+    with store.read() as session:
+        assert len(session.exec(select(DigestSent)).all()) == 2  # the two due steps
+    again = run("digest", "--send", "--only-new", "--to", "dev@asso.example")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert len(smtp_server.messages) == 1
+
+
 def test_unreachable_server(run: Run, store: Store) -> None:
     make_due(run)
     port = free_port()

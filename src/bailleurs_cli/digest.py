@@ -323,7 +323,7 @@ def send(
 
     With ``only_new``, lines are claimed in a write transaction before sending,
     so two concurrent runs never send the same line; if sending fails, the claim
-    is released and nothing is recorded as sent.
+    is released and nothing is recorded as sent (unless some recipients got it).
     """
     from datetime import datetime
 
@@ -353,6 +353,8 @@ def send(
     )
     try:
         mailer.send(settings, message)
+    except mailer.PartlyDelivered:
+        raise  # sent to the others: the claim stands, or the next run would resend it
     except mailer.MailError:
         if only_new:
             keys = [line.key for line in result.lines()]

@@ -31,6 +31,10 @@ class MailError(BailleursError):
     exit_code = ExitCode.MAIL
 
 
+class PartlyDelivered(MailError):
+    """The server took the message for some recipients and refused the others."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to send."""
@@ -168,4 +172,9 @@ def send(settings: SmtpSettings, message: EmailMessage, *, timeout: float = 30) 
             "smtp.port."
         ) from None
     if refused:
-        raise MailError(f"destinataire refusé par {settings.where} : {', '.join(sorted(refused))}.")
+        to = [address.addr_spec for address in message["To"].addresses]
+        delivered = [address for address in to if address not in refused]
+        raise PartlyDelivered(
+            f"destinataire refusé par {settings.where} : {', '.join(sorted(refused))} ; "
+            f"le message est parti pour {', '.join(delivered)} et n'y sera pas renvoyé."
+        )
