@@ -114,34 +114,27 @@ def _with_context(exc: UsageError, ctx: Any) -> UsageError:
     return exc
 
 
-class FrenchCommand(TyperCommand):
-    """A command whose --help frame is in French too."""
+class _FrenchFrame:
+    """What every command and group of ours does around Click's own behaviour."""
 
     def get_help(self, ctx: Any) -> str:
         """Click's help, with its own labels translated."""
-        return _in_french_help(super().get_help(ctx))
+        return _in_french_help(super().get_help(ctx))  # type: ignore[misc]
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         """Click's parsing; its usage errors name this command."""
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
         except UsageError as exc:
             raise _with_context(exc, ctx) from None
 
 
-class FrenchGroup(TyperGroup):
-    """A command group whose --help frame is in French too."""
+class FrenchCommand(_FrenchFrame, TyperCommand):
+    """A command whose --help frame and usage errors are in French."""
 
-    def get_help(self, ctx: Any) -> str:
-        """Click's help, with its own labels translated."""
-        return _in_french_help(super().get_help(ctx))
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        """Click's parsing; its usage errors name this group."""
-        try:
-            return super().parse_args(ctx, args)
-        except UsageError as exc:
-            raise _with_context(exc, ctx) from None
+class FrenchGroup(_FrenchFrame, TyperGroup):
+    """A command group whose --help frame and usage errors are in French."""
 
 
 def sub_app(help_text: str, **options: Any) -> typer.Typer:
