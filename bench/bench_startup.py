@@ -45,7 +45,9 @@ def main() -> None:
         random.shuffle(order)
         for name, argv in order:
             start = time.perf_counter()
-            subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                argv, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             elapsed = (time.perf_counter() - start) * 1000
             if index >= 3:  # warm-up rounds discarded
                 times[name].append(elapsed)
