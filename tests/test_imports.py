@@ -185,6 +185,36 @@ def test_sirene_import_is_idempotent_and_recorded(run: Run, store: Store) -> Non
     assert runs[0].report["added"] == 2 and len(runs[0].sha256) == 64
 
 
+def test_generic_e_mail_without_a_person_keeps_the_landlord(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "contacts.csv"
+    sheet.write_text(
+        "Bailleur;Courriel;Tél\n"
+        "Habitat Témoin;contact@temoin.example;\n"
+        "Valophis;;01 49 00 00 00\n"
+        "Habitat Faux;;12\n",
+        encoding="utf-8",
+    )
+    data = report(
+        run, "csv", str(sheet), "--map", "nom=Bailleur", "--map", "email=Courriel",
+        "--map", "telephone=Tél",
+    )  # fmt: skip
+    assert [c["landlord"] for c in data["added"]] == ["habitat-temoin"]
+    assert data["kept"] == 2
+    assert [(r["line"], r["value"], r["reason"]) for r in data["rejected"]] == [
+        (2, "contact@temoin.example", "e-mail ou téléphone sans nom d'interlocuteur "
+         "(colonne personne) : bailleur importé, contact laissé de côté"),
+        (3, "01 49 00 00 00", "e-mail ou téléphone sans nom d'interlocuteur "
+         "(colonne personne) : bailleur importé, contact laissé de côté"),
+        (4, "Habitat Faux", "colonne « Tél » : « 12 » n'est pas un numéro français ; "
+         "attendu 10 chiffres (01 23 45 67 89) ou +33 1 23 45 67 89"),
+    ]  # fmt: skip
+    assert landlord(store, "habitat-temoin").name == "Habitat Témoin"
+    with store.read() as session:
+        assert session.exec(select(Person)).all() == []
+
+
 def test_history_lists_real_imports_newest_first(run: Run) -> None:
     empty = run("import", "historique")
     assert (empty.exit_code, empty.stdout) == (0, "")
@@ -319,8 +349,11 @@ def test_spreadsheet_import_adds_completes_and_reports(run: Run, store: Store) -
         {"line": 4, "name": "Toit et Joye", "candidate": "toit-et-joie", "score": 88.9}
     ]
     reasons = {r["line"]: r["reason"] for r in data["rejected"]}
-    assert reasons[5].startswith("--email : « jn.cote@exemple » n'est pas une adresse e-mail")
-    assert reasons[8] == "commune : commune « Atlantide » inconnue en Île-de-France."
+    # Errors name the user's column (accents from Windows-1252 kept), not a CLI option.
+    assert reasons[5].startswith(
+        "colonne « Courriel » : « jn.cote@exemple » n'est pas une adresse e-mail valide"
+    )
+    assert reasons[8] == "colonne « Ville » : commune « Atlantide » inconnue en Île-de-France"
     assert reasons[9] == "nom du bailleur vide"
     with store.read() as session:
         people = session.exec(select(Person.name, Person.phone, Person.source)).all()

@@ -93,27 +93,59 @@ def run(
                     f"{table.name} : aucune colonne pour le nom du bailleur ; ajoutez "
                     "--map nom=<colonne>."
                 )
+            labels = dict(zip(table.keys, table.columns, strict=True))
             for line, row in table.rows(progress):
                 report.rows += 1
                 values = {k: row.get(c, "").strip() for k, c in columns.items()}
                 try:
-                    _apply(session, matcher, values, line, report, today=today, source=source)
+                    checked = _checked(values, {k: labels[c] for k, c in columns.items()})
+                    _apply(session, matcher, checked, line, report, today=today, source=source)
                 except BailleursError as exc:
                     report.reject(line, exc.message, values.get("nom"))
 
 
-def _landlord_values(values: dict[str, str]) -> dict[str, Any]:
+def _kind(value: str) -> str:
     from bailleurs_cli.enums import LegalKind
 
+    return validation.choice(value, LegalKind, "nature").value
+
+
+#: How each field's value is checked and normalised (the others are kept as text).
+_CHECKS: dict[str, Any] = {
+    "siren": validation.siren,
+    "nature": _kind,
+    "adresse": validation.address,
+    "site": validation.website,
+    "commune": lambda value: geo.resolve(value, "commune"),
+    "email": validation.email,
+    "telephone": validation.phone,
+}
+
+
+def _checked(values: dict[str, str], labels: dict[str, str]) -> dict[str, Any]:
+    """The row's values, checked; an error names the user's column, not a CLI option."""
+    checked: dict[str, Any] = dict(values)
+    for key, check in _CHECKS.items():
+        if not values.get(key):
+            continue
+        try:
+            checked[key] = check(values[key])
+        except BailleursError as exc:
+            reason = exc.message.split(" : ", 1)[-1].rstrip(".")
+            raise InvalidInput(f"colonne « {labels[key]} » : {reason}") from None
+    return checked
+
+
+def _landlord_values(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if values.get("siren"):
-        out["siren"] = validation.siren(values["siren"])
+        out["siren"] = values["siren"]
     if values.get("nature"):
-        out["kind"] = validation.choice(values["nature"], LegalKind, "nature").value
+        out["kind"] = values["nature"]
     if values.get("adresse"):
-        out.update(validation.address(values["adresse"]))
+        out.update(values["adresse"])
     if values.get("site"):
-        out["website"] = validation.website(values["site"])
+        out["website"] = values["site"]
     if values.get("groupe"):
         out["group_name"] = values["groupe"]
     if values.get("note"):
@@ -124,7 +156,7 @@ def _landlord_values(values: dict[str, str]) -> dict[str, Any]:
 def _apply(
     session: Session,
     matcher: Matcher,
-    values: dict[str, str],
+    values: dict[str, Any],
     line: int,
     report: Report,
     *,
@@ -136,7 +168,7 @@ def _apply(
         report.reject(line, "nom du bailleur vide")
         return
     facts = _landlord_values(values)
-    place = geo.resolve(values["commune"], "commune") if values.get("commune") else None
+    place: geo.Commune | None = values.get("commune") or None
     person = _person_values(values)
     match = matcher.find(facts.get("siren"), name, values.get("sigle", ""))
     if match.landlord is None and match.near is not None:
@@ -160,23 +192,28 @@ def _apply(
         changed["presence"] = place.code
     if person is not None and _add_person(session, landlord.id, person, source):
         changed.setdefault("people", []).append(person["name"])
+    if person is None and (values.get("email") or values.get("telephone")):
+        report.reject(
+            line,
+            "e-mail ou téléphone sans nom d'interlocuteur (colonne personne) : "
+            "bailleur importé, contact laissé de côté",
+            values.get("email") or values.get("telephone"),
+        )
     if match.landlord is None:
         return
     report.matched(session, landlord, match, changed)
 
 
-def _person_values(values: dict[str, str]) -> dict[str, Any] | None:
+def _person_values(values: dict[str, Any]) -> dict[str, Any] | None:
     if not values.get("personne"):
-        if values.get("email") or values.get("telephone"):
-            raise InvalidInput("e-mail ou téléphone sans nom d'interlocuteur (colonne personne)")
         return None
     person: dict[str, Any] = {"name": " ".join(values["personne"].split())}
     if values.get("fonction"):
         person["role"] = values["fonction"]
     if values.get("email"):
-        person["email"] = validation.email(values["email"])
+        person["email"] = values["email"]
     if values.get("telephone"):
-        person["phone"] = validation.phone(values["telephone"])
+        person["phone"] = values["telephone"]
     return person
 
 
