@@ -464,6 +464,12 @@ def test_human_report(run: Run) -> None:
         "Simulation : 2 ajouté(s), 3 complété(s), 0 inchangé(s), 6 rejeté(s), 0 proche(s), "
         "1 conflit(s) ; rien n'a été enregistré.",
     ]
-    assert "conflit   ligne 11  elogie-siemp.kind : « sem » gardé, le fichier dit « esh »" in (
-        result.stdout
+    lines = result.stdout.splitlines()
+    assert (
+        "conflit   ligne 11  elogie-siemp, nature : « sem » gardé, le fichier dit « esh »" in lines
     )
+    # Fields in French; --json keeps their stable names.
+    assert (
+        "complété  toit-et-joie  Toit et Joie (SIREN, nature, catégorie juridique, "
+        "forme juridique, identité confirmée, autres noms, rapproché par nom)"
+    ) in lines

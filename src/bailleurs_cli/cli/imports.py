@@ -52,6 +52,36 @@ COUNT_LABELS = {
     "communes_inconnues": "commune(s) inconnue(s)",
 }
 
+#: French names of the fields an import fills (``--json`` keeps the field names).
+FIELD_LABELS = {
+    "name": "nom",
+    "siren": "SIREN",
+    "kind": "nature",
+    "legal_category": "catégorie juridique",
+    "legal_form": "forme juridique",
+    "to_verify": "identité confirmée",
+    "aliases": "autres noms",
+    "street": "adresse",
+    "complement": "adresse",
+    "postcode": "adresse",
+    "city": "adresse",
+    "cedex": "adresse",
+    "website": "site",
+    "group_name": "groupe",
+    "notes": "note",
+    "presence": "présence",
+    "people": "interlocuteurs",
+    "departement": "département",
+    "communes": "communes",
+    "epci": "EPCI",
+    "ept": "EPT",
+}
+
+
+def _labels(fields: list[str]) -> str:
+    return ", ".join(dict.fromkeys(FIELD_LABELS.get(f, f) for f in fields))
+
+
 _TITLES = {
     "sirene": "Import SIRENE",
     "qpv": "Import de la liste des QPV",
@@ -103,7 +133,7 @@ def _print(report: Report) -> None:
     for change in report.added:
         out(f"ajouté    {change.landlord}  {change.name}")
     for change in report.updated:
-        fields = ", ".join(change.fields)
+        fields = _labels(list(change.fields))
         by = f", rapproché par {how.get(change.how or '', change.how)}" if change.how else ""
         out(f"complété  {change.landlord}  {change.name} ({fields}{by})")
     for near in report.near_misses:
@@ -113,7 +143,8 @@ def _print(report: Report) -> None:
         )
     for conflict in report.conflicts:
         out(
-            f"conflit   ligne {conflict['line']}  {conflict['landlord']}.{conflict['field']} : "
+            f"conflit   ligne {conflict['line']}  {conflict['landlord']}, "
+            f"{_labels([conflict['field']])} : "
             f"« {conflict['kept']} » gardé, le fichier dit « {conflict['file']} »"
         )
     for rejected in report.rejected:
