@@ -12,29 +12,78 @@ import yaml
 from .conftest import REGISTRY_SIZE, Run
 
 
+def read_csv(text: str) -> list[dict[str, str]]:
+    """What a spreadsheet reads: a BOM, then « ; »-separated rows."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
 def test_csv_export_reads_back_and_defuses_formulas(run: Run) -> None:
     run("edit", "rivp", "--note", '=HYPERLINK("http://evil.example")')
     run("person", "add", "rivp", "Awa Diallo", "--phone", "+33 1 23 45 67 89", "--role", "@chef")
     result = run("export", "--format", "csv")
     assert result.exit_code == 0, result
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = read_csv(result.stdout)
     assert len(rows) == REGISTRY_SIZE
-    rivp = next(r for r in rows if r["landlord"] == "rivp")
-    assert rivp["notes"] == '\'=HYPERLINK("http://evil.example")'
-    assert "75120" in rivp["communes"].split("; ")
-    people = list(csv.DictReader(io.StringIO(run("export", "--table", "people").stdout)))
+    rivp = next(r for r in rows if r["Identifiant"] == "rivp")
+    assert rivp["Note"] == '\'=HYPERLINK("http://evil.example")'
+    assert "75120" in rivp["Communes de présence"].split("; ")
+    assert rivp["Adresse"] == "13, avenue de la Porte d'Italie, 75621 Paris Cedex 13"
+    people = read_csv(run("export", "--table", "interlocuteurs").stdout)
     assert people == [
         {
-            "landlord": "rivp",
-            "name": "Awa Diallo",
-            "role": "'@chef",
-            "email": "",
-            "phone": "01 23 45 67 89",
-            "territory": "",
-            "source": "",
-            "active": "oui",
+            "Bailleur": "rivp",
+            "Interlocuteur": "Awa Diallo",
+            "Fonction": "'@chef",
+            "E-mail": "",
+            "Téléphone": "01 23 45 67 89",
+            "Territoire": "",
+            "Source": "",
+            "Actif": "oui",
         }
     ]
+    assert read_csv(run("export", "--table", "people").stdout) == people  # English name too
+
+
+def test_csv_file_opens_in_a_french_spreadsheet(run: Run, tmp_path: Path) -> None:
+    run("contact", "rivp", "--channel", "email", "--summary", "Présentation ; suite à donner")
+    target = tmp_path / "echanges.csv"
+    assert run("export", "--table", "échanges", "--out", str(target)).exit_code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
+    header = raw[3:].split(b"\r\n")[0].decode("utf-8")
+    assert header == (
+        "Bailleur;Date;Canal;Sens;Interlocuteur;Résumé;Issue;Étape;Prochaine action;Échéance"
+    )
+    (row,) = read_csv(raw.decode("utf-8"))
+    assert row["Résumé"] == "Présentation ; suite à donner"  # quoted, not split
+
+
+def test_exported_registry_reimports_without_changes(run: Run, tmp_path: Path) -> None:
+    run("edit", "rivp", "--note", "Rencontrés au forum")
+    target = tmp_path / "registre.csv"
+    run("export", "--out", str(target))
+    result = run("import", "csv", str(target), "--dry-run", "--json")
+    assert result.exit_code == 0, result
+    data = json.loads(result.stdout)
+    assert (data["added"], data["rejected"], data["conflicts"], data["near_misses"]) == (
+        [], [], [], [],
+    )  # fmt: skip
+    assert (data["kept"], data["updated"], data["unchanged"]) == (
+        REGISTRY_SIZE, [], REGISTRY_SIZE,
+    )  # fmt: skip
+
+
+def test_people_table_cannot_create_landlords_when_reimported(run: Run, tmp_path: Path) -> None:
+    run("person", "add", "rivp", "Awa Diallo")
+    target = tmp_path / "interlocuteurs.csv"
+    run("export", "--table", "interlocuteurs", "--out", str(target))
+    result = run("import", "csv", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : interlocuteurs.csv : aucune colonne pour le nom du bailleur ; "
+        "ajoutez --map nom=<colonne>.\n"
+    )
 
 
 def test_json_and_yaml_hold_the_three_tables(run: Run, tmp_path: Path) -> None:
@@ -53,9 +102,9 @@ def test_export_bad_options(run: Run, tmp_path: Path) -> None:
     assert run("export", "--format", "xls").stderr == (
         "Erreur : --format : « xls » inconnu ; valeurs possibles : csv, json, yaml.\n"
     )
-    assert run("export", "--table", "bailleurs").stderr == (
-        "Erreur : --table : « bailleurs » inconnue ; valeurs possibles : landlords, people, "
-        "exchanges.\n"
+    assert run("export", "--table", "registre").stderr == (
+        "Erreur : --table : « registre » inconnue ; valeurs possibles : bailleurs, "
+        "interlocuteurs, echanges.\n"
     )
     missing = run("export", "--out", str(tmp_path / "nulle-part" / "x.csv"))
     assert missing.exit_code == 1

@@ -1,9 +1,14 @@
 """``bailleurs export``: the registry, people and exchanges as CSV, JSON or YAML.
 
-CSV holds one table (``landlords``, ``people`` or ``exchanges``); JSON and YAML
-hold all three. A CSV cell that a spreadsheet would run as a formula (starting
-with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with
-``'``, as OWASP recommends against CSV injection.
+JSON and YAML hold all three tables with the stable keys of every ``--json``,
+for scripts. CSV holds one table (``bailleurs``, ``interlocuteurs`` or
+``echanges``) for a spreadsheet: French headers, ``;`` separator and a UTF-8
+byte-order mark, which is what Excel in French needs to open it on a
+double-click with its accents. The landlords' table reads back with
+``import csv`` (its headers are the importer's fields; the address is one
+parseable cell). A cell that a spreadsheet would run as a formula (starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as
+OWASP recommends against CSV injection.
 """
 
 from __future__ import annotations
@@ -23,16 +28,40 @@ from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.territory import Presence
 
 FORMATS = ("csv", "json", "yaml")
-TABLES = ("landlords", "people", "exchanges")
+#: CSV tables as typed after --table (English names accepted too).
+TABLES = {
+    "bailleurs": "landlords",
+    "interlocuteurs": "people",
+    "echanges": "exchanges",
+    "landlords": "landlords",
+    "people": "people",
+    "exchanges": "exchanges",
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Header of an empty CSV table (the same keys as a filled one).
-COLUMNS = {
-    "people": ("landlord", "name", "role", "email", "phone", "territory", "source", "active"),
-    "exchanges": (
-        "landlord", "date", "channel", "direction", "person", "summary", "outcome", "stage",
-        "next_action", "next_due",
-    ),
-    "landlords": ("landlord", "name"),  # never empty: the registry is shipped
+#: CSV headers: the JSON key each column comes from, and its French label. The
+#: landlords' labels are the fields ``import csv`` maps by itself (Nom, SIREN,
+#: Nature, Adresse, Site, Groupe, Note); the people's name is « Interlocuteur »,
+#: never « Nom », so that re-importing that table cannot create landlords.
+HEADERS = {
+    "landlords": {
+        "landlord": "Identifiant", "name": "Nom", "aliases": "Autres noms", "kind": "Nature",
+        "legal_form": "Forme juridique", "legal_category": "Catégorie juridique",
+        "siren": "SIREN", "to_verify": "À vérifier", "group": "Groupe", "address": "Adresse",
+        "complement": "Complément d'adresse", "website": "Site",
+        "departements": "Départements", "communes": "Communes de présence",
+        "in_registry": "Au registre", "stage": "Étape", "stage_since": "Étape depuis",
+        "next_action": "Prochaine action", "next_due": "Échéance",
+        "last_exchange": "Dernier échange", "notes": "Note",
+    },
+    "people": {
+        "landlord": "Bailleur", "name": "Interlocuteur", "role": "Fonction", "email": "E-mail",
+        "phone": "Téléphone", "territory": "Territoire", "source": "Source", "active": "Actif",
+    },
+    "exchanges": {
+        "landlord": "Bailleur", "date": "Date", "channel": "Canal", "direction": "Sens",
+        "person": "Interlocuteur", "summary": "Résumé", "outcome": "Issue", "stage": "Étape",
+        "next_action": "Prochaine action", "next_due": "Échéance",
+    },
 }  # fmt: skip
 
 
@@ -139,25 +168,41 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def render(session: Session, fmt: str, table: str = "landlords") -> str:
-    """The export as text.
+def _postal_address(row: dict[str, Any]) -> str | None:
+    """``6 rue Carnot, 93100 Montreuil``: the form ``import csv`` parses back."""
+    city = " ".join(p for p in (row["postcode"], row["city"], row["cedex"]) if p)
+    if row["street"] and city:
+        return f"{row['street']}, {city}"
+    return row["street"] or city or None
+
+
+def render(session: Session, fmt: str, table: str = "bailleurs") -> str:
+    """The export as text (CSV with its byte-order mark).
 
     Raises:
         InvalidInput: unknown format or table.
     """
+    from bailleurs_cli.validation import fold
+
     if fmt not in FORMATS:
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : csv, json, yaml.")
     readers = {"landlords": landlords, "people": people, "exchanges": exchanges}
     if fmt == "csv":
-        if table not in TABLES:
+        name = TABLES.get(fold(table))
+        if name is None:
             raise InvalidInput(
-                f"--table : « {table} » inconnue ; valeurs possibles : {', '.join(TABLES)}."
+                f"--table : « {table} » inconnue ; valeurs possibles : bailleurs, "
+                "interlocuteurs, echanges."
             )
-        rows = readers[table](session)
+        headers = HEADERS[name]
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(rows[0].keys() if rows else COLUMNS[table])
-        writer.writerows([safe_cell(v) for v in row.values()] for row in rows)
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(headers.values())
+        for row in readers[name](session):
+            if name == "landlords":
+                row["address"] = _postal_address(row)
+            writer.writerow([safe_cell(row[key]) for key in headers])
         return buffer.getvalue()
     data = {name: reader(session) for name, reader in readers.items()}
     if fmt == "json":

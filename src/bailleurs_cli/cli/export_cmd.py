@@ -16,8 +16,8 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="csv, json ou yaml.")] = "csv",
     table: Annotated[
         str,
-        typer.Option("--table", help="Pour csv : landlords (bailleurs), people ou exchanges."),
-    ] = "landlords",
+        typer.Option("--table", help="Pour csv : bailleurs, interlocuteurs ou echanges."),
+    ] = "bailleurs",
     out_file: Annotated[
         Path | None,
         typer.Option(
@@ -27,10 +27,13 @@ def export(
 ) -> None:
     """Exporter bailleurs, interlocuteurs et échanges en CSV, JSON ou YAML.
 
-    Le CSV est protégé contre l'injection de formules dans les tableurs : une
-    valeur commençant par =, +, - ou @ est précédée d'une apostrophe.
+    Le CSV (une table) s'ouvre d'un double-clic dans Excel : en-têtes en français,
+    séparateur « ; », UTF-8 avec BOM ; la table des bailleurs se réimporte avec
+    bailleurs import csv. Une valeur commençant par =, +, - ou @ y est précédée
+    d'une apostrophe (protection contre l'injection de formules). JSON et YAML
+    contiennent les trois tables, avec les clés stables de --json.
 
-    Exemple : bailleurs export --format csv > registre.csv
+    Exemple : bailleurs export --table interlocuteurs --out interlocuteurs.csv
     """
     from bailleurs_cli import export as core
 

@@ -140,8 +140,8 @@ def fill(
     """
     changed: dict[str, Any] = {}
     for key, value in values.items():
-        if value in (None, "", []):
-            continue
+        if value in (None, "", []) or (key == "kind" and value == "inconnu"):
+            continue  # « inconnu » says nothing: neither a fill nor a conflict
         current = getattr(landlord, key)
         if current in (None, "", []) or (key == "kind" and current == "inconnu"):
             setattr(landlord, key, value)
