@@ -218,6 +218,29 @@ def test_department_only_presence_is_low_priority(run: Run) -> None:
     )
 
 
+def test_department_stated_by_the_record_is_low_priority(run: Run) -> None:
+    """As ``list --departement`` already counts it: PCH's record says 93, no commune."""
+    run("config", "territoires", "--departement", "93")
+    data = json.loads(run("show", "plaine-commune-habitat", "--json").stdout)
+    assert (data["priority"], data["priority_reason"]) == (
+        "basse",
+        "présent dans votre département 93 selon sa fiche, communes non précisées",
+    )
+    ranked = [
+        (r["landlord"], r["priority"])
+        for r in json.loads(
+            run("list", "--departement", "93", "--sort", "priorite", "--json").stdout
+        )
+    ]
+    # Known communes of the 93 (Est Ensemble Habitat) rank before a stated department.
+    assert ranked[0] == ("est-ensemble-habitat", "basse")
+    assert ("plaine-commune-habitat", "basse") in ranked
+    run("add", "Habitat Témoin du 94", "--kind", "oph", "--departement", "94")
+    rows = {r["landlord"]: r["priority"] for r in json.loads(run("list", "--json").stdout)}
+    assert rows["habitat-temoin-du-94"] == "aucune"
+    assert rows["rivp"] == "aucune"
+
+
 def test_letter_filters_by_priority_and_commune(run: Run, tmp_path: Path) -> None:
     from .test_documents import IDENTITY
 

@@ -125,6 +125,9 @@ class Priority:
     communes: list[str] = field(default_factory=list)
     elsewhere: list[str] = field(default_factory=list)  # in your departments only (detail)
     elsewhere_count: int = 0  # how many such communes
+    # Your departments among those its record states (registry, add/edit --departement),
+    # when no commune there is known.
+    departements: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     paris_wide: bool = False  # Paris QPV counted for an arrondissement (not placed)
     volume: int = 0  # dwellings or premises counted in your communes, all sources
@@ -144,6 +147,7 @@ class Priority:
             -len(self.communes),
             -self.volume,
             -self.elsewhere_count,
+            -len(self.departements),
         )
 
     def explain(self, index: QpvIndex) -> str:
@@ -185,6 +189,12 @@ class Priority:
                 f"présent dans {self.elsewhere_count} commune(s) de vos départements, "
                 "hors de vos communes"
             )
+        if self.departements:
+            where = "vos départements" if len(self.departements) > 1 else "votre département"
+            return (
+                f"présent dans {where} {', '.join(self.departements)} selon sa fiche, "
+                "communes non précisées"
+            )
         return "aucune présence connue dans vos territoires"
 
 
@@ -208,6 +218,8 @@ def priorities(
     if landlord_id is None:
         for owner, count in _elsewhere_counts(session, territories):
             result.setdefault(owner, Priority()).elsewhere_count = count
+    for owner, stated in _stated_departements(session, territories, landlord_id):
+        result.setdefault(owner, Priority()).departements = stated
     for priority in result.values():
         priority.elsewhere = [c for c in priority.elsewhere if c not in priority.communes]
         if priority.elsewhere:
@@ -216,9 +228,29 @@ def priorities(
             priority.level = 3
         elif priority.communes:
             priority.level = 2
-        elif priority.elsewhere_count:
+        elif priority.elsewhere_count or priority.departements:
             priority.level = 1
     return result
+
+
+def _stated_departements(
+    session: Session, territories: Territories, landlord_id: int | None
+) -> list[tuple[int, list[str]]]:
+    """Per landlord, your departments among those its record states."""
+    from sqlalchemy import select as sa_select
+
+    if not territories.departements:
+        return []
+    statement = sa_select(col(Landlord.id), col(Landlord.departements))
+    if landlord_id is not None:
+        statement = statement.where(col(Landlord.id) == landlord_id)
+    wanted = set(territories.departements)
+    found = []
+    for owner, stated in session.connection().execute(statement).all():
+        shared = sorted(wanted.intersection(stated or []))
+        if shared and owner is not None:
+            found.append((owner, shared))
+    return found
 
 
 class _Fact(NamedTuple):
