@@ -143,6 +143,29 @@ def test_territoire_json(run: Run) -> None:
     assert data["landlords"][0]["link"] == "commune"
 
 
+def test_territoire_names_the_head_offices_there(run: Run) -> None:
+    data = json.loads(run("territoire", "Saint-Denis", "--json").stdout)
+    assert data["head_offices"] == [
+        {
+            "landlord": "plaine-commune-habitat",
+            "name": "Plaine Commune Habitat",
+            "address": "5 bis rue Danielle Casanova, 93200 Saint-Denis",
+        }
+    ]
+    # An arrondissement by geographic postcode; a CEDEX one (RIVP, 75621) does not place it.
+    thirteenth = json.loads(run("territoire", "Paris 13e", "--json").stdout)
+    assert [h["landlord"] for h in thirteenth["head_offices"]] == ["adoma", "cdc-habitat"]
+    paris = json.loads(run("territoire", "Paris", "--json").stdout)
+    assert "rivp" in [h["landlord"] for h in paris["head_offices"]]
+    text = run("territoire", "Saint-Denis").stdout.splitlines()
+    assert text[-2:] == [
+        "Sièges de bailleurs dans la commune (1) :",
+        "  - Plaine Commune Habitat (plaine-commune-habitat) — 5 bis rue Danielle Casanova, "
+        "93200 Saint-Denis",
+    ]
+    assert json.loads(run("territoire", "Melun", "--json").stdout)["head_offices"] == []
+
+
 def test_territoire_shows_our_exchanges_with_landlords_there(run: Run) -> None:
     run("contact", "est-ensemble-habitat", "--channel", "email", "--summary", "Présentation")
     result = run("territoire", "Bobigny")

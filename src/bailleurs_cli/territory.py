@@ -491,6 +491,22 @@ class CommuneReport:
     town_hall: TownHall | None
     exchanges: list[tuple[Exchange, str]]
     in_territories: bool
+    head_offices: list[Landlord] = field(default_factory=list)
+
+
+def head_offices_in(session: Session, commune: Commune) -> list[Landlord]:
+    """Landlords whose head office is in ``commune``: same department and town name; in
+    a Paris arrondissement, its geographic postcode (a CEDEX one does not say which)."""
+    from bailleurs_cli.validation import fold
+
+    candidates = session.exec(
+        select(Landlord)
+        .where(col(Landlord.postcode).startswith(commune.departement))
+        .order_by(col(Landlord.name))
+    ).all()
+    if commune.parent is not None:
+        return [ll for ll in candidates if ll.postcode in commune.postcodes and not ll.cedex]
+    return [ll for ll in candidates if ll.city and fold(ll.city) == fold(commune.name)]
 
 
 def commune_report(
@@ -523,6 +539,7 @@ def commune_report(
         town_hall=halls.get(commune.commune_code),
         exchanges=[(e, names[e.landlord_id]) for e in recent],
         in_territories=inside,
+        head_offices=head_offices_in(session, commune),
     )
 
 

@@ -37,7 +37,7 @@ def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
 
 
 def _report_json(report: CommuneReport) -> dict[str, Any]:
-    from bailleurs_cli.cli.render import exchange_json
+    from bailleurs_cli.cli.render import address, exchange_json
     from bailleurs_cli.territory import qpv_json
 
     commune = report.commune
@@ -65,6 +65,10 @@ def _report_json(report: CommuneReport) -> dict[str, Any]:
             "website": hall.website,
         },
         "landlords": [_landlord_json(p) for p in report.landlords],
+        "head_offices": [
+            {"landlord": ll.slug, "name": ll.name, "address": address(ll)}
+            for ll in report.head_offices
+        ],
         "exchanges": [
             {"landlord_name": name, **exchange_json(e, None)} for e, name in report.exchanges
         ],
@@ -112,7 +116,7 @@ def territoire(
 
 
 def _print_report(report: CommuneReport) -> None:
-    from bailleurs_cli.cli.render import exchange_line
+    from bailleurs_cli.cli.render import address, exchange_line
 
     c = report.commune
     out(f"{c.label} — code INSEE {c.code}")
@@ -148,6 +152,10 @@ def _print_report(report: CommuneReport) -> None:
             out(f"  - {ll.name} ({ll.slug}) — {stage_label(ll.stage)}{last} — {_evidence(present)}")
     else:
         out("Bailleurs présents : aucun connu (bailleurs import locaux-personnes-morales …)")
+    if report.head_offices:
+        out(f"Sièges de bailleurs dans la commune ({len(report.head_offices)}) :")
+        for ll in report.head_offices:
+            out(f"  - {ll.name} ({ll.slug}) — {address(ll)}")
     if report.exchanges:
         out("Derniers échanges avec ces bailleurs :")
         for exchange, name in report.exchanges:
