@@ -83,6 +83,22 @@ def test_qpv_import_handles_the_anct_quirks(run: Run, store: Store) -> None:
     assert data["counts"]["supprimes"] == 21 + 75 - 6
 
 
+def test_qpv_import_reports_declared_links_to_removed_qpv(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    assert run("edit", "valdevy", "--present", "Argenteuil", "--qpv", "QN09503I").exit_code == 0
+    extract = tmp_path / "qpv_95.csv"
+    extract.write_text("code_qp;lib_qp;insee_com\nQN09501M;Noyer Crapaud;95598\n", encoding="utf-8")
+    data = report(run, "qpv", str(extract))
+    assert data["counts"]["liens_qpv_retires"] == 1
+    with store.read() as session:  # the user's fact is kept as they declared it
+        codes = session.exec(select(Presence.qpv_code).where(col(Presence.qpv_code).is_not(None)))
+        assert codes.all() == ["QN09503I"]
+    shown = run("import", "qpv", str(extract)).stderr
+    assert "1 lien(s) déclaré(s) vers un QPV retiré" not in shown  # none removed this time
+    assert "liens_qpv_retires" not in report(run, "qpv", str(QPV_FILE))["counts"]
+
+
 def test_qpv_import_of_one_department_leaves_the_others(
     run: Run, store: Store, tmp_path: Path
 ) -> None:

@@ -46,6 +46,7 @@ COUNT_LABELS = {
     "hors_idf": "hors Île-de-France",
     "departements": "département(s) remplacé(s)",
     "supprimes": "QPV retiré(s) de la liste",
+    "liens_qpv_retires": "lien(s) déclaré(s) vers un QPV retiré (gardés ; voir bailleurs show)",
     "proprietaires": "propriétaire(s)",
     "communes": "commune(s)",
     "locaux": "locaux",

@@ -20,7 +20,7 @@ from bailleurs_cli import geo
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports.core import Change, Report
 from bailleurs_cli.imports.tabular import Progress, open_table
-from bailleurs_cli.tables.territory import Qpv
+from bailleurs_cli.tables.territory import Presence, Qpv
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
 
 _CODE = re.compile(r"^QN(\d{3})(\d{2})([MNI])$")
@@ -121,3 +121,10 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
     for stale in existing.values():
         session.delete(stale)
     report.counts["supprimes"] = len(existing)
+    if existing:
+        # Links the user declared (edit --qpv) are kept, but now name a removed QPV.
+        linked = session.exec(
+            select(Presence.id).where(col(Presence.qpv_code).in_(list(existing)))
+        ).all()
+        if linked:
+            report.counts["liens_qpv_retires"] = len(linked)
