@@ -247,15 +247,15 @@ def test_history_lists_real_imports_newest_first(run: Run) -> None:
     assert listed[1]["counts"]["added"] == len(first["added"])
     assert listed[1]["counts"]["locaux"] == first["counts"]["locaux"]
     assert datetime.fromisoformat(listed[0]["run_at"]).utcoffset() == timedelta(0)
-    assert json.loads(run("import", "historique", "--json", "--limite", "1").stdout) == listed[:1]
+    assert json.loads(run("import", "historique", "--json", "--limit", "1").stdout) == listed[:1]
     text = run("import", "historique").stdout.splitlines()
     assert text[0].split() == ["Date", "Import", "Fichier(s)", "SHA-256", "Lignes", "Effet"]
     assert "listeqp2024-cog2024.csv" in text[1] and listed[0]["sha256"][:12] in text[1]
     assert "1 ajouté(s)" in text[2] and "9 locaux" in text[2]
-    refused = run("import", "historique", "--limite", "0")
+    refused = run("import", "historique", "--limit", "0")
     assert refused.exit_code != 0
     assert refused.stderr.strip() == (
-        "Erreur : --limite : valeur invalide ; attendu un nombre entier ≥ 1."
+        "Erreur : --limit : valeur invalide ; attendu un nombre entier ≥ 1."
     )
 
 

@@ -195,7 +195,7 @@ _EFFECTS = {
 def imports_history(
     ctx: typer.Context,
     limit: Annotated[
-        int | None, typer.Option("--limite", metavar="N", help="Les N derniers seulement.")
+        int | None, typer.Option("--limit", metavar="N", help="Les N derniers seulement.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -204,11 +204,11 @@ def imports_history(
     Pour chacun : date, type, fichier(s), empreinte SHA-256, lignes lues et effet.
     Les simulations (--dry-run) n'y figurent pas.
 
-    Exemple : bailleurs import historique --limite 5
+    Exemple : bailleurs import historique --limit 5
     """
     from bailleurs_cli.imports.core import history
 
-    at_least(limit, 1, "--limite")
+    at_least(limit, 1, "--limit")
     with state(ctx).store().read() as session:
         runs = history(session, limit)
     if as_json:
