@@ -107,7 +107,9 @@ def _postgres_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
     autocommit = dbapi_connection.autocommit
     dbapi_connection.autocommit = True
     try:
-        dbapi_connection.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        cursor = dbapi_connection.cursor()  # a cursor: psycopg 3 and psycopg2 alike
+        cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.close()
     finally:
         dbapi_connection.autocommit = autocommit
 
