@@ -136,20 +136,22 @@ def _checked(values: dict[str, str], labels: dict[str, str]) -> dict[str, Any]:
     return checked
 
 
+#: Table field → model attribute, for the landlord and the person of a row.
+_LANDLORD_ATTRS = {
+    "siren": "siren", "nature": "kind", "site": "website", "groupe": "group_name", "note": "notes",
+}  # fmt: skip
+_PERSON_ATTRS = {"fonction": "role", "email": "email", "telephone": "phone"}
+
+
+def _renamed(values: dict[str, Any], attrs: dict[str, str]) -> dict[str, Any]:
+    """The row's non-empty ``values`` under their model attribute names."""
+    return {attr: values[key] for key, attr in attrs.items() if values.get(key)}
+
+
 def _landlord_values(values: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if values.get("siren"):
-        out["siren"] = values["siren"]
-    if values.get("nature"):
-        out["kind"] = values["nature"]
+    out = _renamed(values, _LANDLORD_ATTRS)
     if values.get("adresse"):
-        out.update(values["adresse"])
-    if values.get("site"):
-        out["website"] = values["site"]
-    if values.get("groupe"):
-        out["group_name"] = values["groupe"]
-    if values.get("note"):
-        out["notes"] = values["note"]
+        out.update(values["adresse"])  # street, postcode, city, cedex
     return out
 
 
@@ -207,14 +209,7 @@ def _apply(
 def _person_values(values: dict[str, Any]) -> dict[str, Any] | None:
     if not values.get("personne"):
         return None
-    person: dict[str, Any] = {"name": " ".join(values["personne"].split())}
-    if values.get("fonction"):
-        person["role"] = values["fonction"]
-    if values.get("email"):
-        person["email"] = values["email"]
-    if values.get("telephone"):
-        person["phone"] = values["telephone"]
-    return person
+    return {"name": " ".join(values["personne"].split()), **_renamed(values, _PERSON_ATTRS)}
 
 
 def _add_person(session: Session, landlord_id: int, person: dict[str, Any], source: str) -> bool:
