@@ -49,7 +49,7 @@ def test_ambiguous_commune_lists_each_candidate_with_its_code() -> None:
     with pytest.raises(AmbiguousName) as caught:
         geo.resolve("Blandy")
     assert caught.value.message == (
-        "commune : « Blandy » désigne plusieurs communes : Blandy (77) [77034], "
+        "« Blandy » désigne plusieurs communes : Blandy (77) [77034], "
         "Blandy (91) [91067] ; ajoutez le département, par exemple « Blandy (77) », "
         "ou donnez le code INSEE."
     )
@@ -67,9 +67,18 @@ def test_unknown_commune_suggests_close_names() -> None:
     with pytest.raises(NotFound) as caught:
         geo.resolve("Montreul")
     assert caught.value.message.startswith(
-        "commune : commune « Montreul » inconnue en Île-de-France ; vouliez-vous dire : "
+        "commune « Montreul » inconnue en Île-de-France ; vouliez-vous dire : "
         "Montreuil (93) [93048]"
     )
+    with pytest.raises(NotFound) as named:  # typed in an option: the option leads
+        geo.resolve("Atlantide", "--commune")
+    assert named.value.message == "--commune : commune « Atlantide » inconnue en Île-de-France."
+
+
+def test_territoire_of_an_unknown_commune_says_it_once(run: Run) -> None:
+    result = run("territoire", "Atlantide")
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == "Erreur : commune « Atlantide » inconnue en Île-de-France.\n"
 
 
 def test_reference_tables_match_their_sources() -> None:

@@ -149,17 +149,21 @@ def _choices(found: list[Commune]) -> str:
     return shown + (", …" if len(found) > 6 else "")
 
 
-def resolve(query: str, field: str = "commune") -> Commune:
+def resolve(query: str, field: str | None = None) -> Commune:
     """The one commune or arrondissement ``query`` designates.
+
+    Errors start with ``field`` (the option or column the user typed it in), when
+    there is one: ``--commune : commune « Atlantide » inconnue…``.
 
     Raises:
         InvalidInput: empty query.
         NotFound: no IDF commune matches (close names are suggested).
         AmbiguousName: several communes match (each is listed with its code).
     """
+    at = f"{field} : " if field else ""
     text = query.strip()
     if not text:
-        raise InvalidInput(f"{field} : valeur vide ; donnez un nom, un code INSEE ou postal.")
+        raise InvalidInput(f"{at}commune vide ; donnez un nom, un code INSEE ou postal.")
     table = communes()
     if re.fullmatch(r"\d{5}", text):
         if text in MERGED:
@@ -170,12 +174,10 @@ def resolve(query: str, field: str = "commune") -> Commune:
             return found[0]
         if found:
             raise AmbiguousName(
-                f"{field} : « {text} » (code INSEE ou postal) désigne plusieurs communes : "
+                f"{at}« {text} » (code INSEE ou postal) désigne plusieurs communes : "
                 f"{_choices(found)} ; donnez le nom de la commune."
             )
-        raise NotFound(
-            f"{field} : aucun code INSEE ni code postal d'Île-de-France ne vaut « {text} »."
-        )
+        raise NotFound(f"{at}aucun code INSEE ni code postal d'Île-de-France ne vaut « {text} ».")
     departement = None
     suffix = _DEPARTEMENT_SUFFIX.match(text)
     if suffix:
@@ -186,7 +188,7 @@ def resolve(query: str, field: str = "commune") -> Commune:
         number = int(arrondissement["n"])
         if 1 <= number <= 20:
             return table[f"751{number:02d}"]
-        raise NotFound(f"{field} : Paris n'a pas de {number}e arrondissement.")
+        raise NotFound(f"{at}Paris n'a pas de {number}e arrondissement.")
     for old_name, new_code in MERGED.values():
         if key == _key(old_name):
             return table[new_code]
@@ -197,12 +199,12 @@ def resolve(query: str, field: str = "commune") -> Commune:
         return found[0]
     if found:
         raise AmbiguousName(
-            f"{field} : « {query} » désigne plusieurs communes : {_choices(found)} ; "
+            f"{at}« {query} » désigne plusieurs communes : {_choices(found)} ; "
             "ajoutez le département, par exemple « Blandy (77) », ou donnez le code INSEE."
         )
     suggestions = _suggest(key, departement)
     hint = f" ; vouliez-vous dire : {_choices(suggestions)} ?" if suggestions else "."
-    raise NotFound(f"{field} : commune « {query} » inconnue en Île-de-France{hint}")
+    raise NotFound(f"{at}commune « {query} » inconnue en Île-de-France{hint}")
 
 
 def _suggest(key: str, departement: str | None) -> list[Commune]:
