@@ -11,6 +11,8 @@ Example::
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from datetime import date
 
 from sqlmodel import Session
@@ -27,16 +29,60 @@ def seed_registry(session: Session, today: date) -> None:
     territory.seed_qpv(session)
 
 
+def _stderr(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def backup_before_upgrade(
+    url: str, settings: config.Settings, notify: Callable[[str], None] = _stderr
+) -> Callable[[str], None]:
+    """What runs before an existing store is upgraded: a backup, its path said."""
+
+    def before(version: str) -> None:
+        from datetime import datetime
+
+        from bailleurs_cli import backups
+        from bailleurs_cli.errors import ToolMissing
+
+        try:
+            made = backups.make_backup(
+                url,
+                folder=config.backup_dir(),
+                now=datetime.now(),
+                reason=f"avant-mise-a-jour-{version}",
+                keep=settings.backup_keep,
+            )
+        except ToolMissing as exc:
+            notify(
+                f"Attention : pas de sauvegarde avant la mise à jour ({exc.message}) ; "
+                "la mise à jour sera annulée si la moindre ligne venait à manquer."
+            )
+            return
+        notify(f"Sauvegarde avant la mise à jour du schéma {version} : {made.path}")
+
+    return before
+
+
 def open_default(
     db: str | None = None,
     *,
     settings: config.Settings | None = None,
     today: date | None = None,
+    notify: Callable[[str], None] = _stderr,
 ) -> Store:
-    """Open (and on first use create and seed) the store named by ``db`` or the defaults."""
+    """Open (and on first use create and seed) the store named by ``db`` or the defaults.
+
+    An existing store made by an earlier version is backed up before it is upgraded;
+    ``notify`` receives the backup's path (stderr by default).
+    """
     settings = settings or config.load_settings()
     url = config.resolve_db_url(db, settings)
-    return open_store(url, today=today or config.today_from_env(), seed=seed_registry)
+    return open_store(
+        url,
+        today=today or config.today_from_env(),
+        seed=seed_registry,
+        before_upgrade=backup_before_upgrade(url, settings, notify),
+    )
 
 
 def today() -> date:

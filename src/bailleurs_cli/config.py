@@ -43,6 +43,11 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME)
 
 
+def backup_dir() -> Path:
+    """Where bailleurs keeps the backups it makes (``sauvegardes`` in the data directory)."""
+    return data_dir() / "sauvegardes"
+
+
 def data_dir() -> Path:
     """Directory of the default SQLite store."""
     home = os.environ.get("BAILLEURS_HOME")
@@ -80,6 +85,7 @@ class Settings:
     digest_to: str | None = None
     territory_communes: tuple[str, ...] = ()
     territory_departements: tuple[str, ...] = ()
+    backup_keep: int = 10
     path: Path | None = None
 
     @property
@@ -156,6 +162,7 @@ def load_settings(path: Path | None = None) -> Settings:
             suivi.get("sans_echange_jours", 45), "suivi.sans_echange_jours", path
         ),
         horizon_days=_positive_int(suivi.get("horizon_jours", 7), "suivi.horizon_jours", path),
+        backup_keep=_positive_int(raw.get("backup", {}).get("garder", 10), "backup.garder", path),
         path=path,
     )
 

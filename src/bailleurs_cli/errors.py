@@ -19,6 +19,7 @@ __all__ = [
     "RegistryError",
     "StoreError",
     "TemplateProblem",
+    "ToolMissing",
 ]
 
 
@@ -33,6 +34,7 @@ class ExitCode(IntEnum):
     REGISTRY = 5  # invalid bailleurs.yaml
     TEMPLATE = 6  # template missing, invalid, or a variable it needs is missing
     MAIL = 7  # sending e-mail failed
+    TOOL = 8  # an outside program is missing (LibreOffice, crontab, pg_dump)
     INTERRUPTED = 130
 
 
@@ -87,3 +89,9 @@ class TemplateProblem(BailleursError):
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
         self.details = details or []
+
+
+class ToolMissing(BailleursError):
+    """An outside program bailleurs drives is not installed (named with its package)."""
+
+    exit_code = ExitCode.TOOL

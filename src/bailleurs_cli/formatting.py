@@ -134,3 +134,15 @@ def stage_label(stage: str) -> str:
 def weekday_names() -> tuple[str, ...]:
     """French day names, Monday first (used by the date parser)."""
     return _DAYS
+
+
+def file_size(size: int) -> str:
+    """A file size as French users read it: ``812 o``, ``14,2 ko``, ``3,1 Mo``."""
+    if size < 1000:
+        return f"{size} o"
+    for unit in ("ko", "Mo", "Go"):
+        size_f = size / 1000
+        if size_f < 1000 or unit == "Go":
+            return f"{size_f:.1f}".replace(".", ",") + f"{NBSP}{unit}"
+        size = int(size_f)
+    raise AssertionError("unreachable")

@@ -42,7 +42,8 @@ BUSY_TIMEOUT_MS = 10_000
 WRITE_LOCK_KEY = 0x6261696C6C657572
 
 
-def _redacted(url: str) -> str:
+def redacted(url: str) -> str:
+    """The URL as it may be shown: never its password."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -75,7 +76,7 @@ def make_engine(url: str) -> Engine:
         try:
             engine = create_engine(url, pool_pre_ping=False)
         except (ArgumentError, ImportError) as exc:
-            raise StoreError(f"base « {_redacted(url)} » non prise en charge ({exc}).") from None
+            raise StoreError(f"base « {redacted(url)} » non prise en charge ({exc}).") from None
         if parsed.get_backend_name() == "postgresql":
             event.listen(engine, "connect", _postgres_lock_timeout)
             event.listen(engine, "begin", _lock_writers_on_postgres)
@@ -123,7 +124,7 @@ def _lock_writers_on_postgres(connection: Connection) -> None:
 def _translate(exc: DBAPIError, url: str) -> StoreError:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     lowered = detail.lower()
-    shown = _redacted(url)
+    shown = redacted(url)
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return StoreError(
             f"base occupée par un autre processus depuis {BUSY_TIMEOUT_MS // 1000} s ; réessayez."
@@ -215,15 +216,66 @@ def _check_writable_location(path: Path, url: str) -> None:
     target = path if path.exists() else path.parent
     if not os.access(target, os.W_OK):
         raise StoreError(
-            f"base non accessible en écriture : {_redacted(url)} ; vérifiez les droits "
+            f"base non accessible en écriture : {redacted(url)} ; vérifiez les droits "
             "ou choisissez un autre chemin avec --db ou BAILLEURS_DB."
         )
+
+
+def _tables(conn: Connection) -> list[str]:
+    return sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+
+
+def _row_counts(conn: Connection) -> dict[str, int]:
+    """Rows per table: what every migration must keep."""
+    quote = conn.dialect.identifier_preparer.quote
+    return {
+        name: int(conn.exec_driver_sql(f"SELECT count(*) FROM {quote(name)}").scalar_one())
+        for name in _tables(conn)
+    }
+
+
+def _check_kept(conn: Connection, before: dict[str, int], url: str) -> None:
+    """Abort the upgrade (the caller rolls back) if a table lost rows or a link broke.
+
+    A migration that rebuilds a table on SQLite (Alembic batch mode) drops the old
+    one: with foreign keys on, that drop cascades to every dependent row, which is
+    how the upgrade to 0004 once emptied people and exchanges (issue 9).
+    """
+    after = _row_counts(conn)
+    lost = [
+        f"{name} ({count} → {after.get(name, 0)})"
+        for name, count in before.items()
+        if after.get(name, 0) != count
+    ]
+    broken: list[str] = []
+    if conn.dialect.name == "sqlite":
+        broken = sorted({str(row[0]) for row in conn.exec_driver_sql("PRAGMA foreign_key_check")})
+    if lost or broken:
+        what = "lignes perdues : " + ", ".join(lost) if lost else ""
+        if broken:
+            what += ("; " if what else "") + "liens rompus dans : " + ", ".join(broken)
+        raise StoreError(
+            f"mise à jour de la base {redacted(url)} annulée, rien n'a été modifié ({what}) ; "
+            "gardez cette version de bailleurs et signalez le problème."
+        )
+
+
+def _foreign_keys(conn: Connection, on: bool) -> None:
+    """Switch SQLite's foreign keys, outside any transaction (the pragma is a no-op
+    inside one): through the DB-API connection, which runs in autocommit."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def upgrade(engine: Engine, url: str, *, seed: Callable[[Session], None] | None = None) -> None:
     """Bring the schema to HEAD with Alembic (creates it on an empty base).
 
-    ``seed`` runs in the same transaction, after the migrations.
+    Migrations run with SQLite's foreign keys off (Alembic's recipe for batch mode)
+    in one transaction; before committing, every table must hold the rows it held
+    before and, on SQLite, ``PRAGMA foreign_key_check`` must find no broken link,
+    else nothing is changed. ``seed`` runs in the same transaction, after the
+    migrations.
     """
     from alembic import command
     from alembic.config import Config
@@ -232,14 +284,24 @@ def upgrade(engine: Engine, url: str, *, seed: Callable[[Session], None] | None 
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     try:
         with engine.connect() as conn:
-            conn.execution_options(bailleurs_write=True)
-            with conn.begin():
-                config.attributes["connection"] = conn
-                command.upgrade(config, "head")
-                if seed is not None:
-                    with Session(bind=conn) as session:
-                        seed(session)
-                        session.flush()
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:
+                _foreign_keys(conn, on=False)
+            try:
+                conn.execution_options(bailleurs_write=True)
+                with conn.begin():
+                    before = _row_counts(conn)
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, "head")
+                    _check_kept(conn, before, url)
+                    if seed is not None:
+                        with Session(bind=conn) as session:
+                            seed(session)
+                            session.flush()
+                        _check_kept(conn, {}, url)
+            finally:
+                if sqlite:
+                    _foreign_keys(conn, on=True)
     except DBAPIError as exc:
         raise _translate(exc, url) from None
 
@@ -250,6 +312,7 @@ def _prepare(
     *,
     today: date,
     seed: Callable[[Session, date], None] | None,
+    before_upgrade: Callable[[str], None] | None,
 ) -> None:
     engine, url = store.engine, store.url
     version = schema_version(engine, url)
@@ -273,9 +336,11 @@ def _prepare(
             raise _translate(exc, url) from None
         except sqlite3.Error as exc:
             raise StoreError(
-                f"impossible d'ouvrir la base {_redacted(url)} ({exc}) ; "
+                f"impossible d'ouvrir la base {redacted(url)} ({exc}) ; "
                 "choisissez une autre base avec --db."
             ) from None
+    if version is not None and before_upgrade is not None:
+        before_upgrade(version)
     upgrade(engine, url, seed=(lambda s: seed(s, today)) if seed else None)
 
 
@@ -284,6 +349,7 @@ def open_store(
     *,
     today: date,
     seed: Callable[[Session, date], None] | None = None,
+    before_upgrade: Callable[[str], None] | None = None,
 ) -> Store:
     """Open (creating and migrating if needed) the store at ``url``.
 
@@ -293,6 +359,8 @@ def open_store(
         seed: fills a new or just-upgraded base, in the same transaction as the
             migrations (a failed seed leaves the base as it was, and the next open
             tries again); it must be idempotent.
+        before_upgrade: called with the store's schema before an existing store is
+            upgraded (the caller backs it up there).
 
     Raises:
         StoreError: unreachable, not writable, or made by a newer version.
@@ -303,8 +371,17 @@ def open_store(
     engine = make_engine(url)
     store = Store(url, engine)
     try:
-        _prepare(store, path, today=today, seed=seed)
+        _prepare(store, path, today=today, seed=seed, before_upgrade=before_upgrade)
     except BaseException:
         engine.dispose()
         raise
     return store
+
+
+def store_tables() -> tuple[str, ...]:
+    """Every table of the schema, ``alembic_version`` included."""
+    from sqlmodel import SQLModel
+
+    import bailleurs_cli.models  # noqa: F401  (registers the tables)
+
+    return (*SQLModel.metadata.tables, "alembic_version")

@@ -218,8 +218,22 @@ class State:
         if self._store is None:
             from bailleurs_cli.api import open_default
 
-            self._store = open_default(self.db, settings=self.settings, today=self.today)
+            self._store = open_default(
+                self.db, settings=self.settings, today=self.today, notify=info
+            )
         return self._store
+
+    def db_url(self) -> str:
+        """The store's SQLAlchemy URL, without opening it."""
+        from bailleurs_cli.config import resolve_db_url
+
+        return resolve_db_url(self.db, self.settings)
+
+    def shown_db(self) -> str:
+        """The store's location as it may be shown (no password)."""
+        from bailleurs_cli.store import redacted
+
+        return redacted(self.db_url())
 
 
 def state(ctx: typer.Context) -> State:
