@@ -1,6 +1,12 @@
 """Every test runs in its own home: store and config live in ``tmp_path``.
 
-Store tests take the ``db_url`` fixture, parametrised over SQLite and PostgreSQL.
+Store tests take the ``db_url`` fixture, parametrised over SQLite and PostgreSQL:
+a store already created and seeded, as the first command leaves it. It is built
+once per session and copied for each test (a file copy on SQLite, ``CREATE
+DATABASE … TEMPLATE`` on PostgreSQL): creating and seeding a store takes about a
+second, a copy a few milliseconds. ``fresh_db_url`` is a location where no store
+exists yet, for tests of creation and upgrades.
+
 PostgreSQL needs ``BAILLEURS_TEST_PG_URL`` (``.ci/start-postgres`` prints one); it
 is skipped locally without it and required when ``CI`` is set.
 """
@@ -8,6 +14,7 @@ is skipped locally without it and required when ``CI`` is set.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
 from bailleurs_cli.cli import app
@@ -39,6 +47,19 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+def _pg_url() -> str:
+    url = os.environ.get("BAILLEURS_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("BAILLEURS_TEST_PG_URL must be set in CI (see .ci/start-postgres)")
+        pytest.skip("no PostgreSQL: set BAILLEURS_TEST_PG_URL")
+    return url
+
+
+def _with_database(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_postgres(url: str) -> None:
     engine = create_engine(resolve_db_url(url, Settings()))
     with engine.begin() as conn:
@@ -47,17 +68,64 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _seed(url: str) -> None:
+    from bailleurs_cli.api import open_default
+
+    open_default(url, settings=Settings(), today=TODAY, notify=lambda _: None).dispose()
+
+
+@pytest.fixture(scope="session")
+def _seeded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store created and seeded once for the session (copied by each test)."""
+    path = tmp_path_factory.mktemp("seeded") / "store.db"
+    _seed(str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_admin() -> Iterator[tuple[str, Engine]]:
+    """The test server's URL and an autocommit engine to create databases with."""
+    url = _pg_url()
+    engine = create_engine(resolve_db_url(url, Settings()), isolation_level="AUTOCOMMIT")
+    yield url, engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _seeded_postgres(_postgres_admin: tuple[str, Engine]) -> str:
+    """A database created and seeded once for the session: the template of each test's."""
+    url, admin = _postgres_admin
+    name = f"{make_url(url).database}_seeded"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    _seed(_with_database(url, name))
+    return name
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A seeded store of the test's own, as the first command leaves it."""
+    if request.param == "sqlite":
+        target = tmp_path / "store.db"
+        shutil.copyfile(request.getfixturevalue("_seeded_sqlite"), target)
+        return str(target)
+    template = request.getfixturevalue("_seeded_postgres")
+    url, admin = request.getfixturevalue("_postgres_admin")
+    name = f"{make_url(url).database}_run"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    return _with_database(url, name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A store location that does not exist yet: a SQLite file, or an empty PG schema."""
     if request.param == "sqlite":
         yield str(tmp_path / "store.db")
         return
-    url = os.environ.get("BAILLEURS_TEST_PG_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("BAILLEURS_TEST_PG_URL must be set in CI (see .ci/start-postgres)")
-        pytest.skip("no PostgreSQL: set BAILLEURS_TEST_PG_URL")
+    url = _pg_url()
     _reset_postgres(url)
     yield url
 
@@ -83,9 +151,8 @@ class Result:
 Run = Callable[..., Result]
 
 
-@pytest.fixture
-def run(db_url: str) -> Run:
-    """Invoke ``bailleurs --db <db_url> ARGS`` in-process."""
+def cli(db_url: str) -> Run:
+    """``bailleurs --db <db_url> ARGS``, invoked in-process."""
     runner = CliRunner()
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -95,6 +162,12 @@ def run(db_url: str) -> Run:
         return Result(result.exit_code, result.stdout, plain_spaces(result.stderr), result.stderr)
 
     return invoke
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:
+    """Invoke ``bailleurs --db <db_url> ARGS`` in-process."""
+    return cli(db_url)
 
 
 @pytest.fixture

@@ -79,8 +79,9 @@ def test_check_the_shipped_registry(run: Run) -> None:
 
 
 def test_failed_seed_leaves_an_empty_base_that_is_seeded_next_time(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fresh_db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    db_url = fresh_db_url
     broken = tmp_path / "bailleurs.yaml"
     broken.write_text("version: 1\nbailleurs: [\n", encoding="utf-8")
     monkeypatch.setattr(registry, "shipped_path", lambda: broken)

@@ -30,8 +30,8 @@ def count_landlords(db_url: str) -> int:
     return int(total)
 
 
-def test_first_open_creates_and_seeds_the_registry(db_url: str) -> None:
-    store = open_default(db_url, today=TODAY)
+def test_first_open_creates_and_seeds_the_registry(fresh_db_url: str) -> None:
+    store = open_default(fresh_db_url, today=TODAY)
     with store.read() as session:
         landlords = session.exec(select(Landlord)).all()
         changes = session.exec(select(StageChange)).all()
@@ -193,7 +193,8 @@ def test_config_file_names_the_store(home: Path, tmp_path: Path) -> None:
     assert target.is_file()
 
 
-def test_upgrade_from_0003_keeps_user_data_and_adds_the_ground(db_url: str) -> None:
+def test_upgrade_from_0003_keeps_user_data_and_adds_the_ground(fresh_db_url: str) -> None:
+    db_url = fresh_db_url
     """A base made by the previous release gains the QPV list, presence and new landlords."""
     from alembic import command
     from alembic.config import Config

@@ -22,7 +22,7 @@ from bailleurs_cli.config import Settings, resolve_db_url
 from bailleurs_cli.errors import StoreError
 from bailleurs_cli.store import HEAD, REVISIONS
 
-from .conftest import TODAY, Run
+from .conftest import TODAY, cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "upgrade"
 SCHEMAS = sorted({p.name.split("-")[1].split(".")[0] for p in FIXTURES.glob("schema-*.sql")})
@@ -125,7 +125,8 @@ def test_every_release_has_a_fixture() -> None:
 
 
 @pytest.mark.parametrize("schema", SCHEMAS)
-def test_upgrade_keeps_every_row(schema: str, db_url: str, home: Path) -> None:
+def test_upgrade_keeps_every_row(schema: str, fresh_db_url: str, home: Path) -> None:
+    db_url = fresh_db_url
     url = load_fixture(schema, db_url)
     before = snapshot(url)
     assert before["person"] and before["exchange"] and before["stage_change"]
@@ -148,8 +149,9 @@ def test_upgrade_keeps_every_row(schema: str, db_url: str, home: Path) -> None:
 
 
 @pytest.mark.parametrize("schema", SCHEMAS)
-def test_upgraded_store_shows_the_history(schema: str, db_url: str, run: Run) -> None:
-    load_fixture(schema, db_url)
+def test_upgraded_store_shows_the_history(schema: str, fresh_db_url: str, home: Path) -> None:
+    load_fixture(schema, fresh_db_url)
+    run = cli(fresh_db_url)
     history = run("history", "rivp")
     people = run("person", "list", "rivp", "--inactifs")
     assert history.exit_code == 0, history
@@ -180,7 +182,8 @@ def test_a_migration_that_would_lose_rows_is_rolled_back(
     assert snapshot(url) == before
 
 
-def test_backup_made_before_the_upgrade_is_the_old_store(db_url: str) -> None:
+def test_backup_made_before_the_upgrade_is_the_old_store(fresh_db_url: str) -> None:
+    db_url = fresh_db_url
     url = load_fixture("0003", db_url)
     if not url.startswith("sqlite"):
         pytest.skip("the SQLite copy is read back here; pg_dump is tested in test_backup")

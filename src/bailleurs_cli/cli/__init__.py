@@ -60,80 +60,72 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-#: Commands: name → (module of ``bailleurs_cli.cli``, function). The order is --help's.
-COMMANDS = {
-    "list": ("landlords", "list_landlords"),
-    "show": ("landlords", "show"),
-    "add": ("landlords", "add"),
-    "edit": ("landlords", "edit"),
-    "contact": ("followup", "contact"),
-    "plan": ("followup", "plan"),
-    "snooze": ("followup", "snooze"),
-    "stage": ("followup", "stage"),
-    "history": ("followup", "history"),
-    "next": ("next_cmd", "next_steps"),
-    "territoire": ("ground", "territoire"),
-    "qpv": ("ground", "qpv"),
-    "export": ("export_cmd", "export"),
-    "letter": ("documents", "letter"),
-    "convention": ("documents", "convention"),
-    "digest": ("reminders", "digest"),
-    "cron": ("reminders", "cron"),
-    "agenda": ("reminders", "agenda"),
+#: Every command and command group: name → "module:attribute" in ``bailleurs_cli.cli``.
+#: The order is --help's. A command is a function, a group a Typer sub-application.
+REGISTRY: dict[str, str] = {
+    "list": "landlords:list_landlords",
+    "show": "landlords:show",
+    "add": "landlords:add",
+    "edit": "landlords:edit",
+    "contact": "followup:contact",
+    "plan": "followup:plan",
+    "snooze": "followup:snooze",
+    "stage": "followup:stage",
+    "history": "followup:history",
+    "next": "next_cmd:next_steps",
+    "territoire": "ground:territoire",
+    "qpv": "ground:qpv",
+    "export": "export_cmd:export",
+    "backup": "backup_cmd:backup",
+    "restore": "backup_cmd:restore",
+    "letter": "documents:letter",
+    "convention": "documents:convention",
+    "digest": "reminders:digest",
+    "cron": "reminders:cron",
+    "agenda": "reminders:agenda",
+    "remind": "reminders:remind_app",
+    "templates": "documents:templates_app",
+    "config": "config_cmd:app",
+    "person": "people:app",
+    "registry": "registry:app",
+    "import": "imports:app",
 }
-#: Command groups: name → (module, Typer sub-application).
-GROUPS = {
-    "remind": ("reminders", "remind_app"),
-    "templates": ("documents", "templates_app"),
-    "config": ("config_cmd", "app"),
-    "person": ("people", "app"),
-    "registry": ("registry", "app"),
-    "import": ("imports", "app"),
-}
 
 
-def build_app(only: str | None = None) -> typer.Typer:
-    """The command line; with ``only``, just that command or group.
+class LazyGroup(BoundaryGroup):
+    """The root group, loading its commands the way Click documents it
+    (``list_commands``/``get_command``): a command's module is imported and its
+    parameters built only when it is invoked, so ``bailleurs next`` does not pay
+    for the other commands."""
 
-    Click builds every command's parameters at start-up; building only the one
-    invoked keeps ``bailleurs next`` from paying for the thirty others.
-    """
-    from importlib import import_module
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Every command, in --help order."""
+        del ctx
+        return list(REGISTRY)
 
-    built = typer.Typer(**_SETTINGS)
-    built.callback()(root)
-    for name, (module, function) in COMMANDS.items():
-        if only in (None, name):
-            handler = getattr(import_module(f"bailleurs_cli.cli.{module}"), function)
-            built.command(name, cls=FrenchCommand)(handler)
-    for name, (module, attribute) in GROUPS.items():
-        if only in (None, name):
-            built.add_typer(
-                getattr(import_module(f"bailleurs_cli.cli.{module}"), attribute), name=name
-            )
-    return built
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """Import and build one command (None for an unknown name: Click says so)."""
+        del ctx
+        target = REGISTRY.get(cmd_name)
+        if target is None:
+            return None
+        from importlib import import_module
 
-
-def _invoked(argv: list[str]) -> str | None:
-    """The command named on the command line, if it is one (root options skipped)."""
-    args = iter(argv)
-    for arg in args:
-        if arg == "--db":
-            next(args, None)
-        elif not arg.startswith("-"):
-            return arg if arg in COMMANDS or arg in GROUPS else None
-    return None
+        module, attribute = target.split(":")
+        found = getattr(import_module(f"bailleurs_cli.cli.{module}"), attribute)
+        if isinstance(found, typer.Typer):
+            command = typer.main.get_command(found)
+            command.name = cmd_name
+            return command
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(cmd_name, cls=FrenchCommand)(found)
+        return typer.main.get_command(single)
 
 
-def __getattr__(name: str) -> typer.Typer:
-    """``app``: the whole command line (tests and documentation tools use it)."""
-    if name == "app":
-        return build_app()
-    raise AttributeError(name)
+app = typer.Typer(**{**_SETTINGS, "cls": LazyGroup})
+app.callback()(root)
 
 
 def main() -> None:
     """Console-script and ``python -m`` entry point."""
-    import sys
-
-    build_app(_invoked(sys.argv[1:]))(prog_name="bailleurs")
+    app(prog_name="bailleurs")

@@ -17,7 +17,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer._click.exceptions import UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
@@ -106,7 +105,13 @@ def _in_french_help(text: str) -> str:
     return text
 
 
-def _with_context(exc: UsageError, ctx: Any) -> UsageError:
+def _is_usage_error(exc: BaseException) -> bool:
+    """Click's usage errors (exit status 2), recognised through Typer's public base
+    class rather than the vendored Click module."""
+    return isinstance(exc, typer.TyperException) and getattr(exc, "exit_code", None) == 2
+
+
+def _with_context(exc: Any, ctx: Any) -> Any:
     """Click's option parser raises some errors (``--commune`` without a value)
     with no context; give them this command's, so the hint names its --help."""
     if exc.ctx is None:
@@ -125,7 +130,9 @@ class _FrenchFrame:
         """Click's parsing; its usage errors name this command."""
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
-        except UsageError as exc:
+        except typer.TyperException as exc:
+            if not _is_usage_error(exc):
+                raise
             raise _with_context(exc, ctx) from None
 
 
@@ -155,16 +162,18 @@ class BoundaryGroup(FrenchGroup):
         """Parse the root options; usage errors are said in French."""
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
-        except UsageError as exc:
-            _in_french(exc)
+        except typer.TyperException as exc:
+            if _is_usage_error(exc):
+                _in_french(exc)
             raise
 
     def invoke(self, ctx: Any) -> Any:
         """Run the command; turn user errors into one French line on stderr."""
         try:
             return super().invoke(ctx)
-        except UsageError as exc:
-            _in_french(exc)
+        except typer.TyperException as exc:
+            if _is_usage_error(exc):
+                _in_french(exc)
             raise
         except BailleursError as exc:
             if _debug_requested(ctx):
