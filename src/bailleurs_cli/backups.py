@@ -43,7 +43,7 @@ PG_MAGIC = b"PGDMP"
 FOLDER = "sauvegardes"
 _STAMP = "%Y-%m-%d-%H%M%S"
 _NAME = re.compile(
-    r"^(?P<store>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<reason>[a-z0-9-]+))?$"
+    r"^(?P<store>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<reason>[a-z0-9-]+))?(?:_\d+)?$"
 )
 
 
@@ -233,7 +233,7 @@ def _unique_target(folder: Path, stem: str, suffix: str) -> Path:
     target = folder / f"{stem}{suffix}"
     number = 2
     while target.exists():
-        target = folder / f"{stem}-{number}{suffix}"
+        target = folder / f"{stem}_{number}{suffix}"
         number += 1
     return target
 
@@ -373,7 +373,7 @@ def list_backups(folder: Path) -> list[Backup]:
                 schema=schema,
             )
         )
-    return sorted(found, key=lambda b: (b.made_at, b.path.name), reverse=True)
+    return sorted(found, key=lambda b: (b.made_at, b.path.stat().st_mtime_ns), reverse=True)
 
 
 def prune(folder: Path, store: str, keep: int) -> list[Path]:

@@ -123,7 +123,7 @@ def restore(
 def _summary(made: Backup) -> str:
     from bailleurs_cli.formatting import file_size
 
-    counts = ", ".join(f"{n} {label}" for label, n in made.counts.items())
+    counts = ", ".join(f"{n} {label if n > 1 else label[:-1]}" for label, n in made.counts.items())
     return f"{file_size(made.size)} ; {counts}" if counts else file_size(made.size)
 
 
