@@ -332,7 +332,27 @@ def test_history_latest_first(run: Run) -> None:
         "stage",
         "next_action",
         "next_due",
+        "id",
+        "author",
+        "document",
     }
+
+
+def test_each_exchange_records_its_author_shown_when_not_you(run: Run) -> None:
+    """A team base says who logged what (utilisateur.nom, else the login name)."""
+    assert run("config", "set", "utilisateur.nom", "Camille Martin").exit_code == 0
+    run("contact", "rivp", "--channel", "email", "--summary", "Premier e-mail")
+    alone = run("history", "rivp")
+    assert "Par" not in alone.stdout.splitlines()[1]  # only you: no column
+    assert run("config", "set", "utilisateur.nom", "Jean Dupont").exit_code == 0
+    run("contact", "rivp", "--channel", "telephone", "--summary", "Appel")
+    data = json.loads(run("history", "rivp", "--json").stdout)
+    assert [d["author"] for d in data] == ["Jean Dupont", "Camille Martin"]
+    lines = run("history", "rivp").stdout.splitlines()
+    assert lines[1].split()[-1] == "Par"
+    assert lines[2].endswith("Jean Dupont") and lines[3].endswith("Camille Martin")
+    stages = json.loads(run("export", "--format", "json").stdout)
+    assert {e["author"] for e in stages["exchanges"]} == {"Jean Dupont", "Camille Martin"}
 
 
 def test_exchange_in_the_future_is_refused(run: Run, store: Store) -> None:

@@ -86,12 +86,46 @@ def test_people_table_cannot_create_landlords_when_reimported(run: Run, tmp_path
     )
 
 
-def test_json_and_yaml_hold_the_three_tables(run: Run, tmp_path: Path) -> None:
+def test_json_and_yaml_hold_every_table_of_the_store(
+    run: Run, db_url: str, tmp_path: Path
+) -> None:
+    """A user can leave with all their data: every row of every table is exported."""
+    from sqlalchemy import create_engine, text
+    from sqlmodel import SQLModel
+
+    from bailleurs_cli.config import Settings, resolve_db_url
+    from bailleurs_cli.export import TABLE_KEYS
+
+    from .test_documents import IDENTITY
+
+    for key, value in IDENTITY.items():
+        assert run("config", "set", key, value).exit_code == 0
+    run("config", "territoires", "--commune", "Saint-Denis", "--departement", "93")
+    run("person", "add", "rivp", "Awa Diallo", "--email", "awa@example.org")
     run("contact", "rivp", "--channel", "email", "--summary", "Présentation")
+    run("convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",
+        "--debut", "2027-02-10", "--fin", "2027-02-14", "--valeur", "1200",
+        "--out", str(tmp_path))  # fmt: skip
+    run("remind", "add", "Rencontre annuelle", "--every", "1a", "--from", "2027-03-01")
+    run("edit", "rivp", "--present", "Paris 20e")
+    fixture = Path(__file__).parent / "fixtures" / "imports" / "locaux_pm_2024_extrait.csv"
+    assert run("import", "locaux-personnes-morales", str(fixture)).exit_code == 0
+
     data = json.loads(run("export", "--format", "json").stdout)
-    assert set(data) == {"landlords", "people", "exchanges"}
+    assert (data["format"], data["version"]) == ("bailleurs-export", 2)
+    assert data["territories"] == {"communes": ["93066"], "departements": ["93"]}
+    engine = create_engine(resolve_db_url(db_url, Settings()))
+    with engine.connect() as conn:
+        for table in SQLModel.metadata.tables:
+            count = conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+            assert len(data[TABLE_KEYS[table]]) == count, table
+    engine.dispose()
+    for key in ("people", "exchanges", "partnerships", "reminders", "import_runs"):
+        assert data[key], key
     assert data["exchanges"][0]["landlord"] == "rivp"
     assert data["exchanges"][0]["summary"] == "Présentation"
+    assert data["partnerships"][0]["in_kind_value"] == 1200
+    assert any(f["origin"] == "utilisateur" for f in data["presence"])
     target = tmp_path / "registre.yaml"
     result = run("export", "--format", "yaml", "--out", str(target))
     assert result.stderr == f"Export écrit : {target}\n"

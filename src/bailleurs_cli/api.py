@@ -82,6 +82,7 @@ def open_default(
         today=today or config.today_from_env(),
         seed=seed_registry,
         before_upgrade=backup_before_upgrade(url, settings, notify),
+        author=settings.author,
     )
 
 

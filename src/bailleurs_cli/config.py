@@ -86,7 +86,20 @@ class Settings:
     territory_communes: tuple[str, ...] = ()
     territory_departements: tuple[str, ...] = ()
     backup_keep: int = 10
+    user_name: str | None = None
     path: Path | None = None
+
+    @property
+    def author(self) -> str | None:
+        """Who is at the keyboard (``utilisateur.nom``, else the login name)."""
+        if self.user_name:
+            return self.user_name
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (OSError, KeyError):  # no login name (some containers)
+            return None
 
     @property
     def territories(self) -> Territories:
@@ -163,6 +176,7 @@ def load_settings(path: Path | None = None) -> Settings:
         ),
         horizon_days=_positive_int(suivi.get("horizon_jours", 7), "suivi.horizon_jours", path),
         backup_keep=_positive_int(raw.get("backup", {}).get("garder", 10), "backup.garder", path),
+        user_name=str(raw.get("utilisateur", {}).get("nom", "")).strip() or None,
         path=path,
     )
 

@@ -1,7 +1,8 @@
-"""``bailleurs export``: the registry, people and exchanges as CSV, JSON or YAML.
+"""``bailleurs export``: the whole store as JSON or YAML, or one table as CSV.
 
-JSON and YAML hold all three tables with the stable keys of every ``--json``,
-for scripts. CSV holds one table (``bailleurs``, ``interlocuteurs`` or
+JSON and YAML hold every table of the store (see :data:`SHAPE_VERSION`), with
+the stable keys of every ``--json``, so that a user can leave with all their
+data and a script can read it. CSV holds one table (``bailleurs``, ``interlocuteurs`` or
 ``echanges``) for a spreadsheet: French headers, ``;`` separator and a UTF-8
 byte-order mark, which is what Excel in French needs to open it on a
 double-click with its accents. The landlords' table reads back with
@@ -22,12 +23,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.tables.exchange import Exchange
+from bailleurs_cli.tables.exchange import Exchange, StageChange
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.territory import Presence
 
 FORMATS = ("csv", "json", "yaml")
+#: Version of the JSON/YAML shape: bumped when a key changes meaning or goes away
+#: (adding a key does not). 1: landlords, people, exchanges. 2: every table, ids,
+#: authors, the association's territories, a header.
+SHAPE_VERSION = 2
 #: CSV tables as typed after --table (English names accepted too).
 TABLES = {
     "bailleurs": "landlords",
@@ -141,6 +146,7 @@ def exchanges(session: Session) -> list[dict[str, Any]]:
     )
     return [
         {
+            "id": e.id,
             "landlord": slug,
             "date": _iso(e.occurred_on),
             "channel": e.channel,
@@ -151,9 +157,181 @@ def exchanges(session: Session) -> list[dict[str, Any]]:
             "stage": e.stage_to,
             "next_action": e.next_action,
             "next_due": _iso(e.next_due),
+            "author": e.author,
+            "document": e.document,
+            "batch": e.batch,
         }
         for e, slug in session.exec(statement).all()
     ]
+
+
+def _slugs(session: Session) -> dict[int, str]:
+    return {i: s for i, s in session.exec(select(Landlord.id, Landlord.slug)).all() if i}
+
+
+def stage_changes(session: Session) -> list[dict[str, Any]]:
+    """Every move in the pipeline, oldest first."""
+    slugs = _slugs(session)
+    rows = session.exec(
+        select(StageChange).order_by(col(StageChange.changed_on), col(StageChange.id))
+    ).all()
+    return [
+        {
+            "landlord": slugs.get(c.landlord_id),
+            "from": c.from_stage,
+            "to": c.to_stage,
+            "on": _iso(c.changed_on),
+            "reason": c.reason,
+            "author": c.author,
+        }
+        for c in rows
+    ]
+
+
+def _euros(cents: int | None) -> float | None:
+    return None if cents is None else cents / 100
+
+
+def partnerships(session: Session) -> list[dict[str, Any]]:
+    """Every partnership (convention), oldest first; amounts in euros."""
+    from bailleurs_cli.tables.partnership import Partnership
+
+    slugs = _slugs(session)
+    rows = session.exec(select(Partnership).order_by(col(Partnership.id))).all()
+    return [
+        {
+            "id": p.id,
+            "landlord": slugs.get(p.landlord_id),
+            "kind": p.kind,
+            "object": p.object,
+            "contributions": p.contributions,
+            "sites": p.sites,
+            "starts_on": _iso(p.starts_on),
+            "ends_on": _iso(p.ends_on),
+            "in_kind_value": _euros(p.in_kind_cents),
+            "amount": _euros(p.amount_cents),
+            "status": p.status,
+            "referent_association": p.referent_association,
+            "referent_landlord": p.referent_landlord,
+            "document": p.document,
+            "bilan_on": _iso(p.bilan_on),
+            "author": p.author,
+            "created_at": _iso(p.created_at),
+        }
+        for p in rows
+    ]
+
+
+def reminders(session: Session) -> list[dict[str, Any]]:
+    """Every recurring reminder."""
+    from bailleurs_cli.tables.reminder import Reminder
+
+    slugs = _slugs(session)
+    rows = session.exec(select(Reminder).order_by(col(Reminder.id))).all()
+    return [
+        {
+            "id": r.id,
+            "label": r.label,
+            "every": r.every,
+            "unit": r.unit,
+            "next_on": _iso(r.next_on),
+            "landlord": slugs.get(r.landlord_id) if r.landlord_id else None,
+        }
+        for r in rows
+    ]
+
+
+def presence(session: Session) -> list[dict[str, Any]]:
+    """Every presence fact: the registry's, the imports' and the user's own."""
+    slugs = _slugs(session)
+    rows = session.exec(select(Presence).order_by(col(Presence.id))).all()
+    return [
+        {
+            "landlord": slugs.get(f.landlord_id),
+            "commune": f.commune,
+            "qpv": f.qpv_code,
+            "measure": f.measure,
+            "count": f.count,
+            "source": f.source,
+            "as_of": f.as_of,
+            "origin": f.origin,
+        }
+        for f in rows
+    ]
+
+
+def qpv(session: Session) -> list[dict[str, Any]]:
+    """The priority neighbourhoods known to the store."""
+    from bailleurs_cli.tables.territory import Qpv
+
+    return [
+        {
+            "code": q.code,
+            "name": q.name,
+            "departement": q.departement,
+            "communes": q.communes,
+            "epci": q.epci,
+            "ept": q.ept,
+            "source": q.source,
+        }
+        for q in session.exec(select(Qpv).order_by(col(Qpv.code))).all()
+    ]
+
+
+def import_runs(session: Session) -> list[dict[str, Any]]:
+    """Where imported data came from."""
+    from bailleurs_cli.tables.territory import ImportRun
+
+    rows = session.exec(select(ImportRun).order_by(col(ImportRun.id))).all()
+    return [
+        {
+            "kind": r.kind,
+            "file": r.file_name,
+            "sha256": r.sha256,
+            "rows": r.rows,
+            "report": r.report,
+            "run_at": _iso(r.run_at),
+            "author": r.author,
+        }
+        for r in rows
+    ]
+
+
+def digest_sent(session: Session) -> list[dict[str, Any]]:
+    """Digest lines already mailed (``digest --send --only-new``)."""
+    from bailleurs_cli.tables.digest_sent import DigestSent
+
+    rows = session.exec(select(DigestSent).order_by(col(DigestSent.key))).all()
+    return [{"key": d.key, "sent_at": _iso(d.sent_at)} for d in rows]
+
+
+#: Each table of the store → its key in the JSON/YAML document (a test checks
+#: that every table is there).
+TABLE_KEYS = {
+    "landlord": "landlords",
+    "person": "people",
+    "exchange": "exchanges",
+    "stage_change": "stage_changes",
+    "partnership": "partnerships",
+    "reminder": "reminders",
+    "presence": "presence",
+    "qpv": "qpv",
+    "import_run": "import_runs",
+    "digest_sent": "digest_sent",
+}
+#: The JSON/YAML document's tables, in order.
+READERS = {
+    "landlords": landlords,
+    "people": people,
+    "exchanges": exchanges,
+    "stage_changes": stage_changes,
+    "partnerships": partnerships,
+    "reminders": reminders,
+    "presence": presence,
+    "qpv": qpv,
+    "import_runs": import_runs,
+    "digest_sent": digest_sent,
+}
 
 
 def safe_cell(value: Any) -> str:
@@ -176,8 +354,17 @@ def _postal_address(row: dict[str, Any]) -> str | None:
     return row["street"] or city or None
 
 
-def render(session: Session, fmt: str, table: str = "bailleurs") -> str:
+def render(
+    session: Session,
+    fmt: str,
+    table: str = "bailleurs",
+    *,
+    territories: dict[str, list[str]] | None = None,
+) -> str:
     """The export as text (CSV with its byte-order mark).
+
+    ``territories`` (the association's communes and departments, from its
+    settings) go into the JSON/YAML document so that nothing is left behind.
 
     Raises:
         InvalidInput: unknown format or table.
@@ -186,7 +373,7 @@ def render(session: Session, fmt: str, table: str = "bailleurs") -> str:
 
     if fmt not in FORMATS:
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : csv, json, yaml.")
-    readers = {"landlords": landlords, "people": people, "exchanges": exchanges}
+    readers = READERS
     if fmt == "csv":
         name = TABLES.get(fold(table))
         if name is None:
@@ -204,7 +391,15 @@ def render(session: Session, fmt: str, table: str = "bailleurs") -> str:
                 row["address"] = _postal_address(row)
             writer.writerow([safe_cell(row[key]) for key in headers])
         return buffer.getvalue()
-    data = {name: reader(session) for name, reader in readers.items()}
+    from bailleurs_cli.store import HEAD
+
+    data: dict[str, Any] = {
+        "format": "bailleurs-export",
+        "version": SHAPE_VERSION,
+        "schema": HEAD,
+        "territories": territories or {"communes": [], "departements": []},
+    }
+    data.update({name: reader(session) for name, reader in readers.items()})
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     import yaml

@@ -132,6 +132,7 @@ KEYS: dict[str, tuple[Validator, str]] = {
     "smtp.from": (_from_address, "expéditeur (« Nom <adresse> »)"),
     "smtp.password_file": (_text, "fichier contenant le mot de passe SMTP"),
     "digest.to": (_email, "destinataire du récapitulatif envoyé par cron"),
+    "utilisateur.nom": (_text, "votre nom, noté sur vos échanges (défaut : nom de session)"),
     "backup.garder": (_days, "nombre de sauvegardes automatiques gardées (défaut : 10)"),
 }
 

@@ -30,12 +30,13 @@ from typing import Any
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from bailleurs_cli.errors import StoreError
 
 #: Alembic revisions shipped with this version, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
 #: The PostgreSQL advisory lock every write transaction holds ("bailleur" in ASCII).
@@ -147,12 +148,28 @@ def _translate(exc: DBAPIError, url: str) -> StoreError:
     return StoreError(f"base injoignable : {shown} ({detail}) ; vérifiez --db ou BAILLEURS_DB.")
 
 
+def _stamp_author(session: Any, _context: Any, _instances: Any) -> None:
+    """Rows that record who made them (exchanges, stage changes, partnerships,
+    imports) get the store's author unless the caller set one: the audit trail of a
+    team base comes from the store, not from every function that adds a row."""
+    author = session.info.get("author")
+    if author is None:
+        return
+    for row in session.new:
+        if hasattr(row, "author") and row.author is None:
+            row.author = author
+
+
+event.listen(OrmSession, "before_flush", _stamp_author)
+
+
 class Store:
     """An open, migrated store. Create with :func:`open_store`."""
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, author: str | None = None) -> None:
         self.url = url
         self.engine = engine
+        self.author = author
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -174,6 +191,7 @@ class Store:
             with self.engine.connect() as conn:
                 conn.execution_options(bailleurs_write=True)
                 with Session(bind=conn, expire_on_commit=False) as session:
+                    session.info["author"] = self.author
                     transaction = session.begin()
                     try:
                         yield session
@@ -350,6 +368,7 @@ def open_store(
     today: date,
     seed: Callable[[Session, date], None] | None = None,
     before_upgrade: Callable[[str], None] | None = None,
+    author: str | None = None,
 ) -> Store:
     """Open (creating and migrating if needed) the store at ``url``.
 
@@ -361,6 +380,7 @@ def open_store(
             tries again); it must be idempotent.
         before_upgrade: called with the store's schema before an existing store is
             upgraded (the caller backs it up there).
+        author: recorded on the rows that say who made them (``utilisateur.nom``).
 
     Raises:
         StoreError: unreachable, not writable, or made by a newer version.
@@ -369,7 +389,7 @@ def open_store(
     if path is not None:
         _check_writable_location(path, url)
     engine = make_engine(url)
-    store = Store(url, engine)
+    store = Store(url, engine, author)
     try:
         _prepare(store, path, today=today, seed=seed, before_upgrade=before_upgrade)
     except BaseException:

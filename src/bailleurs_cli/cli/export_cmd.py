@@ -31,14 +31,26 @@ def export(
     séparateur « ; », UTF-8 avec BOM ; la table des bailleurs se réimporte avec
     bailleurs import csv. Une valeur commençant par =, +, - ou @ y est précédée
     d'une apostrophe (protection contre l'injection de formules). JSON et YAML
-    contiennent les trois tables, avec les clés stables de --json.
+    contiennent toute la base (bailleurs, interlocuteurs, échanges, étapes,
+    conventions, rappels, présence, QPV, imports, territoires), avec les clés
+    stables de --json et un numéro de version du format.
 
     Exemple : bailleurs export --table interlocuteurs --out interlocuteurs.csv
     """
     from bailleurs_cli import export as core
 
-    with state(ctx).store().read() as session:
-        text = core.render(session, fmt, table)
+    st = state(ctx)
+    zones = st.settings.territories
+    with st.store().read() as session:
+        text = core.render(
+            session,
+            fmt,
+            table,
+            territories={
+                "communes": list(zones.communes),
+                "departements": list(zones.departements),
+            },
+        )
     if out_file is None:
         sys.stdout.write(text)
         return

@@ -176,7 +176,8 @@ def history(
     from bailleurs_cli import followup as core
     from bailleurs_cli.cli import render
 
-    with state(ctx).store().read() as session:
+    st = state(ctx)
+    with st.store().read() as session:
         ll, rows = core.history(session, landlord, limit=limit)
         data = [render.exchange_json(e, name) for e, name in rows]
         name = ll.name
@@ -190,8 +191,12 @@ def history(
 
     from bailleurs_cli.formatting import CHANNEL_LABELS, OUTCOME_LABELS, short_date
 
+    # Who logged each exchange matters in a team base: shown as soon as someone
+    # other than you did.
+    by_others = any(d["author"] not in (None, st.settings.author) for d in data)
     table(
-        ["Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"],
+        ["Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"]
+        + (["Par"] if by_others else []),
         [
             [
                 short_date(date.fromisoformat(d["date"])),
@@ -202,6 +207,7 @@ def history(
                 OUTCOME_LABELS.get(d["outcome"], "") if d["outcome"] else "",
                 render.step_text(d["next_action"], d["next_due"]),
             ]
+            + ([d["author"] or ""] if by_others else [])
             for d in data
         ],
         title=f"Échanges avec {name}",

@@ -91,6 +91,7 @@ def person_json(person: Person, landlord: Landlord | None = None) -> dict[str, A
 def exchange_json(exchange: Exchange, person: str | None) -> dict[str, Any]:
     """One exchange as ``history --json`` prints it."""
     return {
+        "id": exchange.id,
         "date": exchange.occurred_on.isoformat(),
         "channel": exchange.channel,
         "direction": exchange.direction,
@@ -100,6 +101,8 @@ def exchange_json(exchange: Exchange, person: str | None) -> dict[str, Any]:
         "stage": exchange.stage_to,
         "next_action": exchange.next_action,
         "next_due": _iso(exchange.next_due),
+        "author": exchange.author,
+        "document": exchange.document,
     }
 
 

@@ -14,7 +14,10 @@ class Exchange(SQLModel, table=True):
     """One logged contact with a landlord, and the next step it set."""
 
     __tablename__ = "exchange"
-    __table_args__ = (Index("ix_exchange_landlord_date", "landlord_id", "occurred_on", "id"),)
+    __table_args__ = (
+        Index("ix_exchange_landlord_date", "landlord_id", "occurred_on", "id"),
+        Index("ix_exchange_batch", "batch"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
@@ -28,6 +31,9 @@ class Exchange(SQLModel, table=True):
     next_action: str | None = None
     next_due: date | None = None
     created_at: datetime
+    author: str | None = None  # who logged it (utilisateur.nom), filled by the store
+    document: str | None = None  # file name of the letter this exchange records
+    batch: str | None = None  # the `letter --all --log` run that logged it
 
 
 class StageChange(SQLModel, table=True):
@@ -42,3 +48,4 @@ class StageChange(SQLModel, table=True):
     changed_on: date
     reason: str | None = None
     created_at: datetime
+    author: str | None = None

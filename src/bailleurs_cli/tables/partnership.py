@@ -35,3 +35,4 @@ class Partnership(SQLModel, table=True):
     bilan_on: date | None = None
     created_at: datetime
     updated_at: datetime
+    author: str | None = None

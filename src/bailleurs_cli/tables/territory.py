@@ -54,3 +54,4 @@ class ImportRun(SQLModel, table=True):
     rows: int
     report: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     run_at: datetime
+    author: str | None = None
