@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -421,3 +422,77 @@ def test_check_a_file_that_is_not_a_docx(run: Run, tmp_path: Path) -> None:
         "Erreur : modèle prospection.docx, fichier : ce n'est pas un document Word ; "
         "enregistrez-le au format .docx.\n"
     )
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait(condition: Any, seconds: float = 20.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def test_killed_bulk_run_and_one_rerun_log_every_letter(
+    run: Run, db_url: str, store: Store, identity: None, out: Path, home: Path
+) -> None:
+    """kill -9 during rendering leaves no worker behind; kill -9 while writing leaves
+    letters without exchanges that the documented re-run logs (issue 9)."""
+    import signal
+    import sys
+
+    args = [sys.executable, "-m", "bailleurs_cli", "--db", db_url, "letter", "--all",
+            "--template", "relance", "--out", str(out), "--log"]  # fmt: skip
+    env = {**os.environ, "BAILLEURS_HOME": str(home)}
+
+    def exchanges() -> list[Exchange]:
+        with store.read() as session:
+            return list(session.exec(select(Exchange)).all())
+
+    # 1. Killed while its workers render: the workers die with it.
+    first = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert _wait(lambda: len(_children(first.pid)) >= 2), "no worker started"
+    workers = _children(first.pid)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    assert _wait(lambda: not any(_alive(w) for w in workers), 5), "orphan workers"
+
+    # 2. Killed while it writes and logs: some letters written, at most one unlogged.
+    second = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert _wait(lambda: out.is_dir() and any(out.glob("*.docx")))
+    second.send_signal(signal.SIGKILL)
+    second.wait()
+    written = len(list(out.glob("*.docx")))
+    assert written >= 1
+    assert len(exchanges()) in (written - 1, written)
+
+    # 3. The documented re-run: every letter written and logged exactly once.
+    again = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    letters = sorted(out.glob("*.docx"))
+    logged = exchanges()
+    assert len(letters) == 18, again.stderr
+    assert len(logged) == len(letters)
+    assert sorted(Path(e.document or "").name for e in logged) == [p.name for p in letters]
+    assert not list(out.glob(".*"))  # no temporary file left

@@ -86,9 +86,7 @@ def test_people_table_cannot_create_landlords_when_reimported(run: Run, tmp_path
     )
 
 
-def test_json_and_yaml_hold_every_table_of_the_store(
-    run: Run, db_url: str, tmp_path: Path
-) -> None:
+def test_json_and_yaml_hold_every_table_of_the_store(run: Run, db_url: str, tmp_path: Path) -> None:
     """A user can leave with all their data: every row of every table is exported."""
     from sqlalchemy import create_engine, text
     from sqlmodel import SQLModel

@@ -2,13 +2,19 @@
 
 A run first builds every job (context, target file) and reports what cannot be
 done (missing address, no e-mail, existing file); then renders on both cores,
-each worker compiling the template once; then writes each file atomically;
-then, with ``log``, records each letter as an exchange with its follow-up.
+each worker compiling the template once; then writes each file atomically and,
+with ``log``, records it at once as an exchange with its follow-up, in its own
+transaction. So an interrupted run (Ctrl-C, ``kill``, a full disk) leaves at most
+one letter written and not logged, and the re-run (which skips existing files)
+logs the existing files that have no exchange yet: after any interruption and
+one re-run, letters and logged exchanges are equal in number (issue 9).
 """
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,7 +26,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents
+from bailleurs_cli import contexts, documents, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.errors import InvalidInput, TemplateProblem
 from bailleurs_cli.formatting import stage_label
@@ -75,6 +81,7 @@ class Report:
     failed: list[Job] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
     logged: int = 0
+    caught_up: int = 0  # existing letters of an interrupted run, logged now
 
 
 def check_association(settings: Settings) -> None:
@@ -173,7 +180,9 @@ def plan(
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : docx, eml.")
     jobs = []
     for landlord in landlords:
-        target = out_dir / f"{landlord.slug}-{template.name}.{fmt}"
+        # A slug made from a long name before slugs were capped must not make a name
+        # the file system refuses (issue 9: « File name too long », even with --dry-run).
+        target = out_dir / validation.file_name(landlord.slug, f"-{template.name}.{fmt}")
         job = Job(slug=landlord.slug, name=landlord.name, target=target, subject=template.subject)
         context = letter_context(
             session, landlord, settings=settings, template=template, today=today
@@ -208,6 +217,26 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(template: bytes, name: str, logo: str | None) -> None:
     _WORKER.update(template=template, name=name, logo=logo, env=documents.CompiledOnceEnvironment())
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (``kill -9``) exits instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
+
+
+def _init_pool_worker(template: bytes, name: str, logo: str | None) -> None:
+    _init_worker(template, name, logo)
+    watchdog = threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True)
+    watchdog.start()
+
+
+def _remove_stale_temporaries(jobs: list[Job]) -> None:
+    """Temporary files an interrupted run left beside its letters."""
+    for job in jobs:
+        for stale in job.target.parent.glob(f".{job.target.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
 
 
 def _render(context: dict[str, Any]) -> tuple[bytes | None, str | None]:
@@ -260,8 +289,12 @@ def run(
     pdf: bool = False,
     workers: int | None = None,
     on_done: Callable[[Job], None] | None = None,
+    on_written: Callable[[Job], None] | None = None,
 ) -> Report:
-    """Render and write every job that can be done; never leaves a partial file."""
+    """Render and write every job that can be done; never leaves a partial file.
+
+    ``on_written`` runs right after each file is in place (``send`` logs it there).
+    """
     report = Report()
     todo = []
     for job in jobs:
@@ -275,13 +308,14 @@ def run(
         documents.libreoffice()  # fail before writing anything
     for folder in {job.target.parent for job in todo}:
         documents.ensure_folder(folder)
+    _remove_stale_temporaries(jobs)
     template = template_path.read_bytes()
     logo = settings.association.get("logo") or None
     args = (template, template_path.name, logo)
     contexts_ = [job.context for job in todo]
     workers = workers or min(2, os.cpu_count() or 1)
     if len(todo) >= 8 and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=args) as pool:
+        with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=args) as pool:
             results = list(pool.map(_render, contexts_, chunksize=8))
     else:
         _init_worker(*args)
@@ -294,6 +328,8 @@ def run(
             payload = _email(job, data, settings, today) if fmt == "eml" else data
             documents.write_atomic(job.target, payload)
             report.written.append(job)
+            if on_written is not None:
+                on_written(job)
         if on_done is not None:
             on_done(job)
     if pdf and fmt == "docx" and report.written:
@@ -319,31 +355,57 @@ def raise_if_unknown_template_kind(info: documents.TemplateInfo, expected: str) 
         )
 
 
-def log_sent(
+def _summary(template: documents.TemplateInfo, job: Job) -> str:
+    return f"Courrier « {template.name} » envoyé ({job.target.name})"
+
+
+def log_one(
     session: Session,
-    report: Report,
+    job: Job,
     *,
     template: documents.TemplateInfo,
     fmt: str,
     today: date,
     settings: Settings,
-) -> int:
-    """Record each written letter as an exchange, with its relaunch; returns how many."""
+    batch: str | None,
+    on: date | None = None,
+) -> Exchange:
+    """Record one written letter as an exchange, with its relaunch."""
     from bailleurs_cli.followup import ContactInput, contact
 
     channel = "email" if fmt == "eml" else "courrier"
-    for job in report.written:
-        contact(
-            session,
-            job.slug,
-            ContactInput(
-                channel=channel,
-                summary=f"Courrier « {template.name} » envoyé ({job.target.name})",
-            ),
-            today=today,
-            settings=settings,
-        )
-    return len(report.written)
+    _, exchange = contact(
+        session,
+        job.slug,
+        ContactInput(
+            channel=channel,
+            summary=_summary(template, job),
+            on=on.isoformat() if on else None,
+        ),
+        today=today,
+        settings=settings,
+    )
+    exchange.document = str(job.target.resolve())
+    exchange.batch = batch
+    session.add(exchange)
+    return exchange
+
+
+def _already_logged(session: Session, job: Job, template: documents.TemplateInfo) -> bool:
+    """Whether an exchange records this letter (by its file, or, before schema 0005,
+    by the file name its summary quotes)."""
+    landlord_id = session.exec(select(Landlord.id).where(Landlord.slug == job.slug)).first()
+    statement = select(Exchange.id).where(
+        Exchange.landlord_id == landlord_id,
+        (col(Exchange.document) == str(job.target.resolve()))
+        | (col(Exchange.summary) == _summary(template, job)),
+    )
+    return session.exec(statement.limit(1)).first() is not None
+
+
+def new_batch(now: Any) -> str:
+    """A batch id users can type: ``lot-20261201-103000``."""
+    return f"lot-{now:%Y%m%d-%H%M%S}"
 
 
 def prepare(
@@ -402,8 +464,38 @@ def send(
     today: date,
     on_done: Callable[[Job], None] | None = None,
 ) -> Report:
-    """Plan, render, write and (with ``log``) record every letter of the request."""
+    """Plan, render, write and (with ``log``) record every letter of the request.
+
+    With ``log``, each letter is recorded as soon as it is written; existing
+    letters of an interrupted run that have no exchange are recorded first, dated
+    the day their file was written.
+    """
+    from datetime import datetime
+
     info, path, jobs = prepare(store, request, settings=settings, today=today)
+    batch = new_batch(datetime.now()) if request.log else None
+    caught_up = 0
+    if request.log:
+        with store.write() as session:
+            for job in jobs:
+                if job.skipped and not _already_logged(session, job, info):
+                    written_on = date.fromtimestamp(job.target.stat().st_mtime)
+                    log_one(
+                        session, job, template=info, fmt=request.fmt, today=today,
+                        settings=settings, batch=batch, on=min(written_on, today),
+                    )  # fmt: skip
+                    caught_up += 1
+    logged = 0
+
+    def log_written(job: Job) -> None:
+        nonlocal logged
+        with store.write() as session:
+            log_one(
+                session, job, template=info, fmt=request.fmt, today=today,
+                settings=settings, batch=batch,
+            )  # fmt: skip
+        logged += 1
+
     report = run(
         jobs,
         template_path=path,
@@ -412,10 +504,8 @@ def send(
         fmt=request.fmt,
         pdf=request.pdf,
         on_done=on_done,
+        on_written=log_written if request.log else None,
     )
-    if request.log and report.written:
-        with store.write() as session:
-            report.logged = log_sent(
-                session, report, template=info, fmt=request.fmt, today=today, settings=settings
-            )
+    report.logged = logged
+    report.caught_up = caught_up
     return report

@@ -115,6 +115,11 @@ def letter(
         out(str(job.target))
     for made in report.pdfs:
         out(str(made))
+    if report.caught_up:
+        info(
+            f"{report.caught_up} courrier(s) d'un envoi interrompu, déjà écrit(s) mais pas "
+            "encore noté(s) : noté(s) maintenant, à la date de leur fichier."
+        )
     if report.logged:
         info(f"{report.logged} envoi(s) noté(s) comme échanges, avec leur relance.")
     if not (report.written or report.skipped or report.failed):
