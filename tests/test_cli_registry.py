@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,18 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
     run("add", "Mon Bailleur Local")
     result = run("registry", "sync", "--file", str(edited_registry(tmp_path)))
     assert result.exit_code == 0, result
-    assert result.stderr == (
-        f"Registre appliqué : 1 ajouté(s), 1 mis à jour, {REGISTRY_SIZE - 1} inchangé(s).\n"
+    saved, applied = result.stderr.splitlines()
+    assert applied == (
+        f"Registre appliqué : 1 ajouté(s), 1 mis à jour, {REGISTRY_SIZE - 1} inchangé(s)."
     )
+    assert saved.startswith("Sauvegarde avant la synchronisation du registre : ")
+    copy = Path(saved.split(" : ", 1)[1])
+    if copy.suffix == ".db":  # the store as it was before the sync
+        backup = sqlite3.connect(copy)
+        assert backup.execute("SELECT count(*) FROM landlord").fetchone() == (REGISTRY_SIZE + 1,)
+        backup.close()
+    else:
+        assert copy.read_bytes().startswith(b"PGDMP")
     with store.read() as session:
         rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
         slugs = set(session.exec(select(Landlord.slug)).all())
@@ -55,8 +65,8 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
 
 def test_sync_twice_changes_nothing(run: Run) -> None:
     result = run("registry", "sync")
-    assert result.stderr == (
-        f"Registre appliqué : 0 ajouté(s), 0 mis à jour, {REGISTRY_SIZE} inchangé(s).\n"
+    assert result.stderr.splitlines()[-1] == (
+        f"Registre appliqué : 0 ajouté(s), 0 mis à jour, {REGISTRY_SIZE} inchangé(s)."
     )
 
 

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bailleurs_cli.config import Settings, resolve_db_url
 from bailleurs_cli.models import DigestSent
 from bailleurs_cli.store import Store
 
@@ -410,13 +412,23 @@ def test_digest_under_env_i_without_a_terminal(run: Run, db_url: str, home: Path
     assert "\x1b[" not in result.stdout
 
 
-def test_the_printed_cron_line_runs_under_env_i(run: Run, db_url: str, smtp_server: Inbox) -> None:
+def test_the_printed_cron_line_runs_under_env_i(
+    run: Run, db_url: str, smtp_server: Inbox, tmp_path: Path
+) -> None:
     make_due(run)
     configure_smtp(run, smtp_server.port)
     line = run("cron", "--to", "dev@asso.example", env={"BAILLEURS_DB": db_url}).stdout.strip()
     command = line.split(" ", 5)[5].split(" # bailleurs:")[0]  # drop the schedule and marker
+    command = command.replace("\\%", "%")  # what cron does before running it
+    passfile: list[str] = []
+    url = make_url(resolve_db_url(db_url, Settings()))
+    if url.password:  # the user's ~/.pgpass, as cron's libpq finds it
+        pgpass = tmp_path / "pgpass"
+        pgpass.write_text(f"*:*:*:{url.username}:{url.password}\n", encoding="utf-8")
+        pgpass.chmod(0o600)
+        passfile = [f"PGPASSFILE={pgpass}"]
     result = subprocess.run(
-        ["env", "-i", "/bin/sh", "-c", command],
+        ["env", "-i", *passfile, "/bin/sh", "-c", command],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,

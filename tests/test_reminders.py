@@ -129,8 +129,41 @@ def test_cron_line_is_absolute_and_carries_its_environment(run: Run, home: Path)
     assert Path(program).is_absolute()  # cron runs it whatever its PATH and directory
 
 
+def test_cron_without_a_recipient_says_what_is_missing(run: Run) -> None:
+    result = run("cron")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Erreur : destinataire du récapitulatif manquant : ajoutez --to ADRESSE ou réglez-le "
+        "une fois pour toutes avec « bailleurs config set digest.to ADRESSE ».\n"
+    )
+    assert run("config", "set", "digest.to", "dev@asso.example").exit_code == 0
+    assert run("cron").exit_code == 0
+
+
+def test_cron_line_carries_the_db_without_its_password(tmp_path: Path) -> None:
+    from .conftest import cli
+
+    url = "postgresql://equipe:s3cr3t@db.asso.example/bailleurs"
+    result = cli(url)("cron", "--to", "dev@asso.example")
+    assert result.exit_code == 0, result
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert " --db postgresql://equipe@db.asso.example/bailleurs digest " in result.stdout
+    assert "~/.pgpass" in result.stderr
+    odd = tmp_path / "100%" / "base.db"
+    line = cli(str(odd))("cron", "--to", "dev@asso.example").stdout.strip()
+    assert f"--db {tmp_path}/100\\%/base.db" in line  # cron reads a bare % as a newline
+    assert "%" not in line.replace("\\%", "")
+
+
+def test_config_never_prints_a_password(run: Run) -> None:
+    result = run("config", "set", "base.url", "postgresql://equipe:s3cr3t@db.asso.example/b")
+    assert result.stderr == "base.url = postgresql://equipe:***@db.asso.example/b\n"
+    shown = run("config")
+    assert "s3cr3t" not in shown.stdout and "equipe:***@db.asso.example" in shown.stdout
+
+
 def test_cron_rejects_a_bad_schedule(run: Run) -> None:
-    result = run("cron", "--schedule", "8h")
+    result = run("cron", "--schedule", "8h", "--to", "dev@asso.example")
     assert result.exit_code == 1
     assert result.stderr.startswith("Erreur : --schedule : « 8h » n'est pas un horaire cron")
 
@@ -163,9 +196,10 @@ def test_cron_install_is_idempotent_and_remove_leaves_the_rest(run: Run, cron_us
         ["crontab", "-u", cron_user, "-"], input="30 6 * * * /usr/bin/true\n", text=True, check=True
     )
     first = run("cron", "--install", "--user", cron_user, "--to", "dev@asso.example")
-    assert (first.exit_code, first.stderr) == (0, "Ligne ajoutée à la crontab.\n")
+    # (on PostgreSQL, a line first says the password stays out of the crontab)
+    assert (first.exit_code, first.stderr.splitlines()[-1]) == (0, "Ligne ajoutée à la crontab.")
     second = run("cron", "--install", "--user", cron_user, "--to", "dev@asso.example")
-    assert second.stderr == "La ligne est déjà dans la crontab.\n"
+    assert second.stderr.splitlines()[-1] == "La ligne est déjà dans la crontab."
     installed = crontab_of(cron_user).splitlines()
     assert installed[0] == "30 6 * * * /usr/bin/true"
     assert len([line for line in installed if "bailleurs" in line]) == 1

@@ -244,3 +244,22 @@ def test_upgrade_from_0003_keeps_user_data_and_adds_the_ground(fresh_db_url: str
             assert session.exec(select(Presence).where(Presence.landlord_id == rivp.id)).first()
     finally:
         store.dispose()
+
+
+def test_a_new_store_and_the_config_are_private_and_said(tmp_path: Path, home: Path) -> None:
+    """Personal data: files readable by their owner only; a new store is announced,
+    so that a mistyped --db does not look like lost data."""
+    import stat
+
+    from .conftest import cli
+
+    target = tmp_path / "ailleurs" / "asso.db"
+    result = cli(str(target))("config", "set", "association.nom", "Les Ateliers")
+    assert result.exit_code == 0
+    first = cli(str(target))("list", "--kind", "sem")
+    assert first.stderr.splitlines()[0] == f"Nouvelle base créée : {target}"
+    assert "Nouvelle base" not in cli(str(target))("list", "--kind", "sem").stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    for side in target.parent.glob("asso.db-*"):
+        assert stat.S_IMODE(side.stat().st_mode) == 0o600, side
+    assert stat.S_IMODE((home / "config.toml").stat().st_mode) == 0o600

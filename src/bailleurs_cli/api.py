@@ -83,6 +83,7 @@ def open_default(
         seed=seed_registry,
         before_upgrade=backup_before_upgrade(url, settings, notify),
         author=settings.author,
+        on_create=lambda where: notify(f"Nouvelle base créée : {where}"),
     )
 
 

@@ -171,7 +171,7 @@ def _pg_target(url: str) -> tuple[str, dict[str, str]]:
     env = dict(os.environ)
     if parsed.password:
         env["PGPASSWORD"] = str(parsed.password)
-    plain = parsed.set(drivername="postgresql", password=None)
+    plain = parsed._replace(drivername="postgresql", password=None)
     return plain.render_as_string(hide_password=False), env
 
 
@@ -336,6 +336,12 @@ def _write_sidecar(target: Path, schema: str | None, counts: dict[str, int]) -> 
     _sidecar(target).write_text(
         json.dumps({"schema": schema, "counts": counts}, ensure_ascii=False), encoding="utf-8"
     )
+
+
+def discard(path: Path) -> None:
+    """Remove a backup that turned out useless (the change it preceded failed)."""
+    path.unlink(missing_ok=True)
+    _sidecar(path).unlink(missing_ok=True)
 
 
 def _backups_in(folder: Path) -> Iterator[tuple[Path, re.Match[str]]]:

@@ -19,6 +19,7 @@ __all__ = [
     "RegistryError",
     "StoreError",
     "TemplateProblem",
+    "ToolError",
     "ToolMissing",
 ]
 
@@ -91,7 +92,11 @@ class TemplateProblem(BailleursError):
         self.details = details or []
 
 
-class ToolMissing(BailleursError):
-    """An outside program bailleurs drives is not installed (named with its package)."""
+class ToolError(BailleursError):
+    """An outside program bailleurs drives (crontab, pg_dump…) failed."""
 
     exit_code = ExitCode.TOOL
+
+
+class ToolMissing(ToolError):
+    """An outside program bailleurs drives is not installed (named with its package)."""

@@ -83,6 +83,14 @@ def _days(value: str, key: str) -> int:
     return int(value)
 
 
+def _months(value: str, key: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise InvalidInput(
+            f"{key} : « {value} » doit être un nombre de mois (entier positif, ex. 36)."
+        )
+    return int(value)
+
+
 def _port(value: str, key: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise InvalidInput(f"{key} : « {value} » n'est pas un port (1 à 65535).")
@@ -134,6 +142,10 @@ KEYS: dict[str, tuple[Validator, str]] = {
     "digest.to": (_email, "destinataire du récapitulatif envoyé par cron"),
     "utilisateur.nom": (_text, "votre nom, noté sur vos échanges (défaut : nom de session)"),
     "backup.garder": (_days, "nombre de sauvegardes automatiques gardées (défaut : 10)"),
+    "rgpd.conservation_mois": (
+        _months,
+        "mois sans échange avec le bailleur avant d'effacer ses interlocuteurs (défaut : 36)",
+    ),
 }
 
 #: Keys the documents need before anything is rendered (issue #3).
@@ -246,8 +258,17 @@ def shown_values(path: Path | None = None) -> list[tuple[str, str, str]]:
             node = node.get(part) if hasattr(node, "get") else None
             if node is None:
                 break
-        rows.append((key, "—" if node is None else str(node), meaning))
+        rows.append((key, "—" if node is None else shown(key, node), meaning))
     return rows
+
+
+def shown(key: str, value: Any) -> str:
+    """A value as it may be printed: a password in a base URL never is."""
+    if key == "base.url":
+        from bailleurs_cli.store import redacted
+
+        return redacted(str(value))
+    return str(value)
 
 
 def missing_association_keys(association: dict[str, str]) -> list[str]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -331,6 +331,7 @@ def _prepare(
     today: date,
     seed: Callable[[Session, date], None] | None,
     before_upgrade: Callable[[str], None] | None,
+    on_create: Callable[[str], None] | None,
 ) -> None:
     engine, url = store.engine, store.url
     version = schema_version(engine, url)
@@ -360,6 +361,8 @@ def _prepare(
     if version is not None and before_upgrade is not None:
         before_upgrade(version)
     upgrade(engine, url, seed=(lambda s: seed(s, today)) if seed else None)
+    if version is None and on_create is not None:
+        on_create(str(path) if path is not None else redacted(url))
 
 
 def open_store(
@@ -369,6 +372,7 @@ def open_store(
     seed: Callable[[Session, date], None] | None = None,
     before_upgrade: Callable[[str], None] | None = None,
     author: str | None = None,
+    on_create: Callable[[str], None] | None = None,
 ) -> Store:
     """Open (creating and migrating if needed) the store at ``url``.
 
@@ -381,6 +385,8 @@ def open_store(
         before_upgrade: called with the store's schema before an existing store is
             upgraded (the caller backs it up there).
         author: recorded on the rows that say who made them (``utilisateur.nom``).
+        on_create: told where a new store was just created (so that a mistyped
+            ``--db`` does not look like lost data).
 
     Raises:
         StoreError: unreachable, not writable, or made by a newer version.
@@ -388,10 +394,17 @@ def open_store(
     path = _sqlite_path(url)
     if path is not None:
         _check_writable_location(path, url)
+        if not path.exists():
+            # Personal data: readable by its owner only (SQLite gives its -wal and
+            # -shm files the same mode).
+            with suppress(FileExistsError):  # another process made it meanwhile
+                os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     engine = make_engine(url)
     store = Store(url, engine, author)
     try:
-        _prepare(store, path, today=today, seed=seed, before_upgrade=before_upgrade)
+        _prepare(
+            store, path, today=today, seed=seed, before_upgrade=before_upgrade, on_create=on_create
+        )
     except BaseException:
         engine.dispose()
         raise

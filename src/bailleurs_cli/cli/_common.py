@@ -11,7 +11,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
@@ -231,6 +232,39 @@ class State:
                 self.db, settings=self.settings, today=self.today, notify=info
             )
         return self._store
+
+    @contextmanager
+    def backup_before(self, reason: str, what: str) -> Iterator[None]:
+        """An automatic backup before a bulk change (import, registry sync).
+
+        The change runs in one transaction: if it fails, the store is as it was and
+        the backup is removed; otherwise its path is said on stderr.
+        """
+        from datetime import datetime
+
+        from bailleurs_cli import backups
+        from bailleurs_cli.config import backup_dir
+        from bailleurs_cli.errors import ToolMissing
+
+        self.store()  # created and upgraded first: the copy is of the store as it is now
+        try:
+            made = backups.make_backup(
+                self.db_url(),
+                folder=backup_dir(),
+                now=datetime.now(),
+                reason=reason,
+                keep=self.settings.backup_keep,
+            )
+        except ToolMissing as exc:
+            yield
+            info(f"Attention : pas de sauvegarde avant {what} ({exc.message})")
+            return
+        try:
+            yield
+        except BaseException:
+            backups.discard(made.path)
+            raise
+        info(f"Sauvegarde avant {what} : {made.path}")
 
     def db_url(self) -> str:
         """The store's SQLAlchemy URL, without opening it."""

@@ -41,7 +41,7 @@ def set_key(
     from bailleurs_cli import settings_edit
 
     stored = settings_edit.set_value(key, value)
-    info(f"{key} = {stored}")
+    info(f"{key} = {settings_edit.shown(key, stored)}")
 
 
 @app.command("territoires", cls=FrenchCommand)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -98,18 +99,20 @@ def _run(
 
     st = state(ctx)
     store = st.store()
-    if sys.stderr.isatty() and not as_json:
-        from rich.console import Console
+    saved = nullcontext() if dry_run else st.backup_before("avant-import", "l'import")
+    with saved:
+        if sys.stderr.isatty() and not as_json:
+            from rich.console import Console
 
-        console = Console(stderr=True)
-        with console.status("Lecture…") as status:
-            report = run_import(
-                store, kind, paths, today=st.today, dry_run=dry_run,
-                progress=lambda n: status.update(f"Lecture… {number(n)} lignes"),
-                **options,
-            )  # fmt: skip
-    else:
-        report = run_import(store, kind, paths, today=st.today, dry_run=dry_run, **options)
+            console = Console(stderr=True)
+            with console.status("Lecture…") as status:
+                report = run_import(
+                    store, kind, paths, today=st.today, dry_run=dry_run,
+                    progress=lambda n: status.update(f"Lecture… {number(n)} lignes"),
+                    **options,
+                )  # fmt: skip
+        else:
+            report = run_import(store, kind, paths, today=st.today, dry_run=dry_run, **options)
     if as_json:
         emit_json(report.as_json())
         return

@@ -32,7 +32,10 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
 
     st = state(ctx)
     entries = core.load(file)
-    with st.store().write() as session:
+    with (
+        st.backup_before("avant-sync", "la synchronisation du registre"),
+        st.store().write() as session,
+    ):
         report = core.apply(session, entries, today=st.today)
     info(
         f"Registre appliqué : {len(report.added)} ajouté(s), {len(report.updated)} mis à jour, "

@@ -79,6 +79,7 @@ def digest(
 
 
 def cron(
+    ctx: typer.Context,
     schedule: Annotated[
         str, typer.Option("--schedule", help="Horaire cron (défaut : jours ouvrés à 8 h).")
     ] = "0 8 * * 1-5",
@@ -108,11 +109,23 @@ def cron(
             "Ligne retirée de la crontab." if removed else "Aucune ligne bailleurs dans la crontab."
         )
         return
+    st = state(ctx)
     if to is not None:
         from bailleurs_cli.mailer import recipients
 
         recipients([to])
-    entry = core.line(schedule=schedule, to=to)
+    elif not st.settings.digest_to:
+        raise InvalidInput(
+            "destinataire du récapitulatif manquant : ajoutez --to ADRESSE ou réglez-le une "
+            "fois pour toutes avec « bailleurs config set digest.to ADRESSE »."
+        )
+    entry, masked = core.line(schedule=schedule, to=to, db=st.db)
+    if masked:
+        info(
+            "Le mot de passe de la base n'est pas écrit dans la ligne cron : mettez-le dans "
+            "~/.pgpass (hôte:port:base:utilisateur:mot_de_passe, droits 600), que PostgreSQL "
+            "lit aussi sous cron."
+        )
     if install:
         added = core.install(entry, user=user)
         info("Ligne ajoutée à la crontab." if added else "La ligne est déjà dans la crontab.")
