@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -10,7 +11,7 @@ from sqlmodel import select
 from bailleurs_cli.models import Landlord
 from bailleurs_cli.store import Store
 
-from .conftest import REGISTRY_SIZE, Run
+from .conftest import REGISTRY_SIZE, TODAY, Run
 
 
 def landlord(store: Store, slug: str) -> Landlord | None:
@@ -213,3 +214,86 @@ def test_edit_without_options(run: Run) -> None:
     result = run("edit", "rivp")
     assert result.exit_code == 1
     assert result.stderr == "Erreur : rien à modifier ; donnez au moins une option (voir --help).\n"
+
+
+# --- Names too long (issue 9) ---------------------------------------------------------
+
+LONG_NAME = "Office " + "x" * 233  # 240 characters
+TOO_LONG = "Erreur : nom : 240 caractères, au-delà de la limite de 200 ; raccourcissez-le.\n"
+
+
+@pytest.mark.parametrize(
+    "args", [["add", LONG_NAME], ["edit", "rivp", "--name", LONG_NAME]], ids=["add", "edit"]
+)
+def test_a_name_too_long_is_refused(run: Run, store: Store, args: list[str]) -> None:
+    before = landlord(store, "rivp")
+    assert before is not None
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", TOO_LONG)
+    assert landlord_count(store) == REGISTRY_SIZE
+    after = landlord(store, "rivp")
+    assert after is not None and after.name == before.name
+
+
+def test_long_names_get_short_slugs(run: Run, store: Store) -> None:
+    name = (
+        "Société anonyme d'habitations à loyer modéré de la région parisienne et des "
+        "communes voisines"
+    )
+    result = run("add", name)
+    assert result.exit_code == 0, result
+    assert result.stdout == "societe-anonyme-d-habitations-a-loyer-modere-de-la-region\n"
+    longest = "Office " + "x" * 193  # 200 characters: the longest name accepted
+    result = run("add", longest)
+    assert result.exit_code == 0, result
+    assert result.stdout == "office-" + "x" * 53 + "\n"  # cut at 60 characters
+    added = landlord(store, "office-" + "x" * 53)
+    assert added is not None and added.name == longest
+
+
+def test_letters_of_long_names_already_in_a_store(run: Run, store: Store, tmp_path: Path) -> None:
+    """Names of 240 characters, with the slugs made before the limits, as a store of an
+    earlier version may hold: letter file names stay short, and distinct."""
+    from bailleurs_cli.registry import enter_pipeline
+
+    from .test_documents import IDENTITY
+
+    names = [LONG_NAME, LONG_NAME[:-1] + "y"]
+    slugs = [name.lower().replace(" ", "-") for name in names]
+    address = {"street": "6 rue Carnot", "postcode": "93100", "city": "Montreuil"}
+    with store.write() as session:
+        for name, slug in zip(names, slugs, strict=True):
+            fields = {"name": name, **address}
+            enter_pipeline(session, slug, fields, today=TODAY, reason="version précédente")
+    for key, value in IDENTITY.items():
+        assert run("config", "set", key, value).exit_code == 0
+    out = tmp_path / "out"
+    dry = run("letter", "--all", "--dry-run", "--out", str(out))
+    assert dry.exit_code == 0, dry
+    planned = [
+        line.removeprefix(f"écrirait {out}/")
+        for line in dry.stdout.splitlines()
+        if "office-xxx" in line
+    ]
+    assert len(set(planned)) == 2
+    for file_name in planned:
+        assert len(file_name.encode()) <= 120
+        assert file_name.startswith("office-xxx") and file_name.endswith("-prospection.docx")
+    assert not out.exists()
+    written = run("letter", *slugs, "--out", str(out))
+    assert written.exit_code == 0, written
+    assert sorted(p.name for p in out.iterdir()) == sorted(planned)
+
+
+def test_registry_name_too_long(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bailleurs.yaml"
+    path.write_text(
+        f"version: 1\nreferences: {{}}\nbailleurs:\n  - slug: x\n    name: {LONG_NAME}\n",
+        encoding="utf-8",
+    )
+    result = run("registry", "check", "--file", str(path))
+    assert result.exit_code == 5
+    assert result.stderr == (
+        f"Erreur : bailleurs.yaml, entrée 1 ({LONG_NAME[:39]}…), champ « name » : 240 caractères, "
+        "au-delà de la limite de 200 ; raccourcissez-le.\n"
+    )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
+import zipfile
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -450,7 +452,8 @@ def test_spreadsheet_bad_input(
 def test_an_error_late_in_the_file_leaves_nothing_half_imported(
     run: Run, store: Store, tmp_path: Path
 ) -> None:
-    good = "".join(f"Bailleur Exemple {i};contact{i}@exemple.fr\n" for i in range(3000))
+    # Accents on every line: a UTF-8 file whose last line is in Windows-1252.
+    good = "".join(f"Société Exemple {i};contact{i}@exemple.fr\n" for i in range(3000))
     path = tmp_path / "mixte.csv"
     path.write_bytes(("nom;email\n" + good).encode("utf-8") + "Fin;é\n".encode("cp1252"))
     before = snapshot(store)
@@ -489,3 +492,192 @@ def test_human_report(run: Run) -> None:
         "complété  toit-et-joie  Toit et Joie (SIREN, nature, catégorie juridique, "
         "forme juridique, identité confirmée, autres noms, rapproché par nom)"
     ) in lines
+
+
+# --- Hostile files (issue 9) ----------------------------------------------------------
+
+
+def zip_bomb(path: Path, member: str, megabytes: int, *, level: int = 9) -> Path:
+    """A real zip bomb: ``megabytes`` Mo of zeros deflated into ``member`` of ``path``
+    (appended, so a real workbook can carry it). Written by chunks: memory stays small."""
+    chunk = bytes(1_000_000)
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=level) as archive,
+        archive.open(member, "w", force_zip64=True) as stream,
+    ):
+        for _ in range(megabytes):
+            stream.write(chunk)
+    return path
+
+
+def workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["nom", "siren"])
+    sheet.append(["Nouvelle Coopérative Exemple", "900000092"])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def nothing_inflated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading any member of any archive fails the test: a bomb is refused unread."""
+
+    def inflate(*_: object) -> bytes:
+        raise AssertionError("a member was inflated")
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", inflate)
+    monkeypatch.setattr(zipfile.ZipExtFile, "read1", inflate)
+
+
+@pytest.mark.usefixtures("nothing_inflated")
+def test_xlsx_bomb_is_refused_before_openpyxl_reads_it(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    # 210 Mo of zeros (about 1 Mo on disk at level 1) beside a real workbook.
+    path = zip_bomb(workbook(tmp_path / "bombe.xlsx"), "xl/worksheets/sheet2.xml", 210, level=1)
+    before = snapshot(store)
+    result = run("import", "csv", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Erreur : bombe.xlsx : 211 Mo une fois décompressé, au-delà de la limite de 200 Mo "
+        "pour un classeur XLSX ; enregistrez-le en CSV.\n"
+    )  # 211: the workbook's own parts come on top of the 210 Mo of zeros
+    assert snapshot(store) == before
+
+
+@pytest.mark.usefixtures("nothing_inflated")
+def test_zip_of_csv_bomb_is_refused_before_reading(run: Run, store: Store, tmp_path: Path) -> None:
+    path = zip_bomb(tmp_path / "locaux.zip", "locaux_pm_93.csv", 510, level=1)
+    before = snapshot(store)
+    result = run("import", "locaux-personnes-morales", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Erreur : locaux.zip : 510 Mo une fois décompressé, au-delà de la limite de 500 Mo "
+        "pour une archive ZIP ; décompressez-la et importez le CSV qu'elle contient.\n"
+    )
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "fix"),
+    [
+        ("bombe.xlsx", "xl/worksheets/sheet2.xml", "enregistrez-le en CSV"),
+        ("bombe.zip", "export.csv", "décompressez-la et importez le CSV qu'elle contient"),
+    ],
+)
+@pytest.mark.usefixtures("nothing_inflated")
+def test_a_member_inflating_a_thousand_times_is_refused(
+    run: Run, store: Store, tmp_path: Path, name: str, member: str, fix: str
+) -> None:
+    # 20 Mo of zeros: under the size limits, but no real file shrinks a thousand times.
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        workbook(path)
+    zip_bomb(path, member, 20)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    ratio = info.file_size // info.compress_size
+    assert ratio > 900
+    before = snapshot(store)
+    result = run("import", "csv", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : {name} : « {member} » grossit {ratio} fois à la décompression (100 au plus) : "
+        f"bombe de décompression probable ; si le fichier est sûr, {fix}.\n"
+    )
+    assert snapshot(store) == before
+
+
+def test_a_member_lying_about_its_size_is_an_error(run: Run, store: Store, tmp_path: Path) -> None:
+    """The size checks trust the declared sizes: zipfile inflates no further, so a lie
+    (a small declared size on a big member) ends in a CRC error, said in French."""
+    path = tmp_path / "menteur.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("export.csv", "nom;email\n" + "Office;a@b.fr\n" * 200_000)
+    data = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local, central
+        struct.pack_into("<I", data, data.find(signature) + offset, 1000)
+    path.write_bytes(data)
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo("export.csv").file_size == 1000
+    before = snapshot(store)
+    result = run("import", "csv", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : menteur.zip:export.csv : archive ZIP abîmée ; téléchargez-la de nouveau.\n"
+    )
+    assert snapshot(store) == before
+
+
+def mixed(majority: str, odd: str, odd_line: int) -> bytes:
+    """A CSV in ``majority`` whose line ``odd_line`` is in ``odd`` (accents on every line)."""
+    lines = ["nom;email\n"] + [f"Société n°{i};contact{i}@exemple.fr\n" for i in range(2, 61)]
+    return b"".join(
+        line.encode(odd if number == odd_line else majority)
+        for number, line in enumerate(lines, start=1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("majority", "odd"), [("utf-8", "cp1252"), ("cp1252", "utf-8")], ids=["utf8", "cp1252"]
+)
+def test_mixed_encodings_are_refused_at_the_odd_line(
+    run: Run, store: Store, tmp_path: Path, majority: str, odd: str
+) -> None:
+    path = tmp_path / "mixte.csv"
+    path.write_bytes(mixed(majority, odd, 37))
+    before = snapshot(store)
+    result = run("import", "csv", str(path), "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : mixte.csv, ligne 37 : encodage mixte ; réenregistrez le fichier en UTF-8.\n"
+    )
+    assert snapshot(store) == before
+    assert result.stdout == ""  # no report of garbled names
+
+
+def test_windows_1252_file_still_imports(run: Run, store: Store, tmp_path: Path) -> None:
+    names = ["Résidences de l’Yonne", "Foyer « Été » Rémois", "Œuvre Coopérative Française"]
+    path = tmp_path / "excel.csv"
+    path.write_bytes("".join(f"{n};\n" for n in ["Nom", *names]).encode("cp1252"))
+    data = report(run, "csv", str(path))
+    assert data["encoding"] == "windows-1252"
+    assert [a["name"] for a in data["added"]] == names
+    with store.read() as session:
+        stored = session.exec(select(Landlord.name).where(col(Landlord.name).in_(names))).all()
+    assert sorted(stored) == sorted(names)
+
+
+LONG_NAME = "Office " + "x" * 233  # 240 characters
+
+
+def test_names_too_long_are_rejected_row_by_row(run: Run, store: Store, tmp_path: Path) -> None:
+    assert len(LONG_NAME) == 240
+    sheet = tmp_path / "tableur.csv"
+    sheet.write_text(
+        f"Bailleur;Contact\n{LONG_NAME};\nOffice Court Exemple;{LONG_NAME}\n"
+        "Nouvel Office Exemple;Awa Diallo\n",
+        encoding="utf-8",
+    )
+    data = report(run, "csv", str(sheet), "--map", "nom=Bailleur", "--map", "personne=Contact")
+    too_long = "240 caractères, au-delà de la limite de 200 ; raccourcissez-le"
+    assert [(r["line"], r["reason"]) for r in data["rejected"]] == [
+        (2, f"colonne « Bailleur » : {too_long}"),
+        (3, f"colonne « Contact » : {too_long}"),
+    ]
+    assert [a["landlord"] for a in data["added"]] == ["nouvel-office-exemple"]
+    sirene = tmp_path / "sirene.csv"
+    sirene.write_text(
+        "siren,denominationUniteLegale,categorieJuridiqueUniteLegale\n"
+        f"900000092,{LONG_NAME},7371\n",
+        encoding="utf-8",
+    )
+    data = report(run, "sirene", str(sirene))
+    assert data["rejected"] == [{"line": 2, "value": "900000092", "reason": f"nom : {too_long}"}]
+    with store.read() as session:
+        assert session.exec(select(Landlord).where(Landlord.name == LONG_NAME)).first() is None
+        assert session.exec(select(Person).where(Person.name == LONG_NAME)).first() is None

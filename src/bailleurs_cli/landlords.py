@@ -161,7 +161,7 @@ class LandlordInput:
 def _clean(data: LandlordInput) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if data.name is not None:
-        values["name"] = validation.required_text(data.name, "nom")
+        values["name"] = validation.name(data.name)
     if data.kind is not None:
         values["kind"] = validation.choice(data.kind, LegalKind, "--kind").value
     if data.departements is not None:

@@ -308,7 +308,7 @@ def write_convention(
         path = documents.find_template(name, settings.templates_dir)
         template_check.require_usable(path, kind="convention")
         number = context.convention.numero
-        target = out_dir / f"{owner.slug}-{name}-{number}.docx"
+        target = out_dir / validation.file_name(owner.slug, f"-{name}-{number}.docx")
         refuse_overwrite(target, force)
         rendered = documents.render_bytes(
             path.read_bytes(),

@@ -21,7 +21,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, select
 
-from bailleurs_cli.errors import RegistryError
+from bailleurs_cli import validation
+from bailleurs_cli.errors import InvalidInput, RegistryError
 from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
 
@@ -86,6 +87,15 @@ class Entry(_Strict):
     paris_labels: list[str] = Field(default_factory=list)
     to_verify: bool | None = None
     sources: list[Source] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        """The same length limit as ``add`` and the imports (validation.NAME_MAX_LENGTH)."""
+        try:
+            return validation.name(value)
+        except InvalidInput as exc:
+            raise ValueError(exc.message.split(" : ", 1)[-1].rstrip(".")) from None
 
     @field_validator("departements")
     @classmethod
@@ -213,6 +223,8 @@ def load(path: Path | None = None) -> list[Entry]:
             name = "?"
             if isinstance(item, dict):
                 name = str(item.get("name") or item.get("slug") or "?")
+                # Shortened: the name may be what is too long.
+                name = name if len(name) <= 40 else f"{name[:39]}…"
             field_name = _field_path(loc[2:]) or "entrée"
             raise RegistryError(
                 f"{label}, entrée {index + 1} ({name}), champ « {field_name} » : "

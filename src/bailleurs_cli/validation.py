@@ -6,6 +6,7 @@ one-line French message naming the field and the fix.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from enum import StrEnum
@@ -20,6 +21,20 @@ E = TypeVar("E", bound=StrEnum)
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
+#: Longest landlord or person name accepted (issue 9: a 240-character name made every
+#: ``letter --all`` crash with « File name too long »). Far above real names: SIRENE's
+#: legal names stop at 120 characters, the registry's longest is 33.
+NAME_MAX_LENGTH = 200
+
+#: Longest slug made from a name. Slugs are typed on the command line and begin file
+#: names; ``fold`` can lengthen a name (« ㎯ » gives « rad-s2 »), so the cut is made on
+#: the slug itself.
+SLUG_MAX_LENGTH = 60
+
+#: Longest file name written for a landlord, in bytes: 255 on most file systems, 143 in
+#: an eCryptfs home, minus the ``.<name>.XXXXXXXX.tmp`` of the atomic write.
+FILE_NAME_MAX_BYTES = 120
+
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation: the key for matching names."""
@@ -29,8 +44,34 @@ def fold(text: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """Stable ASCII identifier: ``Élogie-Siemp`` → ``elogie-siemp``."""
-    return fold(text).replace(" ", "-")
+    """Stable ASCII identifier: ``Élogie-Siemp`` → ``elogie-siemp``.
+
+    At most :data:`SLUG_MAX_LENGTH` characters, cut after a whole word when one ends
+    in the second half.
+    """
+    slug = fold(text).replace(" ", "-")
+    if len(slug) <= SLUG_MAX_LENGTH:
+        return slug
+    cut = slug.rfind("-", 0, SLUG_MAX_LENGTH + 1)
+    return slug[:cut] if cut > SLUG_MAX_LENGTH // 2 else slug[:SLUG_MAX_LENGTH]
+
+
+def file_name(stem: str, suffix: str) -> str:
+    """``stem`` + ``suffix``, shortened to :data:`FILE_NAME_MAX_BYTES` if need be.
+
+    The stem is cut and given 8 characters of the whole name's SHA-256, so two long
+    names never share a file (slugs made before :data:`SLUG_MAX_LENGTH` can be long).
+    """
+    whole = f"{stem}{suffix}"
+    if len(whole.encode()) <= FILE_NAME_MAX_BYTES:
+        return whole
+    if len(suffix.encode()) > FILE_NAME_MAX_BYTES // 2:  # keep only the extension
+        base, dot, extension = whole.rpartition(".")
+        stem, suffix = (base, dot + extension) if dot and len(extension) <= 8 else (whole, "")
+    digest = hashlib.sha256(whole.encode()).hexdigest()[:8]
+    room = FILE_NAME_MAX_BYTES - len(suffix.encode()) - len(digest) - 1
+    head = stem.encode()[:room].decode(errors="ignore").rstrip("-")
+    return f"{head}-{digest}{suffix}"
 
 
 def required_text(value: str, field: str) -> str:
@@ -39,6 +80,21 @@ def required_text(value: str, field: str) -> str:
     if not cleaned:
         raise InvalidInput(f"{field} : valeur vide ; donnez un texte.")
     return cleaned
+
+
+def name(value: str, field: str = "nom") -> str:
+    """A landlord's or a person's name: not empty, at most :data:`NAME_MAX_LENGTH` long."""
+    return name_length(required_text(value, field), field)
+
+
+def name_length(value: str, field: str = "nom") -> str:
+    """``value`` if it has at most :data:`NAME_MAX_LENGTH` characters."""
+    if len(value) > NAME_MAX_LENGTH:
+        raise InvalidInput(
+            f"{field} : {len(value)} caractères, au-delà de la limite de {NAME_MAX_LENGTH} ; "
+            "raccourcissez-le."
+        )
+    return value
 
 
 def choice(value: str, enum: type[E], field: str) -> E:

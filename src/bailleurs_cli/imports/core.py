@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bailleurs_cli import validation
+from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports.matching import Match
 from bailleurs_cli.registry import enter_pipeline, unique_slug
 from bailleurs_cli.tables.landlord import Landlord
@@ -172,11 +174,24 @@ def add_alias(landlord: Landlord, name: str) -> bool:
     return True
 
 
+def long_name(name: str) -> str | None:
+    """Why a row's name cannot be kept (longer than ``validation.NAME_MAX_LENGTH``), or None."""
+    try:
+        validation.name_length(name)
+    except InvalidInput as exc:
+        return exc.message.rstrip(".")
+    return None
+
+
 def create(
     session: Session, name: str, values: dict[str, Any], *, today: date, why: str
 ) -> Landlord:
-    """A landlord the import discovered, entering the pipeline as *identifié*."""
-    slug = unique_slug(session, name)
+    """A landlord the import discovered, entering the pipeline as *identifié*.
+
+    Raises:
+        InvalidInput: the name is too long (importers reject such rows first).
+    """
+    slug = unique_slug(session, validation.name_length(name))
     return enter_pipeline(session, slug, {"name": name, **values}, today=today, reason=why)
 
 

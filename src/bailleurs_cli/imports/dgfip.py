@@ -25,7 +25,15 @@ from sqlmodel import Session, col
 from bailleurs_cli import geo, validation
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports import categories
-from bailleurs_cli.imports.core import Change, Report, add_alias, all_landlords, create, fill
+from bailleurs_cli.imports.core import (
+    Change,
+    Report,
+    add_alias,
+    all_landlords,
+    create,
+    fill,
+    long_name,
+)
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 from bailleurs_cli.tables.territory import Presence
@@ -87,6 +95,10 @@ def run(
                 if siren not in owners:
                     if not re.fullmatch(r"\d{9}", siren):
                         report.reject(line, "SIREN invalide", siren)
+                        continue
+                    too_long = long_name(name)
+                    if too_long is not None:
+                        report.reject(line, too_long, siren)
                         continue
                     owners[siren] = (name, code, line)
                 departements.add(departement)

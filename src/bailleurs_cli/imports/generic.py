@@ -112,6 +112,8 @@ def _kind(value: str) -> str:
 
 #: How each field's value is checked and normalised (the others are kept as text).
 _CHECKS: dict[str, Any] = {
+    "nom": validation.name_length,
+    "personne": validation.name_length,
     "siren": validation.siren,
     "nature": _kind,
     "adresse": validation.address,

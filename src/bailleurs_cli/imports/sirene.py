@@ -23,7 +23,15 @@ from sqlmodel import Session
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports import categories
-from bailleurs_cli.imports.core import Change, Report, add_alias, all_landlords, create, fill
+from bailleurs_cli.imports.core import (
+    Change,
+    Report,
+    add_alias,
+    all_landlords,
+    create,
+    fill,
+    long_name,
+)
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 
@@ -142,6 +150,10 @@ def _apply(
     name = " ".join(row["name"].split())
     if row.get("state", "").upper() == "C":
         report.reject(line, "unité légale cessée", siren)
+        return
+    too_long = long_name(name)
+    if too_long is not None:
+        report.reject(line, too_long, siren)
         return
     kind, label = categories.classify(row["category"], name, row.get("naf"))
     if kind is None:

@@ -4,13 +4,19 @@ and XLSX workbooks. Rows are streamed, never loaded whole.
 
 Column names are matched folded (lower case, no accents, no punctuation), and
 Excel's protective wrapping of codes (``="93066"``) is removed from every cell.
+
+Hostile files (issue 9) are refused before they cost anything: an archive (XLSX, ZIP)
+whose members would inflate too much is refused from its directory, unread; a CSV
+mixing UTF-8 and Windows-1252 is refused at the first line in the minority encoding.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +28,28 @@ from bailleurs_cli.errors import InvalidInput
 
 #: Delimiters tried on the header line, most common in French exports first.
 DELIMITERS = (";", ",", "\t", "|")
+#: Bytes read ahead to choose the encoding (and to spot a binary file).
 _SAMPLE = 1 << 20
+
+MB = 1_000_000
+# Zip bombs (issue 9: a 2 MB XLSX took 2.2 GB of memory in openpyxl) are refused from
+# the sizes the archive's directory declares, before anything is inflated. Those sizes
+# are a true bound: zipfile stops inflating a member at its declared size, and a member
+# that lies about it ends in a CRC error.
+#: An XLSX's parts, inflated: openpyxl turns their XML into Python objects several times
+#: that size. A workbook typed by hand or exported from a register is a few Mo; beyond
+#: 200 Mo, CSV (read as a stream) is the format to use.
+MAX_XLSX_BYTES = 200 * MB
+#: The CSV of a ZIP, inflated: read as a stream, but a line is held whole, and the files
+#: users download weigh tens of Mo (100 000 DGFiP rows: 12 Mo). A bigger archive can be
+#: unzipped and its CSV imported.
+MAX_ZIP_BYTES = 500 * MB
+#: Real CSV and XLSX parts shrink about 5 to 20 times, zeros a thousand times; a member
+#: inflating more than 100 times is refused, as Apache POI refuses XLSX (ZipSecureFile,
+#: minimum inflate ratio 0.01)…
+MAX_RATIO = 100
+#: …once it is past 10 Mo: a small member is harmless whatever its ratio.
+RATIO_FLOOR = 10 * MB
 
 Progress = Callable[[int], None]
 
@@ -100,17 +127,39 @@ class Table:
             yield line, {k: unwrap(v) for k, v in zip(self.keys, cells, strict=False) if k}
 
 
+def _line_encoding(line: bytes) -> str | None:
+    """``None`` for plain ASCII, ``utf-8`` if the line decodes as UTF-8, else ``cp1252``.
+
+    A Windows-1252 line is almost never valid UTF-8: its accented letters would all
+    have to come in pairs such as « Ã© ».
+    """
+    if line.isascii():
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
 def _encoding(sample: bytes, name: str) -> str:
+    """The encoding of most non-ASCII lines of ``sample`` (the first one's on a tie).
+
+    So a file mostly in UTF-8 with one line in Windows-1252, or the reverse, is
+    read in the encoding of its majority, and the odd line is the error.
+    """
     if b"\x00" in sample[:4096]:
         raise InvalidInput(f"{name} : fichier binaire ; attendu un CSV, un XLSX ou un ZIP de CSV.")
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut by the sample's end
-            return "cp1252"
-    return "utf-8"
+    lines = sample.split(b"\n")
+    if len(sample) >= _SAMPLE:
+        lines.pop()  # maybe a line cut by the sample's end
+    votes = [kind for kind in map(_line_encoding, lines) if kind is not None]
+    if not votes:
+        return "utf-8"
+    counts = Counter(votes)
+    return max(counts, key=lambda kind: (counts[kind], kind == votes[0]))
 
 
 def _delimiter(header: str, name: str) -> str:
@@ -124,6 +173,11 @@ def _delimiter(header: str, name: str) -> str:
     return best
 
 
+def _damaged(name: str) -> InvalidInput:
+    """A member that does not match the archive's directory (damaged, or lying on its size)."""
+    return InvalidInput(f"{name} : archive ZIP abîmée ; téléchargez-la de nouveau.")
+
+
 class _Lines:
     """Decode a binary file line by line, so an encoding error names its real line."""
 
@@ -132,21 +186,34 @@ class _Lines:
         self.line = 0
 
     def __iter__(self) -> Iterator[str]:
-        for chunk in self.raw:
-            self.line += 1
-            encoding = self.encoding if self.line == 1 else self.encoding.replace("-sig", "")
-            try:
-                yield chunk.decode(encoding)
-            except UnicodeDecodeError:
-                raise InvalidInput(
-                    f"{self.name}, ligne {self.line} : encodage mixte ; réenregistrez le "
-                    "fichier en UTF-8."
-                ) from None
+        try:
+            for chunk in self.raw:
+                self.line += 1
+                yield self._decode(chunk)
+        except zipfile.BadZipFile:  # a member whose declared size lied ends here
+            raise _damaged(self.name) from None
+
+    def _decode(self, chunk: bytes) -> str:
+        encoding = self.encoding if self.line == 1 else self.encoding.replace("-sig", "")
+        try:
+            text: str | None = chunk.decode(encoding)
+        except UnicodeDecodeError:
+            text = None
+        # Windows-1252 decodes almost any byte: a UTF-8 line must be caught by its shape.
+        if text is None or (encoding == "cp1252" and _line_encoding(chunk) == "utf-8"):
+            raise InvalidInput(
+                f"{self.name}, ligne {self.line} : encodage mixte ; réenregistrez le "
+                "fichier en UTF-8."
+            )
+        return text
 
 
 @contextmanager
 def _csv(raw: Any, name: str) -> Iterator[Table]:
-    sample = raw.peek(_SAMPLE)[:_SAMPLE] if hasattr(raw, "peek") else b""
+    try:
+        sample = raw.peek(_SAMPLE)[:_SAMPLE] if hasattr(raw, "peek") else b""
+    except zipfile.BadZipFile:
+        raise _damaged(name) from None
     encoding = _encoding(sample, name)
     lines = _Lines(raw, encoding, name)
     iterator = iter(lines)
@@ -167,11 +234,47 @@ def _csv(raw: Any, name: str) -> Iterator[Table]:
     yield Table(name, columns, encoding.replace("cp1252", "windows-1252"), delimiter, rows())
 
 
+def _mb(size: int) -> str:
+    return f"{math.ceil(size / MB)} Mo"
+
+
+def _check_inflation(
+    members: list[zipfile.ZipInfo], name: str, limit: int, what: str, fix: str
+) -> None:
+    """Refuse a zip bomb from the sizes its directory declares; inflates nothing.
+
+    Raises:
+        InvalidInput: the members would inflate beyond ``limit`` or beyond :data:`MAX_RATIO`.
+    """
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        raise InvalidInput(
+            f"{name} : {_mb(total)} une fois décompressé, au-delà de la limite de {_mb(limit)} "
+            f"pour {what} ; {fix}."
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise InvalidInput(
+                f"{name} : « {member.filename} » grossit {int(ratio)} fois à la décompression "
+                f"({MAX_RATIO} au plus) : bombe de décompression probable ; si le fichier est "
+                f"sûr, {fix}."
+            )
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         raise InvalidInput("XLSX : openpyxl manque ; réinstallez bailleurs.") from None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"{path.name} : classeur XLSX illisible ({exc}).") from None
+    _check_inflation(
+        members, path.name, MAX_XLSX_BYTES, "un classeur XLSX", "enregistrez-le en CSV"
+    )
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException
@@ -195,10 +298,15 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         header = next(values)
     except StopIteration:
         raise InvalidInput(f"{path.name} : feuille vide ; attendu une ligne d'en-tête.") from None
+    except zipfile.BadZipFile:
+        raise _damaged(path.name) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for line, row in enumerate(values, start=2):
-            yield line, [cell(v) for v in row]
+        try:
+            for line, row in enumerate(values, start=2):
+                yield line, [cell(v) for v in row]
+        except zipfile.BadZipFile:
+            raise _damaged(path.name) from None
         book.close()
 
     return Table(path.name, [cell(h) for h in header], "xlsx", None, rows())
@@ -222,15 +330,26 @@ def open_table(path: Path, *, sheet: str | None = None) -> Iterator[Table]:
         )
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.namelist() if m.lower().endswith((".csv", ".txt"))]
+            members = [
+                m for m in archive.infolist() if m.filename.lower().endswith((".csv", ".txt"))
+            ]
             if not members:
                 raise InvalidInput(f"{path.name} : archive sans fichier CSV ni TXT.")
+            _check_inflation(
+                members,
+                path.name,
+                MAX_ZIP_BYTES,
+                "une archive ZIP",
+                "décompressez-la et importez le CSV qu'elle contient",
+            )
             for member in members:
                 with (
                     archive.open(member) as raw,
-                    _csv(io.BufferedReader(cast(Any, raw)), f"{path.name}:{member}") as table,
+                    _csv(
+                        io.BufferedReader(cast(Any, raw), _SAMPLE), f"{path.name}:{member.filename}"
+                    ) as table,
                 ):
                     yield table
         return
-    with path.open("rb") as raw, _csv(raw, path.name) as table:
+    with path.open("rb", buffering=_SAMPLE) as raw, _csv(raw, path.name) as table:
         yield table
