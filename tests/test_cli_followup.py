@@ -105,8 +105,13 @@ def test_person_list_edit_remove(run: Run, store: Store) -> None:
     assert run("person", "edit", "rivp", "jean", "--inactif").exit_code == 0
     assert [p["name"] for p in json.loads(run("person", "list", "--json").stdout)] == ["Awa Diallo"]
     assert len(json.loads(run("person", "list", "--inactifs", "--json").stdout)) == 2
-    removed = run("person", "remove", "plaine commune", "Awa Diallo")
-    assert removed.stderr == "Interlocuteur supprimé : Awa Diallo.\n"
+    removed = run("person", "remove", "plaine commune", "Awa Diallo", "--yes")
+    assert removed.stderr.splitlines() == [
+        "Interlocuteur supprimé : Awa Diallo (Plaine Commune Habitat).",
+        "Aucune mention dans les échanges, les conventions ni la fiche du bailleur.",
+        "Hors de portée de bailleurs, à effacer vous-même :",
+        "  - les exports (bailleurs export) et les copies envoyées, là où ils sont rangés",
+    ]
     assert [p.name for p in people(store)] == ["Jean Martin"]
 
 
@@ -363,3 +368,21 @@ def test_exchange_in_the_future_is_refused(run: Run, store: Store) -> None:
         "lieu (pour le prévoir : « bailleurs plan »).\n"
     )
     assert exchanges(store, "rivp") == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["person", "add", "rivp", "Awa " + "x" * 236],
+        ["person", "edit", "rivp", "Jean Martin", "--name", "Jean " + "x" * 235],
+    ],
+    ids=["add", "edit"],
+)
+def test_person_name_too_long_is_refused(run: Run, store: Store, args: list[str]) -> None:
+    assert run("person", "add", "rivp", "Jean Martin").exit_code == 0
+    result = run(*args)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Erreur : nom : 240 caractères, au-delà de la limite de 200 ; raccourcissez-le.\n"
+    )
+    assert [p.name for p in people(store)] == ["Jean Martin"]

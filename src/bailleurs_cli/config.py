@@ -32,6 +32,11 @@ DEFAULT_DELAYS: dict[str, int] = {
     Channel.EVENT: 14,
 }
 
+#: How long people are kept once their landlord has gone silent, in months (RGPD).
+#: The CNIL's rule for prospection contacts: three years from the last contact
+#: (référentiel « gestion commerciale », https://www.cnil.fr/fr/les-durees-de-conservation-des-donnees).
+DEFAULT_RETENTION_MONTHS = 36
+
 
 def config_dir() -> Path:
     """Directory of ``config.toml``."""
@@ -86,6 +91,7 @@ class Settings:
     territory_communes: tuple[str, ...] = ()
     territory_departements: tuple[str, ...] = ()
     backup_keep: int = 10
+    retention_months: int = DEFAULT_RETENTION_MONTHS
     user_name: str | None = None
     path: Path | None = None
 
@@ -114,6 +120,15 @@ class Settings:
 def _positive_int(value: Any, key: str, path: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidInput(f"{path} : « {key} » doit être un nombre de jours (entier positif).")
+    return value
+
+
+def _months(value: Any, key: str, path: Path) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidInput(
+            f"{path} : « {key} » doit être un nombre de mois (entier positif, ex. 36) ; "
+            f"corrigez-le avec « bailleurs config set {key} 36 »."
+        )
     return value
 
 
@@ -176,6 +191,11 @@ def load_settings(path: Path | None = None) -> Settings:
         ),
         horizon_days=_positive_int(suivi.get("horizon_jours", 7), "suivi.horizon_jours", path),
         backup_keep=_positive_int(raw.get("backup", {}).get("garder", 10), "backup.garder", path),
+        retention_months=_months(
+            raw.get("rgpd", {}).get("conservation_mois", DEFAULT_RETENTION_MONTHS),
+            "rgpd.conservation_mois",
+            path,
+        ),
         user_name=str(raw.get("utilisateur", {}).get("nom", "")).strip() or None,
         path=path,
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bailleurs_cli.config import DEFAULT_RETENTION_MONTHS
 from bailleurs_cli.dates import add_months
 from bailleurs_cli.formatting import lateness, long_date
 from bailleurs_cli.scheduling import NextItem, Reason
@@ -99,10 +100,33 @@ def _step_line(item: NextItem) -> Line:
     )
 
 
+def _purge_line(count: int, months: int, today: date) -> Line:
+    """People due for erasure (RGPD). Its key changes each month, so ``--only-new``
+    (the cron line) mentions them at most once a month, in the month's first digest."""
+    people = f"{count} interlocuteur{'s' if count > 1 else ''}"
+    return Line(
+        key=f"rgpd:{today.isoformat()[:7]}",
+        landlord=None,
+        name="RGPD",
+        person=None,
+        action=f"{people} à effacer, plus de {months} mois sans échange (rappel mensuel)",
+        due=None,
+        days_late=None,
+        command="bailleurs person purge",
+    )
+
+
 def build(
-    items: list[NextItem], partnerships: list[PartnershipRow], *, today: date, days: int
+    items: list[NextItem],
+    partnerships: list[PartnershipRow],
+    *,
+    today: date,
+    days: int,
+    purge_due: int = 0,
+    retention_months: int = DEFAULT_RETENTION_MONTHS,
 ) -> Digest:
-    """The digest for ``today``; ``items`` come ranked from :mod:`scheduling`."""
+    """The digest for ``today``; ``items`` come ranked from :mod:`scheduling`;
+    ``purge_due`` people have been kept past ``retention_months`` (RGPD)."""
     horizon = today + timedelta(days=days)
     overdue: list[Line] = []
     upcoming: list[Line] = []
@@ -167,6 +191,9 @@ def build(
         "Bilans à remettre": sorted(bilans, key=lambda line: line.due or today),
         "Conventions qui se terminent": sorted(ending, key=lambda line: line.due or today),
         "Sans nouvelles": stale,
+        "Données personnelles": [_purge_line(purge_due, retention_months, today)]
+        if purge_due
+        else [],
     }
     return Digest(today, days, {title: lines for title, lines in sections.items() if lines})
 
@@ -244,14 +271,27 @@ def as_html(digest: Digest) -> str:
 # --- Reading the store (the only impure part) ------------------------------------------------
 
 
-def collect(session: object, *, today: date, days: int, stale_after_days: int) -> Digest:
-    """Query the store and build the digest."""
+def collect(
+    session: object,
+    *,
+    today: date,
+    days: int,
+    stale_after_days: int,
+    retention_months: int = DEFAULT_RETENTION_MONTHS,
+) -> Digest:
+    """Query the store and build the digest.
+
+    ``retention_months`` is ``rgpd.conservation_mois``, the period ``person purge``
+    applies.
+    """
     from sqlmodel import Session, col, select
 
     from bailleurs_cli.models import Landlord, Partnership
+    from bailleurs_cli.privacy import due_for_purge
     from bailleurs_cli.scheduling import next_items
 
     assert isinstance(session, Session)
+    purge_due = len(due_for_purge(session, today=today, months=retention_months))
     items = next_items(session, today=today, days=days, stale_after_days=stale_after_days)
     rows = [
         PartnershipRow(
@@ -269,7 +309,14 @@ def collect(session: object, *, today: date, days: int, stale_after_days: int) -
             .where(col(Partnership.status).in_(["signee", "envoyee"]))
         ).all()
     ]
-    return build(items, rows, today=today, days=days)
+    return build(
+        items,
+        rows,
+        today=today,
+        days=days,
+        purge_due=purge_due,
+        retention_months=retention_months,
+    )
 
 
 def claim_new(session: object, digest: Digest) -> Digest:
@@ -318,6 +365,7 @@ def send(
     days: int,
     stale_after_days: int,
     only_new: bool,
+    retention_months: int = DEFAULT_RETENTION_MONTHS,
 ) -> Digest:
     """Mail the digest (nothing when nothing is due); returns what was sent.
 
@@ -336,11 +384,23 @@ def send(
     recipients = mailer.recipients(to)
     if only_new:
         with store.write() as session:
-            found = collect(session, today=today, days=days, stale_after_days=stale_after_days)
+            found = collect(
+                session,
+                today=today,
+                days=days,
+                stale_after_days=stale_after_days,
+                retention_months=retention_months,
+            )
             result = claim_new(session, found)
     else:
         with store.read() as session:
-            result = collect(session, today=today, days=days, stale_after_days=stale_after_days)
+            result = collect(
+                session,
+                today=today,
+                days=days,
+                stale_after_days=stale_after_days,
+                retention_months=retention_months,
+            )
     if not result:
         return result
     message = mailer.build_message(

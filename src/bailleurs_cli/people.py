@@ -1,7 +1,7 @@
-"""People at a landlord (interlocuteurs): add, list, edit, remove.
+"""People at a landlord (interlocuteurs): add, list, edit.
 
 Personal data: RGPD applies. Each person records where the data came from
-(``source``); ``remove`` deletes the person for good and unlinks past exchanges.
+(``source``); access, erasure and retention live in :mod:`bailleurs_cli.privacy`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class PersonInput:
 def _clean(data: PersonInput) -> dict[str, object]:
     values: dict[str, object] = {}
     if data.name is not None:
-        values["name"] = validation.required_text(data.name, "nom")
+        values["name"] = validation.name(data.name)
     if data.email is not None:
         values["email"] = validation.email(data.email) if data.email.strip() else None
     if data.phone is not None:
@@ -123,15 +123,4 @@ def edit(session: Session, landlord_query: str, person_query: str, data: PersonI
     for key, value in values.items():
         setattr(person, key, value)
     session.add(person)
-    return person
-
-
-def remove(session: Session, landlord_query: str, person_query: str) -> Person:
-    """Delete a person (RGPD erasure); exchanges stay, without the name."""
-    landlord = resolve(session, landlord_query)
-    person = find(session, landlord, person_query)
-    if landlord.next_person_id == person.id:
-        landlord.next_person_id = None
-        session.add(landlord)
-    session.delete(person)
     return person

@@ -1,21 +1,27 @@
-"""``person add/list/edit/remove``: the people at a landlord."""
+"""``person add/list/edit/export/remove/purge``: the people at a landlord (RGPD)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bailleurs_cli.cli._common import (
     FrenchCommand,
     JsonOpt,
+    at_least,
     emit_json,
     info,
+    out,
     state,
     sub_app,
     table,
 )
 from bailleurs_cli.cli.landlords import LandlordArg
+
+if TYPE_CHECKING:
+    from bailleurs_cli.privacy import Erasure
 
 app = sub_app("Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).")
 
@@ -139,15 +145,134 @@ def edit(
     info(f"Interlocuteur mis à jour : {shown}.")
 
 
-@app.command("remove", cls=FrenchCommand)
-def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg) -> None:
-    """Supprimer un interlocuteur (effacement RGPD ; les échanges restent, sans le nom).
+YesOpt = Annotated[bool, typer.Option("--yes", help="Ne pas demander de confirmation (scripts).")]
 
-    Exemple : bailleurs person remove rivp "Awa Diallo"
+
+@app.command("export", cls=FrenchCommand)
+def export(
+    ctx: typer.Context, landlord: LandlordArg, name: PersonArg, as_json: JsonOpt = False
+) -> None:
+    """Montrer tout ce que la base détient sur un interlocuteur (droit d'accès, RGPD).
+
+    Sa fiche, les échanges liés ou qui le nomment, les conventions dont il est le
+    référent, les documents produits pour son bailleur et s'il est l'interlocuteur
+    de la prochaine étape.
+
+    Exemple : bailleurs person export rivp "Awa Diallo" --json
     """
-    from bailleurs_cli import people as core
+    from bailleurs_cli import privacy
 
-    with state(ctx).store().write() as session:
-        person = core.remove(session, landlord, name)
-        shown = person.name
-    info(f"Interlocuteur supprimé : {shown}.")
+    with state(ctx).store().read() as session:
+        record = privacy.export(session, landlord, name)
+        data = privacy.as_json(record)
+        lines = privacy.as_text(record)
+    if as_json:
+        emit_json(data)
+        return
+    for line in lines:
+        out(line)
+
+
+def _report(erasures: list[Erasure]) -> None:
+    """What was erased, then what bailleurs cannot reach (documents, backups, exports)."""
+    from bailleurs_cli import privacy
+    from bailleurs_cli.config import backup_dir
+
+    folder = backup_dir()
+    for line in privacy.erasure_lines(erasures, privacy.backups_in(folder), folder):
+        info(line)
+
+
+@app.command("remove", cls=FrenchCommand)
+def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg, yes: YesOpt = False) -> None:
+    """Effacer un interlocuteur (RGPD) : sa fiche, et son nom, son e-mail et son
+    téléphone dans les échanges, les prochaines étapes et les conventions.
+
+    Liste ensuite ce que bailleurs ne peut pas effacer : documents déjà produits,
+    sauvegardes, exports.
+
+    Exemple : bailleurs person remove rivp "Awa Diallo" --yes
+    """
+    from bailleurs_cli import privacy
+    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.landlords import resolve
+    from bailleurs_cli.people import find
+
+    st = state(ctx)
+    with st.store().read() as session:
+        owner = resolve(session, landlord)
+        shown, where = find(session, owner, name).name, owner.name
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InvalidInput(
+                f"person remove efface {shown} ({where}) pour de bon : ajoutez --yes pour "
+                "confirmer (hors terminal)."
+            )
+        question = f"Effacer {shown} ({where}) et ses mentions dans les échanges et conventions ?"
+        if not typer.confirm(question, default=False):
+            info("Rien n'a été modifié.")
+            raise typer.Exit(1)
+    with st.store().write() as session:
+        erased = privacy.remove(session, landlord, name)
+    _report([erased])
+
+
+@app.command("purge", cls=FrenchCommand)
+def purge(
+    ctx: typer.Context,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Effacer pour de bon (sans --yes : simple liste).")
+    ] = False,
+    months: Annotated[
+        int | None,
+        typer.Option(
+            "--mois", help="Mois sans échange avant effacement (défaut : rgpd.conservation_mois)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Effacer les interlocuteurs gardés trop longtemps (RGPD) ; sans --yes, les lister.
+
+    Sont concernés ceux dont le bailleur n'a eu aucun échange depuis plus de
+    rgpd.conservation_mois mois (36 par défaut) et qui ont été enregistrés avant.
+    L'effacement est celui de « person remove ».
+
+    Exemple : bailleurs person purge --yes
+    """
+    from bailleurs_cli import privacy
+    from bailleurs_cli.formatting import short_date
+
+    at_least(months, 1, "--mois")
+    st = state(ctx)
+    period = st.settings.retention_months if months is None else months
+    rule = f"plus de {period} mois sans échange avec leur bailleur"
+    if yes:
+        with st.store().write() as session:
+            due = privacy.due_for_purge(session, today=st.today, months=period)
+            erased = privacy.purge(session, due)
+    else:
+        with st.store().read() as session:
+            due = privacy.due_for_purge(session, today=st.today, months=period)
+    if as_json:
+        emit_json(privacy.due_json(due))
+    if not due:
+        info(f"Aucun interlocuteur à effacer ({rule}).")
+        return
+    if yes:
+        _report(erased)
+        return
+    if not as_json:
+        table(
+            ["Bailleur", "Interlocuteur", "Dernier échange", "Enregistré le"],
+            [
+                [
+                    d.landlord_name,
+                    d.name,
+                    short_date(d.last_exchange) if d.last_exchange else "aucun",
+                    short_date(d.recorded_on),
+                ]
+                for d in due
+            ],
+        )
+    count = f"{len(due)} interlocuteur{'s' if len(due) > 1 else ''}"
+    info(f"{count} à effacer ({rule}) ; rien n'a été modifié : ajoutez --yes pour effacer.")

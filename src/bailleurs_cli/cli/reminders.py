@@ -63,13 +63,18 @@ def digest(
             days=horizon,
             stale_after_days=settings.stale_after_days,
             only_new=only_new,
+            retention_months=settings.retention_months,
         )
         if sent and sys.stderr.isatty():
             info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(sent.lines())} éléments).")
         return
     with st.store().read() as session:
         result = core.collect(
-            session, today=st.today, days=horizon, stale_after_days=settings.stale_after_days
+            session,
+            today=st.today,
+            days=horizon,
+            stale_after_days=settings.stale_after_days,
+            retention_months=settings.retention_months,
         )
         if only_new:
             result = core.unsent(session, result)

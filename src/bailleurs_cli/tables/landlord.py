@@ -58,7 +58,7 @@ class Landlord(SQLModel, table=True):
     next_action: str | None = None
     next_due: date | None = None
     # No database-level foreign key: person → landlord already exists, and a cycle
-    # would need ALTER TABLE on SQLite. `people.remove_person` clears it instead.
+    # would need ALTER TABLE on SQLite. `privacy.erase` clears it instead.
     next_person_id: int | None = None
     last_exchange_on: date | None = None
     created_at: datetime
