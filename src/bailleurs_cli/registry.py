@@ -427,9 +427,9 @@ def unique_slug(session: Session, name: str) -> str:
     base = validation.slugify(name)
     if not base:
         raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
-    taken: set[str] = session.info.setdefault(
-        "slugs_taken", set(session.exec(select(Landlord.slug)).all())
-    )
+    if "slugs_taken" not in session.info:  # not setdefault: it would query every time
+        session.info["slugs_taken"] = set(session.exec(select(Landlord.slug)).all())
+    taken: set[str] = session.info["slugs_taken"]
     slug, suffix = base, 2
     while slug in taken:
         slug, suffix = f"{base}-{suffix}", suffix + 1

@@ -79,13 +79,25 @@ class Match:
     near_score: float = 0.0
 
 
+def _sorted_words(key: str) -> str:
+    return " ".join(sorted(key.split()))
+
+
 class Matcher:
-    """Every landlord of the store, indexed for matching; new ones can be added."""
+    """Every landlord of the store, indexed for matching; new ones can be added.
+
+    Finding a name costs one dictionary look-up, one set intersection over a word
+    index, and one call to rapidfuzz's ``process.extract`` (C code over the whole
+    list), so a bulk import stays linear in practice instead of comparing every row
+    with every name in Python.
+    """
 
     def __init__(self, landlords: list[Landlord]) -> None:
         self.by_siren: dict[str, Landlord] = {}
         self.by_name: dict[str, list[Landlord]] = {}
         self.names: list[tuple[str, Landlord]] = []
+        self._keys: list[str] = []  # self.names' keys, words sorted, as rapidfuzz reads them
+        self._words: dict[str, set[int]] = {}  # word → indexes in self.names
         for landlord in landlords:
             self.add(landlord)
 
@@ -98,37 +110,57 @@ class Matcher:
             bucket = self.by_name.setdefault(key, [])
             if landlord not in bucket:
                 bucket.append(landlord)
+                index = len(self.names)
                 self.names.append((key, landlord))
+                self._keys.append(_sorted_words(key))
+                for word in set(key.split()):
+                    self._words.setdefault(word, set()).add(index)
+
+    def _containing(self, key: str) -> set[int]:
+        """Indexes of the names holding every word of ``key``."""
+        found: set[int] | None = None
+        for word in set(key.split()):
+            hits = self._words.get(word, set())
+            found = set(hits) if found is None else found & hits
+            if not found:
+                return set()
+        return found or set()
 
     def find(self, siren: str | None, *names: str) -> Match:
         """The landlord with this SIREN, else the one whose name matches."""
         if siren and siren in self.by_siren:
             return Match(self.by_siren[siren], "siren")
+
+        def compatible(landlord: Landlord) -> bool:
+            return not (siren and landlord.siren and landlord.siren != siren)
+
         keys = [core_name(n) for n in names if n and n.strip()]
         for key in keys:
             exact = self.by_name.get(key, [])
-            candidates = [ll for ll in exact if not (siren and ll.siren and ll.siren != siren)]
+            candidates = [ll for ll in exact if compatible(ll)]
             if len(candidates) == 1:
                 return Match(candidates[0], "nom")
         for key in keys:
-            words = set(key.split())
             contained = {
                 id(ll): ll
-                for name, ll in self.names
-                if words <= set(name.split()) and not (siren and ll.siren and ll.siren != siren)
+                for ll in (self.names[i][1] for i in self._containing(key))
+                if compatible(ll)
             }
             if len(contained) == 1:
                 return Match(next(iter(contained.values())), "nom")
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
         best: tuple[float, Landlord | None] = (0.0, None)
         for key in keys:
-            for name, landlord in self.names:
-                if siren and landlord.siren and landlord.siren != siren:
-                    continue
-                score = float(fuzz.token_sort_ratio(key, name))
-                if score > best[0]:
-                    best = (score, landlord)
+            # The best few above NEAR, in C; the SIREN filter then picks among them. The
+            # words of every key are sorted once, so fuzz.ratio scores exactly what
+            # token_sort_ratio would, without sorting each name again for each row.
+            for _, score, index in process.extract(
+                _sorted_words(key), self._keys, scorer=fuzz.ratio, score_cutoff=NEAR, limit=5
+            ):
+                landlord = self.names[index][1]
+                if compatible(landlord) and float(score) > best[0]:
+                    best = (float(score), landlord)
         score, closest = best
         if closest is not None and score >= ACCEPT:
             return Match(closest, "flou", score)

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import LegalKind, Stage
+from bailleurs_cli.tables import empty_list
 
 
 class Landlord(SQLModel, table=True):
@@ -23,8 +24,10 @@ class Landlord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(unique=True, index=True)
     name: str
-    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    former_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    aliases: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
+    former_names: list[str] = Field(
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
+    )
     kind: str = LegalKind.UNKNOWN.value
     legal_form: str | None = None
     siren: str | None = None
@@ -32,7 +35,7 @@ class Landlord(SQLModel, table=True):
     description: str | None = None
     history: str | None = None
     dwellings: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     street: str | None = None
     complement: str | None = None
@@ -40,11 +43,13 @@ class Landlord(SQLModel, table=True):
     city: str | None = None
     cedex: str | None = None
     website: str | None = None
-    departements: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    communes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    departements: list[str] = Field(
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
+    )
+    communes: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
     governance: str | None = None
     sources: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     in_registry: bool = False
     legal_category: str | None = None  # INSEE catégorie juridique, e.g. "7371"

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import ConventionStatus, PartnershipKind
+from bailleurs_cli.tables import empty_list
 
 
 class Partnership(SQLModel, table=True):
@@ -21,9 +22,9 @@ class Partnership(SQLModel, table=True):
     kind: str = PartnershipKind.NON_FINANCIAL.value
     object: str
     contributions: list[dict[str, Any]] = Field(
-        default_factory=list, sa_column=Column(JSON, nullable=False)
+        default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
-    sites: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    sites: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
     starts_on: date
     ends_on: date
     in_kind_cents: int | None = None

@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.tables import empty_dict, empty_list
+
 
 class Qpv(SQLModel, table=True):
     """A quartier prioritaire de la politique de la ville (2024 geography)."""
@@ -17,7 +19,7 @@ class Qpv(SQLModel, table=True):
     name: str
     departement: str = Field(index=True)
     # INSEE codes; Paris arrondissements (751xx) when the source gives them.
-    communes: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    communes: list[str] = Field(default_factory=empty_list, sa_column=Column(JSON, nullable=False))
     epci: str | None = None
     ept: str | None = None
     source: str
@@ -52,6 +54,8 @@ class ImportRun(SQLModel, table=True):
     file_name: str
     sha256: str
     rows: int
-    report: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    report: dict[str, int] = Field(
+        default_factory=empty_dict, sa_column=Column(JSON, nullable=False)
+    )
     run_at: datetime
     author: str | None = None
