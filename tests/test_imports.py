@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 import zipfile
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import col, func, select
@@ -681,3 +683,100 @@ def test_names_too_long_are_rejected_row_by_row(run: Run, store: Store, tmp_path
     with store.read() as session:
         assert session.exec(select(Landlord).where(Landlord.name == LONG_NAME)).first() is None
         assert session.exec(select(Person).where(Person.name == LONG_NAME)).first() is None
+
+
+def _spreadsheet(path: Path, rows: int, *, odd_line: int | None = None) -> Path:
+    """A real association spreadsheet of distinct landlords, each with a person."""
+    import random
+    import string
+
+    rng = random.Random(7)
+
+    def word() -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(7)).capitalize()
+
+    lines = ["Nom;Personne;Email;Commune"]
+    for i in range(rows):
+        lines.append(f"{word()} {word()} {word()};Émile {word()};p{i}@exemple.org;Saint-Denis")
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if odd_line is not None:  # one line saved by another program, in Windows-1252
+        raw = data.split(b"\n")
+        raw[odd_line - 1] = raw[odd_line - 1].replace("Émile".encode(), "Émile".encode("cp1252"))
+        data = b"\n".join(raw)
+    path.write_bytes(data)
+    return path
+
+
+def _bailleurs(db_url: str, home: Path, *args: str) -> Any:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "BAILLEURS_HOME": str(home)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bailleurs_cli", "--db", db_url, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _count(store: Store, table: Any) -> int:
+    with store.read() as session:
+        return int(session.exec(select(func.count()).select_from(table)).one())
+
+
+def test_a_long_import_commits_in_steps_and_resumes_after_a_kill(
+    run: Run, store: Store, db_url: str, home: Path, tmp_path: Path
+) -> None:
+    """Other writers get their turn between steps of 500 rows; a killed import is
+    resumed by the same command after its last committed row (issue 9)."""
+    import signal
+    import time
+
+    sheet = _spreadsheet(tmp_path / "suivi.csv", 1_500)
+    args = ("import", "csv", str(sheet))
+    first = _bailleurs(db_url, home, *args)
+    deadline = time.monotonic() + 60
+    while _count(store, Landlord) < REGISTRY_SIZE + 500 and time.monotonic() < deadline:
+        assert first.poll() is None
+        time.sleep(0.01)
+    # A step is committed while the import runs: another writer can write now.
+    assert first.poll() is None
+    contact = run("contact", "rivp", "--channel", "email", "--summary", "Pendant l'import")
+    assert contact.exit_code == 0, contact
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    kept = _count(store, Landlord) - REGISTRY_SIZE
+    assert 500 <= kept < 1_500 and kept % 500 == 0
+    history = json.loads(run("import", "historique", "--json").stdout)
+    assert history[0]["finished"] is False
+    assert history[0]["stopped_after_line"] == kept + 1  # the header is line 1
+    assert "interrompu après la ligne" in run("import", "historique").stdout
+
+    again = run(*args)
+    assert again.exit_code == 0, again
+    assert (
+        "Reprise de l'import interrompu de ce fichier : les lignes jusqu'à la "
+        f"{kept + 1} étaient déjà enregistrées" in again.stderr
+    )
+    assert _count(store, Landlord) == REGISTRY_SIZE + 1_500  # no row twice, none lost
+    assert _count(store, Person) == 1_500
+    [record] = json.loads(run("import", "historique", "--json").stdout)
+    assert record["finished"] is True
+    assert record["rows"] == 1_500
+    assert record["counts"]["added"] == 1_500
+
+
+def test_a_malformed_line_late_in_a_long_import_writes_nothing(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    """Steps are committed as they go, so the whole file is read first."""
+    sheet = _spreadsheet(tmp_path / "suivi.csv", 1_500, odd_line=1_200)
+    before = snapshot(store)
+    result = run("import", "csv", str(sheet))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Erreur : suivi.csv, ligne 1200 : encodage mixte ; réenregistrez le fichier en UTF-8.\n"
+    )
+    assert snapshot(store) == before
+    assert _count(store, ImportRun) == 0

@@ -39,6 +39,8 @@ from bailleurs_cli.errors import StoreError
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
+#: Pause after each step of a stepped write on SQLite (see Store.write_in_steps).
+STEP_PAUSE_S = 0.15
 #: The PostgreSQL advisory lock every write transaction holds ("bailleur" in ASCII).
 WRITE_LOCK_KEY = 0x6261696C6C657572
 
@@ -203,6 +205,42 @@ class Store:
                         transaction.rollback()
                     else:
                         transaction.commit()
+        except DBAPIError as exc:
+            raise _translate(exc, self.url) from None
+
+    @contextmanager
+    def write_in_steps(self) -> Iterator[tuple[Session, Callable[[], None]]]:
+        """A write session and a ``commit`` that ends one step and begins the next.
+
+        For long bulk work (imports): each step is one transaction (``BEGIN
+        IMMEDIATE`` / the advisory lock again), so other writers get their turn
+        between steps instead of waiting for the whole run. An error rolls back
+        the current step only; the steps committed before stay.
+
+        PostgreSQL queues lock requests, so a waiting writer goes next. SQLite does
+        not: a waiting writer polls (its busy handler sleeps up to 100 ms between
+        tries) and would almost never see the lock free between two steps, so on
+        SQLite each step ends with a pause of :data:`STEP_PAUSE_S`.
+        """
+        import time
+
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(bailleurs_write=True)
+                pause = STEP_PAUSE_S if conn.dialect.name == "sqlite" else 0.0
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    session.info["author"] = self.author
+
+                    def commit() -> None:
+                        session.commit()
+                        time.sleep(pause)
+
+                    try:
+                        yield session, commit
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
         except DBAPIError as exc:
             raise _translate(exc, self.url) from None
 

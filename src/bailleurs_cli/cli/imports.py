@@ -129,7 +129,12 @@ def _print(report: Report) -> None:
             shown = "tabulation" if report.delimiter == "\t" else f"« {report.delimiter} »"
             fmt += f", séparateur {shown}"
     info(f"{_TITLES[report.kind]} ({', '.join(report.files)}{fmt}) : {read}.")
-    if report.previous_run is not None:
+    if report.resumed_after is not None:
+        info(
+            f"Reprise de l'import interrompu de ce fichier : les lignes jusqu'à la "
+            f"{report.resumed_after} étaient déjà enregistrées ; les suivantes le sont maintenant."
+        )
+    elif report.previous_run is not None:
         info(
             f"Fichier identique (même empreinte SHA-256) déjà importé le "
             f"{_local(report.previous_run)} : seuls les écarts avec la base comptent ci-dessous."
@@ -194,6 +199,26 @@ _EFFECTS = {
 }
 
 
+#: Keys of a run record that say where it stands, not what it did.
+_STATE = frozenset({"termine", "rangees_faites", "derniere_ligne", "avant_reprise"})
+
+
+def _effect(figures: dict[str, Any]) -> str:
+    """What a recorded import did, in French; an interrupted one says where it stopped."""
+    from bailleurs_cli.imports.core import FINISHED, LINE_AT
+
+    done = ", ".join(
+        f"{number(v)} {_EFFECTS.get(k, k)}" for k, v in figures.items() if v and k not in _STATE
+    )
+    if figures.get(FINISHED, 1) == 0:
+        stop = (
+            f"interrompu après la ligne {figures.get(LINE_AT, 0)} : relancez la même "
+            "commande pour reprendre"
+        )
+        return f"{stop} ; {done}" if done else stop
+    return done
+
+
 @app.command("historique", cls=FrenchCommand)
 def imports_history(
     ctx: typer.Context,
@@ -209,7 +234,7 @@ def imports_history(
 
     Exemple : bailleurs import historique --limit 5
     """
-    from bailleurs_cli.imports.core import history
+    from bailleurs_cli.imports.core import FINISHED, LINE_AT, history
 
     at_least(limit, 1, "--limit")
     with state(ctx).store().read() as session:
@@ -222,7 +247,11 @@ def imports_history(
                     "files": run.file_name.split(", "),
                     "sha256": run.sha256,
                     "rows": run.rows,
-                    "counts": run.report,
+                    "counts": {k: v for k, v in run.report.items() if k not in _STATE},
+                    "finished": run.report.get(FINISHED, 1) == 1,
+                    "stopped_after_line": None
+                    if run.report.get(FINISHED, 1) == 1
+                    else run.report.get(LINE_AT),
                     "run_at": _utc(run.run_at).isoformat(),
                 }
                 for run in runs
@@ -239,7 +268,7 @@ def imports_history(
             run.file_name,
             run.sha256[:12],
             number(run.rows),
-            ", ".join(f"{number(v)} {_EFFECTS.get(k, k)}" for k, v in run.report.items() if v),
+            _effect(run.report),
         ]
         for run in runs
     ]

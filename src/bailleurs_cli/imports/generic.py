@@ -9,6 +9,7 @@ miss, for a human to decide. Filled fields are never overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from sqlmodel import Session, select
 
 from bailleurs_cli import geo, validation
 from bailleurs_cli.errors import BailleursError, InvalidInput
-from bailleurs_cli.imports.core import Change, Report, all_landlords, create, fill
+from bailleurs_cli.imports.core import Change, Report, Steps, all_landlords, create, fill
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 from bailleurs_cli.tables.person import Person
@@ -61,19 +62,20 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     return mapping
 
 
-def run(
-    session: Session,
+def read(
     paths: list[Path],
     report: Report,
     progress: Progress | None,
     *,
-    today: date,
     mapping: dict[str, str],
     sheet: str | None = None,
-) -> None:
-    """Add or complete landlords (and their people) from the user's table."""
-    matcher = Matcher(all_landlords(session))
-    source = f"import {', '.join(p.name for p in paths)}"
+) -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
+    """Each row as ``(line, {field: value}, {field: column label})``.
+
+    Raises:
+        InvalidInput: a file, a mapped column or the name column is missing, or the
+            file is malformed (read to its end before anything is written).
+    """
     for path in paths:
         for table in open_table(path, sheet=sheet):
             report.encoding, report.delimiter = table.encoding, table.delimiter
@@ -94,14 +96,40 @@ def run(
                     "--map nom=<colonne>."
                 )
             labels = dict(zip(table.keys, table.columns, strict=True))
+            named = {k: labels[c] for k, c in columns.items()}
             for line, row in table.rows(progress):
-                report.rows += 1
-                values = {k: row.get(c, "").strip() for k, c in columns.items()}
-                try:
-                    checked = _checked(values, {k: labels[c] for k, c in columns.items()})
-                    _apply(session, matcher, checked, line, report, today=today, source=source)
-                except BailleursError as exc:
-                    report.reject(line, exc.message, values.get("nom"))
+                yield line, {k: row.get(c, "").strip() for k, c in columns.items()}, named
+
+
+def run(
+    session: Session,
+    paths: list[Path],
+    report: Report,
+    progress: Progress | None,
+    *,
+    today: date,
+    mapping: dict[str, str],
+    sheet: str | None = None,
+    steps: Steps | None = None,
+) -> None:
+    """Add or complete landlords (and their people) from the user's table.
+
+    With ``steps``, the work is committed every few hundred rows (see
+    :class:`~bailleurs_cli.imports.core.Steps`).
+    """
+    matcher = Matcher(all_landlords(session))
+    source = f"import {', '.join(p.name for p in paths)}"
+    for line, values, named in read(paths, report, progress, mapping=mapping, sheet=sheet):
+        if steps is not None and not steps.take():
+            continue
+        report.rows += 1
+        try:
+            checked = _checked(values, named)
+            _apply(session, matcher, checked, line, report, today=today, source=source)
+        except BailleursError as exc:
+            report.reject(line, exc.message, values.get("nom"))
+        if steps is not None:
+            steps.done(line)
 
 
 def _kind(value: str) -> str:

@@ -26,6 +26,7 @@ from bailleurs_cli.imports import categories
 from bailleurs_cli.imports.core import (
     Change,
     Report,
+    Steps,
     add_alias,
     all_landlords,
     create,
@@ -111,20 +112,38 @@ def _from_csv(
 
 
 def run(
-    session: Session, paths: list[Path], report: Report, progress: Progress | None, *, today: date
+    session: Session,
+    paths: list[Path],
+    report: Report,
+    progress: Progress | None,
+    *,
+    today: date,
+    steps: Steps | None = None,
 ) -> None:
-    """Match each landlord of the file; complete, or add, the landlords of the store."""
+    """Match each landlord of the file; complete, or add, the landlords of the store.
+
+    With ``steps``, the work is committed every few hundred rows.
+    """
     matcher = Matcher(all_landlords(session))
     seen: set[str] = set()
+    for line, row in read(paths, report, progress):
+        if steps is not None and not steps.take():
+            continue
+        report.rows += 1
+        _apply(session, matcher, row, line, report, seen, today=today)
+        if steps is not None:
+            steps.done(line)
+
+
+def read(
+    paths: list[Path], report: Report, progress: Progress | None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each organisation of the file(s), as ``(line, values)``."""
     for path in paths:
-        rows = (
-            _from_json(path)
-            if path.suffix.lower() == ".json"
-            else _from_csv(path, report, progress)
-        )
-        for line, row in rows:
-            report.rows += 1
-            _apply(session, matcher, row, line, report, seen, today=today)
+        if path.suffix.lower() == ".json":
+            yield from _from_json(path)
+        else:
+            yield from _from_csv(path, report, progress)
 
 
 def _apply(

@@ -122,7 +122,7 @@ class Table:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             count += 1
-            if progress is not None and count % 10_000 == 0:
+            if progress is not None and count % 1_000 == 0:
                 progress(count)
             yield line, {k: unwrap(v) for k, v in zip(self.keys, cells, strict=False) if k}
 

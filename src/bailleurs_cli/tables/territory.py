@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
@@ -54,7 +55,7 @@ class ImportRun(SQLModel, table=True):
     file_name: str
     sha256: str
     rows: int
-    report: dict[str, int] = Field(
+    report: dict[str, Any] = Field(
         default_factory=empty_dict, sa_column=Column(JSON, nullable=False)
     )
     run_at: datetime
