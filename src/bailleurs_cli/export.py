@@ -125,6 +125,7 @@ def people(session: Session) -> list[dict[str, Any]]:
         {
             "landlord": slug,
             "name": p.name,
+            "civility": p.civility,
             "role": p.role,
             "email": p.email,
             "phone": p.phone,
@@ -297,6 +298,17 @@ def import_runs(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+def label_links(session: Session) -> list[dict[str, Any]]:
+    """The Ville de Paris labels the user attached to a landlord."""
+    from bailleurs_cli.tables.territory import LabelLink
+
+    slugs = _slugs(session)
+    rows = session.exec(select(LabelLink).order_by(col(LabelLink.label))).all()
+    return [
+        {"label": r.label, "landlord": slugs.get(r.landlord_id), "author": r.author} for r in rows
+    ]
+
+
 def digest_sent(session: Session) -> list[dict[str, Any]]:
     """Digest lines already mailed (``digest --send --only-new``)."""
     from bailleurs_cli.tables.digest_sent import DigestSent
@@ -318,6 +330,7 @@ TABLE_KEYS = {
     "qpv": "qpv",
     "import_run": "import_runs",
     "digest_sent": "digest_sent",
+    "label_link": "label_links",
 }
 #: The JSON/YAML document's tables, in order.
 READERS = {
@@ -331,6 +344,7 @@ READERS = {
     "qpv": qpv,
     "import_runs": import_runs,
     "digest_sent": digest_sent,
+    "label_links": label_links,
 }
 
 

@@ -29,7 +29,7 @@ from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.partnership import Partnership
 from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.reminder import Reminder
-from bailleurs_cli.tables.territory import ImportRun, Presence, Qpv
+from bailleurs_cli.tables.territory import ImportRun, LabelLink, Presence, Qpv
 
 __all__ = [
     "CLOSED_STAGES",
@@ -41,6 +41,7 @@ __all__ = [
     "Direction",
     "Exchange",
     "ImportRun",
+    "LabelLink",
     "Landlord",
     "LegalKind",
     "Measure",

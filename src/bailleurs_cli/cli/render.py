@@ -76,6 +76,7 @@ def person_json(person: Person, landlord: Landlord | None = None) -> dict[str, A
     """One person as ``person list --json`` prints it."""
     data: dict[str, Any] = {
         "name": person.name,
+        "civility": person.civility,
         "role": person.role,
         "email": person.email,
         "phone": person.phone,

@@ -54,6 +54,8 @@ class Landlord(SQLModel, table=True):
     in_registry: bool = False
     legal_category: str | None = None  # INSEE catégorie juridique, e.g. "7371"
     to_verify: bool = False  # identity (SIREN, legal kind) not yet confirmed by SIRENE
+    # Slug of the landlord that absorbed this one (registry): no letter, no next step.
+    absorbed_by: str | None = None
 
     # What the user owns: never touched by `registry sync`.
     stage: str = Stage.IDENTIFIED.value

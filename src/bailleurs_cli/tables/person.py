@@ -15,6 +15,7 @@ class Person(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
     name: str
+    civility: str | None = None  # "Mme" or "M.": how a letter greets them
     role: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -45,6 +45,19 @@ class Presence(SQLModel, table=True):
     updated_at: datetime
 
 
+class LabelLink(SQLModel, table=True):
+    """A raw label of the Ville de Paris list that the user attached to a landlord:
+    its funded dwellings count as the landlord's presence."""
+
+    __tablename__ = "label_link"
+    __table_args__ = (Index("ix_label_link_landlord", "landlord_id"),)
+
+    label: str = Field(primary_key=True)
+    landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
+    created_at: datetime
+    author: str | None = None
+
+
 class ImportRun(SQLModel, table=True):
     """Provenance of one import: which file, when, what it did."""
 
