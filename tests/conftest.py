@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +31,7 @@ from bailleurs_cli.config import Settings, resolve_db_url
 
 TODAY = date(2026, 11, 23)
 #: Landlords in the shipped registry (pinned by test_registry).
-REGISTRY_SIZE = 65
+REGISTRY_SIZE = 38
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +46,41 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("BAILLEURS_DB", "BAILLEURS_DEBUG"):
         monkeypatch.delenv(name, raising=False)
     return home
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder on a real file system with no space left: a 64 KiB tmpfs, filled.
+
+    Writing there fails with ENOSPC as on a full disk (a path under a regular file
+    gives ENOTDIR, not the same failure). Mounting needs root, as CI runs; elsewhere
+    the tests that use it are skipped.
+    """
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    point = tmp_path / "disque-plein"
+    point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        folder = point / "dossier"
+        folder.mkdir()
+        handle = os.open(point / "remplissage", os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(handle, b"\0" * 4096)
+        except OSError:
+            pass  # full
+        finally:
+            os.close(handle)
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(point)], capture_output=True, check=False)
 
 
 def _pg_url() -> str:

@@ -266,36 +266,36 @@ def test_plan_and_snooze(run: Run, store: Store) -> None:
 
 
 def test_refusal_needs_a_reason_then_closes_the_next_step(run: Run, store: Store) -> None:
-    refused = run("stage", "efidis", "refus")
+    refused = run("stage", "seqens", "refus")
     assert refused.exit_code == 1
-    assert get(store, "efidis").stage == "identifie"
-    result = run("stage", "efidis", "refus", "--reason", "Pas de budget cette année")
+    assert get(store, "seqens").stage == "identifie"
+    result = run("stage", "seqens", "refus", "--reason", "Pas de budget cette année")
     assert result.exit_code == 0, result
-    ll = get(store, "efidis")
+    ll = get(store, "seqens")
     assert (ll.stage, ll.stage_reason, ll.next_action, ll.next_due) == (
         "refus",
         "Pas de budget cette année",
         None,
         None,
     )
-    planned = run("plan", "efidis", "+3j", "Relancer")
+    planned = run("plan", "seqens", "+3j", "Relancer")
     assert planned.exit_code == 1
     assert planned.stderr == (
-        "Erreur : Efidis est en refus et n'a pas de prochaine étape ; rouvrez-le avec "
-        "« bailleurs stage efidis identifie » (ou une autre étape).\n"
+        "Erreur : Seqens est en refus et n'a pas de prochaine étape ; rouvrez-le avec "
+        "« bailleurs stage seqens identifie » (ou une autre étape).\n"
     )
-    moved = run("stage", "efidis", "proposition")
+    moved = run("stage", "seqens", "proposition")
     assert moved.exit_code == 1
     assert moved.stderr == (
-        "Erreur : Efidis est en refus ; rouvrez d'abord le dossier avec "
-        "« bailleurs stage efidis identifie ».\n"
+        "Erreur : Seqens est en refus ; rouvrez d'abord le dossier avec "
+        "« bailleurs stage seqens identifie ».\n"
     )
 
 
 def test_reopening_a_refusal_restores_a_next_step(run: Run, store: Store) -> None:
-    run("stage", "efidis", "refus", "--reason", "Pas de budget")
-    assert run("stage", "efidis", "identifie").exit_code == 0
-    ll = get(store, "efidis")
+    run("stage", "seqens", "refus", "--reason", "Pas de budget")
+    assert run("stage", "seqens", "identifie").exit_code == 0
+    ll = get(store, "seqens")
     assert (ll.stage, ll.next_action, ll.next_due) == (
         "identifie",
         "Trouver l'interlocuteur et prendre un premier contact",

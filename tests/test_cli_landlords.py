@@ -29,8 +29,11 @@ def test_list_by_departement(run: Run) -> None:
     assert result.exit_code == 0, result
     assert [row["landlord"] for row in json.loads(result.stdout)] == [
         "est-ensemble-habitat",
+        "oph-aubervilliers",
+        "oph-drancy",
         "pantin-habitat",
         "plaine-commune-habitat",
+        "seine-saint-denis-habitat",
         "valophis-habitat",
     ]
 
@@ -48,7 +51,13 @@ def test_list_plain_output_is_a_text_table(run: Run) -> None:
         "Prochaine",
         "étape",
     ]
-    assert [line.split()[0] for line in lines[1:]] == ["adoma", "elogie-siemp", "rivp"]
+    assert [line.split()[0] for line in lines[1:]] == [
+        "adoma",
+        "elogie-siemp",
+        "pays-de-meaux-habitat",
+        "rivp",
+        "versailles-habitat",
+    ]
     assert "\x1b[" not in result.stdout
 
 
@@ -126,7 +135,7 @@ def test_show_json_has_facts_and_sources(run: Run) -> None:
 def test_add_registers_a_new_landlord(run: Run, store: Store) -> None:
     result = run(
         "add",
-        "Seine-Saint-Denis Habitat",
+        "Habitat Témoin de Bobigny",
         "--kind",
         "oph",
         "--departement",
@@ -134,15 +143,15 @@ def test_add_registers_a_new_landlord(run: Run, store: Store) -> None:
         "--adresse",
         "2 rue Hector Berlioz, 93000 Bobigny",
         "--site",
-        "https://seinesaintdenishabitat.fr",
+        "https://habitat-temoin.example",
     )
     assert result.exit_code == 0, result
-    assert result.stdout == "seine-saint-denis-habitat\n"
+    assert result.stdout == "habitat-temoin-de-bobigny\n"
     assert result.stderr == (
-        "Bailleur ajouté : Seine-Saint-Denis Habitat (seine-saint-denis-habitat), "
+        "Bailleur ajouté : Habitat Témoin de Bobigny (habitat-temoin-de-bobigny), "
         "étape identifié.\n"
     )
-    added = landlord(store, "seine-saint-denis-habitat")
+    added = landlord(store, "habitat-temoin-de-bobigny")
     assert added is not None
     assert (added.kind, added.departements, added.postcode, added.city) == (
         "oph",

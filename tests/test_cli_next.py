@@ -18,9 +18,14 @@ def test_next_on_a_fresh_store_lists_landlords_never_contacted(run: Run) -> None
     result = run("next", "--json", "--all")
     assert result.exit_code == 0, result
     items = json.loads(result.stdout)
-    assert len(items) == REGISTRY_SIZE
+    assert len(items) == REGISTRY_SIZE - 1  # Efidis, absorbed by CDC Habitat social, is not
     assert {i["reason"] for i in items} == {"jamais_contacte"}
-    assert items[0]["landlord"] == "1001-vies-habitat"  # then by name
+    assert "efidis" not in {i["landlord"] for i in items}
+    # Without territories, what is known first: the thesis' Tableau 1 landlords, those
+    # with the most sourced presence facts (Paris' funded dwellings) at their head.
+    assert items[0]["landlord"] == "elogie-siemp"
+    thesis = {i["landlord"] for i in items[:15]}
+    assert {"plaine-commune-habitat", "est-ensemble-habitat", "rivp"} <= thesis
 
 
 def in_the_past(day: str) -> dict[str, str]:
@@ -41,14 +46,14 @@ def test_next_orders_late_before_due_before_never_contacted(run: Run) -> None:
         "Mail",
         env=in_the_past("2026-11-10"),
     )
-    run("contact", "efidis", "--channel", "email", "--summary", "Mail", "--date", "01/11/2026")
+    run("contact", "seqens", "--channel", "email", "--summary", "Mail", "--date", "01/11/2026")
     items = json.loads(run("next", "--json", "--limit", "5").stdout)
     assert [(i["landlord"], i["reason"], i["days_late"]) for i in items] == [
         ("rivp", "en_retard", 12),  # 1 Nov + 10 days = 11 Nov
         ("valdevy", "en_retard", 3),
-        ("efidis", "aujourdhui", 0),  # logged late: the relaunch is due today, not in the past
+        ("seqens", "aujourdhui", 0),  # logged late: the relaunch is due today, not in the past
         ("adoma", "a_venir", -2),
-        ("1001-vies-habitat", "jamais_contacte", None),
+        ("elogie-siemp", "jamais_contacte", None),
     ]
 
 
@@ -67,14 +72,25 @@ def test_next_plain_output(run: Run) -> None:
     )
     result = run("next", "--limit", "2")
     assert result.stdout.splitlines() == [
-        "Bailleur           Interlocuteur  Action                                                 "
+        "Bailleur      Interlocuteur  Action                                                 "
         "Échéance                   Pourquoi         Étape",
-        "RIVP               Awa Diallo     Relancer                                               "
+        "RIVP          Awa Diallo     Relancer                                               "
         "mercredi 11 novembre 2026  12 j de retard   contacté depuis le 01/11/2026",
-        "1001 Vies Habitat                 Trouver l'interlocuteur et prendre un premier contact  "
+        "Elogie-Siemp                 Trouver l'interlocuteur et prendre un premier contact  "
         "à planifier                jamais contacté  identifié depuis le 23/11/2026",
     ]
-    assert result.stderr == f"… et {REGISTRY_SIZE - 2} autres (--limit, ou --all pour tout voir).\n"
+    assert result.stderr.splitlines() == [
+        f"… et {REGISTRY_SIZE - 3} autres (--limit, ou --all pour tout voir).",
+        "Astuce : dites où l'association intervient pour classer les bailleurs par leur "
+        "présence sur vos communes et leurs QPV : bailleurs config territoires --commune "
+        '"Saint-Denis" --departement 93 ; et qui elle est : bailleurs config set '
+        'association.nom "…".',
+    ]
+
+
+def test_first_next_hides_empty_columns(run: Run) -> None:
+    lines = run("next", "--limit", "3").stdout.splitlines()
+    assert lines[0].split() == ["Bailleur", "Action", "Échéance", "Pourquoi", "Étape"]
 
 
 def test_next_stale_partner(run: Run) -> None:
@@ -136,7 +152,7 @@ def check_invariant(store: Store) -> None:
 
 def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store) -> None:
     rng = random.Random(2026)
-    slugs = ["rivp", "adoma", "efidis", "valdevy", "pantin-habitat"]
+    slugs = ["rivp", "adoma", "seqens", "valdevy", "pantin-habitat"]
     stages = ["identifie", "contacte", "en_discussion", "proposition", "partenaire", "en_veille"]
     for _ in range(40):
         slug = rng.choice(slugs)

@@ -350,10 +350,10 @@ def test_dgfip_presence_feeds_territory_and_priority(run: Run) -> None:
     run("config", "territoires", "--commune", "Saint-Denis")
     data = json.loads(run("territoire", "Saint-Denis", "--json").stdout)
     assert [b["landlord"] for b in data["landlords"]] == [
-        "entreprise-sociale-exemple-pour-l-habitat", "toit-et-joie",
+        "entreprise-sociale-exemple-pour-l-habitat", "plaine-commune-habitat", "toit-et-joie",
     ]  # fmt: skip
-    first = json.loads(run("next", "--json").stdout)[0]
-    assert (first["landlord"], first["priority"]) == ("toit-et-joie", "haute")
+    ranked = {i["landlord"]: i["priority"] for i in json.loads(run("next", "--json").stdout)}
+    assert ranked["toit-et-joie"] == "haute"  # its premises in Saint-Denis (DGFiP)
 
 
 # --- The association's spreadsheet ----------------------------------------------------

@@ -75,7 +75,7 @@ def test_next_runs_without_a_terminal_or_environment(home: Path) -> None:
     """As cron runs it: no TTY, almost no environment, no colour codes."""
     result = run_module(home, "next", "--limit", "1")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[1].startswith("1001 Vies Habitat")
+    assert result.stdout.splitlines()[1].startswith("Elogie-Siemp")
     assert "\x1b[" not in result.stdout + result.stderr
     assert (home / "bailleurs.db").is_file()
 

@@ -172,7 +172,11 @@ def test_territoire_names_the_head_offices_there(run: Run) -> None:
         "  - Plaine Commune Habitat (plaine-commune-habitat) — 5 bis rue Danielle Casanova, "
         "93200 Saint-Denis",
     ]
-    assert json.loads(run("territoire", "Melun", "--json").stdout)["head_offices"] == []
+    assert [
+        h["landlord"]
+        for h in json.loads(run("territoire", "Melun", "--json").stdout)["head_offices"]
+    ] == ["les-foyers-de-seine-et-marne"]
+    assert json.loads(run("territoire", "Meaux", "--json").stdout)["head_offices"] == []
 
 
 def test_territoire_shows_our_exchanges_with_landlords_there(run: Run) -> None:
@@ -251,22 +255,24 @@ def test_department_only_presence_is_low_priority(run: Run) -> None:
 
 
 def test_department_stated_by_the_record_is_low_priority(run: Run) -> None:
-    """As ``list --departement`` already counts it: PCH's record says 93, no commune."""
-    run("config", "territoires", "--departement", "93")
-    data = json.loads(run("show", "plaine-commune-habitat", "--json").stdout)
+    """As ``list --departement`` already counts it: Hauts-de-Seine Habitat's record says
+    92, no commune."""
+    run("config", "territoires", "--departement", "92")
+    data = json.loads(run("show", "hauts-de-seine-habitat", "--json").stdout)
     assert (data["priority"], data["priority_reason"]) == (
         "basse",
-        "présent dans votre département 93 selon sa fiche, communes non précisées",
+        "présent dans votre département 92 selon sa fiche, communes non précisées",
     )
+    run("config", "territoires", "--departement", "93")
     ranked = [
         (r["landlord"], r["priority"])
         for r in json.loads(
             run("list", "--departement", "93", "--sort", "priorite", "--json").stdout
         )
     ]
-    # Known communes of the 93 (Est Ensemble Habitat) rank before a stated department.
-    assert ranked[0] == ("est-ensemble-habitat", "basse")
-    assert ("plaine-commune-habitat", "basse") in ranked
+    # Known communes of the 93 rank before a stated department: Plaine Commune Habitat
+    # operates across the 9 towns of its EPT (Tableau 1), Est Ensemble Habitat names 4.
+    assert ranked[:2] == [("plaine-commune-habitat", "basse"), ("est-ensemble-habitat", "basse")]
     run("add", "Habitat Témoin du 94", "--kind", "oph", "--departement", "94")
     rows = {r["landlord"]: r["priority"] for r in json.loads(run("list", "--json").stdout)}
     assert rows["habitat-temoin-du-94"] == "aucune"

@@ -100,14 +100,35 @@ def normalised(value: Any) -> Any:
     return value
 
 
+def retired(before: dict[str, dict[Any, dict[str, Any]]]) -> set[Any]:
+    """Landlords the registry made and no longer ships (raw Paris labels, issue 12),
+    which the upgrade may remove: only when the user never touched them."""
+    from bailleurs_cli.registry import load
+
+    shipped = {entry.slug for entry in load()}
+    gone = {
+        row["id"]
+        for row in before["landlord"].values()
+        if row["in_registry"] and row["slug"] not in shipped
+    }
+    for table in ("person", "exchange", "partnership", "reminder"):
+        for row in before.get(table, {}).values():
+            gone.discard(row["landlord_id"])
+    return gone
+
+
 def assert_kept(before: dict[str, dict[Any, dict[str, Any]]], after: dict[str, Any]) -> None:
+    may_go = retired(before)
     for table, rows in before.items():
         assert table in after, f"table {table} disappeared"
         for key, row in rows.items():
+            owner = row["id"] if table == "landlord" else row.get("landlord_id")
+            if owner in may_go and key not in after[table]:
+                continue  # a raw label the registry made, untouched by the user
             if table == "qpv":
                 assert key in after[table]  # reference data: refreshed, never dropped
                 continue
-            if table == "presence" and row["origin"] == "registry":
+            if table == "presence" and row["origin"] == "registre":
                 continue  # the registry's own facts are replaced by the seed
             assert key in after[table], f"{table} {key} lost"
             kept = after[table][key]
@@ -209,3 +230,31 @@ def test_fixtures_were_made_by_the_releases() -> None:
             assert 'INSERT INTO "import_run"' in dump
             assert "'utilisateur'" in dump  # a presence the user declared
         assert (FIXTURES / f"schema-{schema}.postgresql.sql").stat().st_size > 10_000
+
+
+def test_raw_labels_leave_the_pipeline_unless_the_user_followed_them(
+    fresh_db_url: str, home: Path
+) -> None:
+    """Issue 12: « HAB.CONF. » and the like were registry landlords; untouched, they go
+    (their dwellings stay visible as labels to identify); followed, they stay, as the
+    user's own."""
+    url = load_fixture("0005", fresh_db_url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        coallia = conn.execute(text("SELECT id FROM landlord WHERE slug = 'coallia'")).scalar_one()
+        conn.execute(
+            text("UPDATE landlord SET notes = 'Foyer de travailleurs rue Riquet' WHERE id = :id"),
+            {"id": coallia},
+        )
+    engine.dispose()
+    open_default(fresh_db_url, today=TODAY, notify=lambda _: None).dispose()
+    after = snapshot(url)
+    slugs = {row["slug"]: row for row in after["landlord"].values()}
+    assert "hab-conf" not in slugs and "pfrerespauvres" not in slugs
+    assert slugs["coallia"]["notes"] == "Foyer de travailleurs rue Riquet"
+    assert not slugs["coallia"]["in_registry"]
+    assert "seine-saint-denis-habitat" in slugs
+    run = cli(fresh_db_url)
+    labels = {x["label"]: x for x in json.loads(run("registry", "labels", "--json").stdout)}
+    assert labels["HAB.CONF."]["landlord"] is None
+    assert labels["HAB.CONF."]["dwellings"] > 1_000

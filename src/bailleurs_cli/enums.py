@@ -98,6 +98,8 @@ class Measure(StrEnum):
     FUNDED = "logements_finances"  # dwellings funded (Ville de Paris, since 2001)
     PREMISES = "locaux"  # premises owned (DGFiP file: dwellings, parking spaces, cellars…)
     DWELLINGS = "logements"  # dwellings owned
+    HEAD_OFFICE = "siege"  # its head office is in the commune
+    AREA = "zone"  # a source says it operates across an EPT or EPCI holding the commune
 
 
 class Origin(StrEnum):

@@ -57,6 +57,19 @@ def _future_or_today(text: str, *, today: date, field: str) -> date:
     return due
 
 
+def _refuse_absorbed(session: Session, landlord: Landlord) -> None:
+    """An absorbed landlord has no follow-up of its own: its successor has."""
+    if landlord.absorbed_by is None:
+        return
+    successor = session.exec(select(Landlord).where(Landlord.slug == landlord.absorbed_by)).first()
+    name = successor.name if successor else landlord.absorbed_by
+    raise Conflict(
+        f"{landlord.name} a été absorbé par {name} : suivez-le là, par exemple "
+        f"« bailleurs contact {landlord.absorbed_by} … » (son historique reste dans "
+        f"bailleurs history {landlord.slug})."
+    )
+
+
 def _closed_error(landlord: Landlord) -> Conflict:
     return Conflict(
         f"{landlord.name} est {'en refus' if landlord.stage == Stage.REFUSED else 'en veille'} "
@@ -75,6 +88,7 @@ def contact(
     exchange (today at the earliest, for an exchange logged late).
     """
     landlord = resolve(session, landlord_query)
+    _refuse_absorbed(session, landlord)
     channel = validation.choice(data.channel, Channel, "--channel")
     direction = validation.choice(data.direction, Direction, "--direction")
     outcome = validation.choice(data.outcome, Outcome, "--outcome") if data.outcome else None
@@ -151,6 +165,7 @@ def plan(
 ) -> Landlord:
     """Replace the landlord's next step with ``action`` on ``when``."""
     landlord = resolve(session, landlord_query)
+    _refuse_absorbed(session, landlord)
     if landlord.stage in CLOSED_STAGES:
         raise _closed_error(landlord)
     due = _future_or_today(when, today=today, field="date")
@@ -166,6 +181,7 @@ def plan(
 def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> Landlord:
     """Postpone the next step to ``when`` (``+7j`` counts from today)."""
     landlord = resolve(session, landlord_query)
+    _refuse_absorbed(session, landlord)
     if landlord.stage in CLOSED_STAGES:
         raise _closed_error(landlord)
     landlord.next_due = _future_or_today(when, today=today, field="date")

@@ -118,6 +118,8 @@ MEASURE_LABELS = {
     "logements_finances": "logements financés",
     "locaux": "locaux (logements, parkings, caves…)",
     "logements": "logements",
+    "siege": "siège",
+    "zone": "territoire d'intervention",
 }
 
 

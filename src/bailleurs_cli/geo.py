@@ -104,6 +104,16 @@ def communes() -> dict[str, Commune]:
     return table
 
 
+def of_area(name: str) -> list[Commune]:
+    """The communes of an EPT or EPCI, by its name (accents and case ignored)."""
+    key = _key(name)
+    return [
+        c
+        for c in communes().values()
+        if c.parent is None and key in {_key(c.ept or ""), _key(c.epci or "")}
+    ]
+
+
 @cache
 def town_halls() -> dict[str, TownHall]:
     """Town-hall contacts by INSEE code (DILA directory; Paris has none)."""

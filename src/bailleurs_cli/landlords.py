@@ -299,8 +299,11 @@ def search(
     priority: str | None = None,
     territories: Territories | None = None,
     sort: str = "nom",
+    absorbed: bool = True,
 ) -> list[Landlord]:
     """Landlords matching every filter given, by name or by priority (``sort="priorite"``).
+
+    ``absorbed=False`` leaves out landlords absorbed by another (bulk letters).
 
     ``commune`` keeps landlords present there; ``qpv`` those present in the QPV's
     communes or linked to it; ``priority`` those at that level or above.
@@ -310,6 +313,8 @@ def search(
     if sort not in ("nom", "priorite"):
         raise InvalidInput(f"--sort : « {sort} » inconnu ; valeurs possibles : nom, priorite.")
     statement = select(Landlord).order_by(col(Landlord.name))
+    if not absorbed:
+        statement = statement.where(col(Landlord.absorbed_by).is_(None))
     if stage is not None:
         statement = statement.where(
             Landlord.stage == validation.choice(stage, Stage, "--stage").value

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, RegistryError
@@ -83,6 +83,8 @@ class Entry(_Strict):
     website: str | None = Field(default=None, pattern=r"^https?://\S+$")
     departements: list[str] = Field(default_factory=list)
     communes: list[str] = Field(default_factory=list)
+    operates_in: list[str] = Field(default_factory=list)  # EPT or EPCI names
+    absorbed_by: str | None = Field(default=None, pattern=_SLUG)
     governance: str | None = None
     paris_labels: list[str] = Field(default_factory=list)
     to_verify: bool | None = None
@@ -247,6 +249,12 @@ def load(path: Path | None = None) -> list[Entry]:
             _check_places(entry, index, labels_seen)
         except RegistryError as exc:
             raise RegistryError(f"{label}, {exc.message}") from None
+    for index, entry in enumerate(registry.bailleurs, start=1):
+        if entry.absorbed_by is not None and entry.absorbed_by not in seen:
+            raise RegistryError(
+                f"{label}, entrée {index} ({entry.name}), champ « absorbed_by » : "
+                f"« {entry.absorbed_by} » n'est l'identifiant d'aucune entrée du registre."
+            )
     return registry.bailleurs
 
 
@@ -261,6 +269,12 @@ def _check_places(entry: Entry, index: int, labels_seen: dict[str, int]) -> None
             geo.resolve(name)
         except NotFound as exc:
             raise RegistryError(f"{where}, champ « communes » : {exc.message}") from None
+    for area in entry.operates_in:
+        if not geo.of_area(area):
+            raise RegistryError(
+                f"{where}, champ « operates_in » : « {area} » n'est ni un EPT ni un EPCI "
+                "d'Île-de-France ; recopiez son nom (exemple : Plaine Commune)."
+            )
     known = paris_funded()
     for paris_label in entry.paris_labels:
         if paris_label not in known:
@@ -308,23 +322,44 @@ def paris_funded() -> dict[str, list[Funded]]:
     return table
 
 
+def _source_of(entry: Entry, field_name: str) -> str:
+    refs = [s.ref for s in entry.sources if field_name in s.fields]
+    return SOURCE_LABELS.get(refs[0], refs[0]) if refs else "registre"
+
+
 def presence_facts(entry: Entry) -> list[dict[str, Any]]:
-    """The presence rows an entry states: communes it names, Paris funding."""
+    """The presence rows an entry states: communes it names, the EPT or EPCI it
+    operates across (each of their communes), its head office, Paris funding."""
     from bailleurs_cli import geo
 
     facts: list[dict[str, Any]] = []
-    refs = [s.ref for s in entry.sources if "communes" in s.fields]
-    source = SOURCE_LABELS.get(refs[0], refs[0]) if refs else "registre"
-    for name in entry.communes:
+
+    def fact(commune: str, measure: Measure, source: str) -> None:
         facts.append(
             {
-                "commune": geo.resolve(name).code,
-                "measure": Measure.DECLARED.value,
+                "commune": commune,
+                "measure": measure.value,
                 "count": None,
                 "source": source,
                 "as_of": None,
             }
         )
+
+    for name in entry.communes:
+        fact(geo.resolve(name).code, Measure.DECLARED, _source_of(entry, "communes"))
+    for area in entry.operates_in:
+        for commune in geo.of_area(area):
+            fact(commune.code, Measure.AREA, f"{_source_of(entry, 'operates_in')} ({area})")
+    office = entry.head_office
+    if office is not None:
+        found = [
+            c
+            for c in geo.communes().values()
+            if office.postcode in c.postcodes
+            and validation.fold(c.name) in validation.fold(office.city)
+        ]
+        if len(found) == 1:
+            fact(found[0].code, Measure.HEAD_OFFICE, _source_of(entry, "head_office"))
     for paris_label in entry.paris_labels:
         for funded in paris_funded()[paris_label]:
             facts.append(
@@ -362,6 +397,7 @@ def reference_fields(entry: Entry) -> dict[str, Any]:
         "departements": list(entry.departements),
         "communes": list(entry.communes),
         "governance": entry.governance,
+        "absorbed_by": entry.absorbed_by,
         "sources": [s.model_dump(exclude_none=True) for s in entry.sources],
         "in_registry": True,
         "to_verify": entry.siren is None if entry.to_verify is None else entry.to_verify,
@@ -445,6 +481,10 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: Registry landlords gone from the registry, removed: nothing of the user's on them.
+    retired: list[str] = field(default_factory=list)
+    #: Gone from the registry but followed by the user: kept, as the user's own.
+    released: list[str] = field(default_factory=list)
 
 
 def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
@@ -485,7 +525,50 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
             report.updated.append(entry.slug)
         else:
             report.unchanged.append(entry.slug)
+    shipped = {entry.slug for entry in entries}
+    for slug, landlord in existing.items():
+        if landlord.in_registry and slug not in shipped:
+            if _followed(session, landlord):
+                landlord.in_registry = False
+                landlord.updated_at = datetime.now(UTC)
+                session.add(landlord)
+                report.released.append(slug)
+            else:
+                _remove(session, landlord)
+                report.retired.append(slug)
     return report
+
+
+def _followed(session: Session, landlord: Landlord) -> bool:
+    """Whether the user did anything with a landlord the registry made."""
+    from bailleurs_cli.models import Exchange, LabelLink, Partnership, Person, Reminder
+
+    if landlord.notes or landlord.stage != Stage.IDENTIFIED.value:
+        return True
+    if landlord.next_due is not None or landlord.next_action not in (None, FIRST_STEP):
+        return True
+    assert landlord.id is not None
+    for table in (Person, Exchange, Partnership, Reminder, LabelLink):
+        column = table.landlord_id
+        if session.exec(select(column).where(column == landlord.id).limit(1)).first():
+            return True
+    mine = select(Presence.id).where(
+        Presence.landlord_id == landlord.id, Presence.origin != Origin.REGISTRY.value
+    )
+    if session.exec(mine.limit(1)).first() is not None:
+        return True
+    moves = select(StageChange.id).where(StageChange.landlord_id == landlord.id)
+    return len(session.exec(moves.limit(2)).all()) > 1
+
+
+def _remove(session: Session, landlord: Landlord) -> None:
+    """Delete a landlord the registry made and nobody used, with the rows the registry
+    made for it. Explicitly: the seed of an upgrade runs with foreign keys off."""
+    from sqlmodel import delete
+
+    session.exec(delete(Presence).where(col(Presence.landlord_id) == landlord.id))
+    session.exec(delete(StageChange).where(col(StageChange.landlord_id) == landlord.id))
+    session.delete(landlord)
 
 
 def _fact_key(fact: dict[str, Any]) -> tuple[Any, ...]:

@@ -154,9 +154,11 @@ def rank(
     include_later: bool = False,
     reminders: list[ReminderRow] | None = None,
     priorities: dict[str, tuple[str, tuple[int, ...]]] | None = None,
+    known: dict[str, tuple[int, ...]] | None = None,
 ) -> list[NextItem]:
     """Order what to do; pure function of ``rows``, ``reminders``, ``priorities``
-    (slug → label and sort key) and ``today``."""
+    (slug → label and sort key, when territories are set), ``known`` (slug → sort
+    key of what the store knows about it, when they are not) and ``today``."""
     unranked: tuple[str, tuple[int, ...]] = ("", (0,))
     horizon = today + timedelta(days=days)
     stale_before = today - timedelta(days=stale_after_days)
@@ -232,6 +234,8 @@ def rank(
         strength = unranked[1]
         if item.reason == Reason.NEVER_CONTACTED and priorities is not None:
             strength = priorities.get(item.landlord or "", unranked)[1]
+        elif item.reason == Reason.NEVER_CONTACTED and known is not None:
+            strength = known.get(item.landlord or "", unranked[1])
         return (group(item), secondary, strength, item.name.casefold(), item.landlord or "")
 
     return sorted(items, key=key)
@@ -254,6 +258,7 @@ def candidates(
         )
         .join(Person, col(Person.id) == col(Landlord.next_person_id), isouter=True)
         .where(col(Landlord.stage).not_in([s.value for s in CLOSED_STAGES]))
+        .where(col(Landlord.absorbed_by).is_(None))  # absorbed: its successor is the one
     )
     if not everything:
         horizon = today + timedelta(days=days)
@@ -291,11 +296,15 @@ def next_items(
         session, today=today, days=days, stale_after_days=stale_after_days, everything=everything
     )
     ranked = None
+    known = None
     if territories is not None and territories.configured:
         ranked = priority_keys(session, territories)
+    else:
+        known = knowledge_keys(session)
     return rank(
         rows,
         priorities=ranked,
+        known=known,
         today=today,
         days=days,
         stale_after_days=stale_after_days,
@@ -317,6 +326,28 @@ def priority_keys(
         for landlord_id, slug in slugs
         if landlord_id in found
     }
+
+
+def knowledge_keys(session: Session) -> dict[str, tuple[int, ...]]:
+    """Slug → sort key of what is known of a landlord, for ranking the never-contacted
+    ones before territories are set: the thesis' Tableau 1 landlords first, then those
+    with more sourced presence facts, then those with a known head office."""
+    from sqlalchemy import func
+
+    from bailleurs_cli.tables.territory import Presence
+
+    facts = dict(
+        session.execute(
+            select(col(Presence.landlord_id), func.count()).group_by(col(Presence.landlord_id))
+        ).all()
+    )
+    keys: dict[str, tuple[int, ...]] = {}
+    for landlord_id, slug, sources, street in session.execute(
+        select(col(Landlord.id), col(Landlord.slug), col(Landlord.sources), col(Landlord.street))
+    ).all():
+        in_thesis = any(s.get("ref") == "memoire-t1" for s in sources or [])
+        keys[slug] = (-int(in_thesis), -int(facts.get(landlord_id, 0)), -int(bool(street)))
+    return keys
 
 
 def reminder_rows(session: Session) -> list[ReminderRow]:

@@ -104,15 +104,35 @@ def territoire(
 
     Exemple : bailleurs territoire "Saint-Denis"
     """
+    from bailleurs_cli.labels import all_labels
     from bailleurs_cli.territory import commune_report
 
     st = state(ctx)
     with st.store().read() as session:
         report = commune_report(session, commune, st.settings.territories)
+        code = report.commune.code
+        unknown = (
+            [x for x in all_labels(session, commune=code) if x.landlord is None]
+            if code.startswith("751")
+            else []
+        )
         if as_json:
-            emit_json(_report_json(report))
+            emit_json(
+                {
+                    **_report_json(report),
+                    "labels_to_identify": [
+                        {"label": x.label, "dwellings": x.dwellings} for x in unknown
+                    ],
+                }
+            )
             return
         _print_report(report)
+    if unknown:
+        out(f"Libellés à identifier ({len(unknown)}), logements financés par la Ville de Paris :")
+        for x in unknown[:10]:
+            out(f"  - {x.label} : {number(x.dwellings)} logements ({x.first_year}-{x.last_year})")
+        if len(unknown) > 10:
+            out(f"  … et {len(unknown) - 10} autres (bailleurs registry labels --commune …)")
 
 
 def _print_report(report: CommuneReport) -> None:

@@ -73,21 +73,33 @@ def next_steps(
     if not items:
         info("Rien à faire pour l'instant : aucune étape due ni bailleur en attente.")
         return
-    table(
-        ["Bailleur", "Interlocuteur", "Action", "Échéance", "Pourquoi", "Étape"],
+    headers = ["Bailleur", "Interlocuteur", "Action", "Échéance", "Pourquoi", "Étape"]
+    rows = [
         [
-            [
-                item.name,
-                item.person or "",
-                item.action or "",
-                long_date(item.due) if item.due else "à planifier",
-                _why(item),
-                f"{stage_label(item.stage)} depuis le {short_date(item.stage_since)}"
-                if item.stage and item.stage_since
-                else "—",
-            ]
-            for item in items
-        ],
-    )
+            item.name,
+            item.person or "",
+            item.action or "",
+            long_date(item.due) if item.due else "à planifier",
+            _why(item),
+            f"{stage_label(item.stage)} depuis le {short_date(item.stage_since)}"
+            if item.stage and item.stage_since
+            else "—",
+        ]
+        for item in items
+    ]
+    shown = [i for i in range(len(headers)) if any(row[i] for row in rows)]  # no empty column
+    table([headers[i] for i in shown], [[row[i] for i in shown] for row in rows])
     if total > len(items):
         info(f"… et {total - len(items)} autres (--limit, ou --all pour tout voir).")
+    if not settings.territories.configured:
+        info(
+            "Astuce : dites où l'association intervient pour classer les bailleurs par leur "
+            "présence sur vos communes et leurs QPV : bailleurs config territoires --commune "
+            '"Saint-Denis" --departement 93'
+            + (
+                ' ; et qui elle est : bailleurs config set association.nom "…"'
+                if not settings.association.get("nom")
+                else ""
+            )
+            + "."
+        )

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import FrenchCommand, info, out, state, sub_app
+from bailleurs_cli.cli._common import (
+    FrenchCommand,
+    JsonOpt,
+    emit_json,
+    info,
+    out,
+    state,
+    sub_app,
+    table,
+)
+from bailleurs_cli.formatting import number
 
 app = sub_app("Registre des bailleurs livré avec bailleurs.")
 
@@ -43,6 +53,16 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
     )
     for slug in report.skipped:
         info(f"Ignoré : « {slug} » existe déjà comme bailleur ajouté par vous.")
+    if report.retired:
+        info(
+            f"Retiré(s) du registre, sans rien de vous dessus : {', '.join(report.retired)} "
+            "(des libellés, pas des bailleurs : voir bailleurs registry labels)."
+        )
+    for slug in report.released:
+        info(
+            f"« {slug} » n'est plus dans le registre mais vous le suivez : gardé comme "
+            "bailleur ajouté par vous."
+        )
 
 
 @app.command("check", cls=FrenchCommand)
@@ -55,3 +75,91 @@ def check(file: FileOpt = None) -> None:
 
     entries = core.load(file)
     out(f"{len(entries)} bailleurs valides dans {(file or core.shipped_path()).name}.")
+
+
+@app.command("labels", cls=FrenchCommand)
+def list_labels(
+    ctx: typer.Context,
+    commune: Annotated[
+        str | None,
+        typer.Option("--commune", help="Seulement ceux qui ont des logements financés ici."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Lister les libellés de la liste des logements financés à Paris, à identifier d'abord.
+
+    Un libellé (« HAB.CONF. », « RES.L.F. »…) n'est pas un bailleur : il n'est
+    rattaché à un bailleur que par le registre (source citée) ou par vous.
+
+    Exemple : bailleurs registry labels --commune "Paris 20e"
+    """
+    from bailleurs_cli import geo
+    from bailleurs_cli import labels as core
+
+    code = geo.resolve(commune, "--commune").code if commune else None
+    with state(ctx).store().read() as session:
+        found = core.all_labels(session, commune=code)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "label": x.label,
+                    "dwellings": x.dwellings,
+                    "arrondissements": list(x.arrondissements),
+                    "years": [x.first_year, x.last_year],
+                    "landlord": x.landlord,
+                    "attached_by": x.by,
+                }
+                for x in found
+            ]
+        )
+        return
+    todo = [x for x in found if x.landlord is None]
+    table(
+        ["Libellé", "Logements financés", "Arrondissements", "Années", "Bailleur"],
+        [
+            [
+                x.label,
+                number(x.dwellings),
+                ", ".join(geo.display(c) for c in x.arrondissements[:4])
+                + (", …" if len(x.arrondissements) > 4 else ""),
+                f"{x.first_year}-{x.last_year}",
+                x.landlord + (" (vous)" if x.by == "vous" else "")
+                if x.landlord
+                else "à identifier",
+            ]
+            for x in found
+        ],
+    )
+    info(
+        f"{len(todo)} libellé(s) à identifier ; rattachez-en un à un bailleur avec "
+        'bailleurs registry label "LIBELLÉ" --bailleur X.'
+    )
+
+
+@app.command("label", cls=FrenchCommand)
+def attach_label(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Argument(metavar="LIBELLÉ", help="Libellé exact (« HAB.CONF. »).")],
+    bailleur: Annotated[
+        str, typer.Option("--bailleur", help="Le bailleur à qui ce libellé correspond.")
+    ],
+) -> None:
+    """Rattacher un libellé à un bailleur : ses logements financés deviennent sa présence.
+
+    Exemple : bailleurs registry label "HAB.CONF." --bailleur "Habitat et Confort"
+    """
+    from datetime import UTC, datetime
+
+    from bailleurs_cli import labels as core
+    from bailleurs_cli.landlords import resolve
+
+    st = state(ctx)
+    with st.store().write() as session:
+        landlord = resolve(session, bailleur)
+        count = core.attach(session, label, landlord, now=datetime.now(UTC))
+        name = landlord.name
+    info(
+        f"« {label} » rattaché à {name} : {count} arrondissement(s) de logements financés "
+        "comptent désormais comme sa présence."
+    )

@@ -159,6 +159,7 @@ def detail_json(detail: LandlordDetail) -> dict[str, Any]:
         "group": ll.group_name,
         "description": ll.description,
         "history": ll.history,
+        "absorbed_by": ll.absorbed_by,
         "dwellings": ll.dwellings,
         "address": address(ll) or None,
         "website": ll.website,
@@ -193,6 +194,12 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     fact("Site", ll.website)
     fact("Départements", ", ".join(departements_of(ll)))
     fact("Communes", ", ".join(ll.communes))
+    if ll.absorbed_by:
+        fact(
+            "Absorbé",
+            f"par « {ll.absorbed_by} » : ni prochaine étape ni courrier ; "
+            f"voyez bailleurs show {ll.absorbed_by}",
+        )
     if ll.to_verify:
         fact("À vérifier", "identité non confirmée par SIRENE (bailleurs import sirene)")
     for item in ll.dwellings:
