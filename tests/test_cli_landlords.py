@@ -306,3 +306,39 @@ def test_registry_name_too_long(run: Run, tmp_path: Path) -> None:
         f"Erreur : bailleurs.yaml, entrée 1 ({LONG_NAME[:39]}…), champ « name » : 240 caractères, "
         "au-delà de la limite de 200 ; raccourcissez-le.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OPH Montreuil",  # opened Versailles Habitat through « OPH Versailles Habitat »
+        "Immobilière du Moulin Vert",
+        "France Habitation",
+        "Batigère",
+        "Osica",
+        "ICF Novedis",
+    ],
+)
+def test_a_landlord_not_in_the_store_never_opens_another(run: Run, name: str) -> None:
+    """Real landlords absent from the store: candidates are listed, nothing is logged."""
+    result = run("contact", name, "--channel", "email", "--summary", "Présentation")
+    assert result.exit_code == 3, result
+    assert result.stderr.startswith(f"Erreur : bailleur « {name} » introuvable ; ")
+    assert len(result.stderr.splitlines()) == 1
+    history = json.loads(run("export", "--format", "json").stdout)["exchanges"]
+    assert history == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("Parsi Habitat", "paris-habitat"),  # a typo
+        ("Valdevi", "valdevy"),
+        ("Plaine Comune Habitat", "plaine-commune-habitat"),
+        ("Logement Francilien", "1001-vies-habitat"),  # a former name
+        ("OPH d'Aubervilliers", "oph-aubervilliers"),  # opened Pantin Habitat before
+        ("Les Résidences Yvelines Essonne", "les-residences-yvelines-essonne"),
+    ],
+)
+def test_typos_and_former_names_open_the_right_landlord(run: Run, typed: str, slug: str) -> None:
+    assert json.loads(run("show", typed, "--json").stdout)["landlord"] == slug

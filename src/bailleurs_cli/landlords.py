@@ -30,10 +30,14 @@ if TYPE_CHECKING:
     from bailleurs_cli.config import Territories
     from bailleurs_cli.tables.territory import Presence
 
-FUZZY_ACCEPT = 88
+#: A name opens a landlord on its own only when it is a typo of one of its names: a
+#: whole-string similarity (fuzz.ratio) at least TYPO_SCORE, and at least TYPO_MARGIN
+#: ahead of any other landlord. Anything looser (« OPH Montreuil », « Drancy Habitat »)
+#: lists candidates and stops: a fuzzy match must never log an exchange on the wrong
+#: landlord (issue 12).
+TYPO_SCORE = 85
+TYPO_MARGIN = 8
 FUZZY_SUGGEST = 65
-FUZZY_CLEAR = 80
-FUZZY_MARGIN = 15
 DUPLICATE_SCORE = 90
 
 
@@ -84,32 +88,34 @@ def resolve(session: Session, query: str) -> Landlord:
             f"« {query} » désigne plusieurs bailleurs : {_listing(contained)} ; "
             "précisez le nom ou donnez l'identifiant entre parenthèses."
         )
+    typo = _typo_of(wanted, landlords)
+    if typo is not None:
+        return typo
     scored = _fuzzy(wanted, landlords)
-    if _clear_winner(scored):
-        return scored[0][1]
-    if scored and scored[0][0] >= FUZZY_ACCEPT:
-        best = scored[0][0]
-        close = [ll for score, ll in scored if score >= best - 3]
-        if len(close) == 1:
-            return close[0]
-        raise AmbiguousName(
-            f"« {query} » désigne plusieurs bailleurs : {_listing(close)} ; "
-            "précisez le nom ou donnez l'identifiant entre parenthèses."
-        )
     suggestions = [ll for score, ll in scored if score >= FUZZY_SUGGEST][:3]
     if suggestions:
         raise NotFound(
-            f"bailleur « {query} » introuvable ; vouliez-vous dire : {_listing(suggestions)} ?"
+            f"bailleur « {query} » introuvable ; vouliez-vous dire : {_listing(suggestions)} ? "
+            "Donnez le nom exact ou l'identifiant entre parenthèses."
         )
     raise NotFound(f"bailleur « {query} » introuvable ; voyez la liste avec « bailleurs list ».")
 
 
-def _clear_winner(scored: list[tuple[float, Landlord]]) -> bool:
-    """A typo (``Valdevi``): one close name, far ahead of every other."""
-    if not scored or scored[0][0] < FUZZY_CLEAR:
-        return False
+def _typo_of(wanted: str, landlords: list[Landlord]) -> Landlord | None:
+    """The landlord ``wanted`` is a typo of (« Parsi Habitat », « Valdevi »), if any."""
+    from rapidfuzz import fuzz
+
+    scored = sorted(
+        (
+            (max(float(fuzz.ratio(wanted, validation.fold(n))) for n in _names(ll)), ll)
+            for ll in landlords
+        ),
+        key=lambda pair: -pair[0],
+    )
+    if not scored or scored[0][0] < TYPO_SCORE:
+        return None
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    return scored[0][0] - runner_up >= FUZZY_MARGIN
+    return scored[0][1] if scored[0][0] - runner_up >= TYPO_MARGIN else None
 
 
 def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord]]:
@@ -118,7 +124,9 @@ def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord
     def score_of(name: str) -> float:
         # A short name (« INLI ») would match any long query partially: compare whole.
         scorer = fuzz.ratio if 2 * len(name) < len(wanted) else fuzz.WRatio
-        return float(scorer(wanted, name))
+        # A name whose words are all in the query (« Seqens » for « Seqens Habitat »).
+        within = float(fuzz.token_set_ratio(wanted, name)) if len(name) > 3 else 0.0
+        return max(float(scorer(wanted, name)), within)
 
     scored = []
     for landlord in landlords:
