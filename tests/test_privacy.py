@@ -482,16 +482,15 @@ def test_configured_period_is_validated(run: Run, store: Store, silent: None, ho
     refused = run("config", "set", "rgpd.conservation_mois", "0")
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "Erreur : rgpd.conservation_mois : « 0 » doit être un nombre de mois (entier positif, "
-        "ex. 36).\n"
+        "Erreur : rgpd.conservation_mois : « 0 » n'est pas un nombre de mois (1 à 120).\n"
     )
     config = home / "config.toml"
     config.write_text('[rgpd]\nconservation_mois = "trois ans"\n', encoding="utf-8")
     result = run("person", "purge", "--yes")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : {config} : « rgpd.conservation_mois » doit être un nombre de mois (entier "
-        "positif, ex. 36) ; corrigez-le avec « bailleurs config set rgpd.conservation_mois 36 ».\n"
+        f'Erreur : {config} : rgpd.conservation_mois = "trois ans" n\'est pas un nombre de mois '
+        "(1 à 120) ; corrigez-le avec « bailleurs config set rgpd.conservation_mois 36 ».\n"
     )
     assert len(names(store)) == 4
 

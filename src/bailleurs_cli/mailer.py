@@ -1,7 +1,8 @@
 """Send a French multipart e-mail through the configured SMTP server.
 
 Settings come from ``[smtp]`` in config.toml (host, port, security =
-starttls | ssl | aucune, user, from); the password comes from
+starttls | ssl | aucune, user, from), checked by the config model
+(``config.SmtpSection``); the password comes from
 ``BAILLEURS_SMTP_PASSWORD`` or the file named by ``smtp.password_file``, and is
 never stored in the base nor printed. Every failure becomes one French line.
 """
@@ -12,6 +13,7 @@ import os
 import smtplib
 import socket
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -21,7 +23,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from bailleurs_cli import validation
+from bailleurs_cli.config import SmtpSection, section_error
 from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
 
 
@@ -52,42 +57,48 @@ class SmtpSettings:
         return f"{self.host}:{self.port}"
 
 
-def smtp_settings(raw: dict[str, Any]) -> SmtpSettings:
-    """Check the [smtp] section; the error lists every missing key."""
-    missing = [f"smtp.{k}" for k in ("host", "from") if not raw.get(k)]
-    if missing:
+def smtp_settings(section: SmtpSection | Mapping[str, Any]) -> SmtpSettings:
+    """Where and how to send, from ``[smtp]`` as the config model validated it.
+
+    ``section`` is the validated section, or a mapping of it (``Settings.smtp``, or a
+    script's own dict), checked by the same model. What is left to say here is what
+    sending needs beyond a valid file: a host, a sender, and a password for a user.
+    """
+    if isinstance(section, SmtpSection):
+        smtp = section
+    else:
+        try:
+            smtp = SmtpSection.model_validate(section)
+        except ValidationError as exc:
+            raise section_error("smtp", section, exc) from None
+    needed = {"smtp.host": smtp.host, "smtp.from": smtp.sender}
+    missing = [key for key, value in needed.items() if value is None]
+    if smtp.host is None or smtp.sender is None:
         raise InvalidInput(
             f"configuration SMTP incomplète : il manque {', '.join(missing)} ; réglez-la avec "
             "« bailleurs config set smtp.host smtp.exemple.fr » et « bailleurs config set "
             'smtp.from "Association <contact@asso.fr>" ».'
         )
-    security = str(raw.get("security", "starttls"))
-    if security not in ("starttls", "ssl", "aucune"):
-        raise InvalidInput(
-            f"smtp.security : « {security} » inconnu ; valeurs possibles : starttls, ssl, aucune."
-        )
-    port = int(raw.get("port") or {"ssl": 465, "starttls": 587, "aucune": 25}[security])
     password = os.environ.get("BAILLEURS_SMTP_PASSWORD")
-    if password is None and raw.get("password_file"):
-        secret = Path(str(raw["password_file"])).expanduser()
+    if password is None and smtp.password_file:
+        secret = Path(smtp.password_file).expanduser()
         try:
             password = secret.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise InvalidInput(
                 f"smtp.password_file : lecture impossible de {secret} ({exc.strerror})."
             ) from None
-    user = raw.get("user")
-    if user and password is None:
+    if smtp.user and password is None:
         raise InvalidInput(
             "mot de passe SMTP absent : définissez BAILLEURS_SMTP_PASSWORD ou "
             "« bailleurs config set smtp.password_file CHEMIN »."
         )
     return SmtpSettings(
-        host=str(raw["host"]),
-        port=port,
-        security=security,
-        user=str(user) if user else None,
-        sender=str(raw["from"]),
+        host=smtp.host,
+        port=smtp.effective_port,
+        security=smtp.security,
+        user=smtp.user,
+        sender=smtp.sender,
         password=password,
     )
 

@@ -17,7 +17,7 @@ app = sub_app(
 
 @app.callback()
 def show(ctx: typer.Context) -> None:
-    """Afficher la configuration : chaque clé, sa valeur et son sens.
+    """Afficher la configuration : chaque clé, sa valeur (ou sa valeur par défaut) et son sens.
 
     Exemple : bailleurs config
     """
@@ -25,8 +25,9 @@ def show(ctx: typer.Context) -> None:
         return
     from bailleurs_cli import settings_edit
 
+    rows = settings_edit.shown_values()  # a wrong file: one line on stderr, nothing on stdout
     out(f"# {settings_edit.config_path()}")
-    table(["Clé", "Valeur", "Sens"], [list(row) for row in settings_edit.shown_values()])
+    table(["Clé", "Valeur", "Sens"], [list(row) for row in rows])
 
 
 @app.command("set", cls=FrenchCommand)

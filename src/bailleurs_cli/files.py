@@ -1,0 +1,82 @@
+"""Writing a file the user keeps: all of it or nothing, and a French line when it fails.
+
+Every file the tool writes (letters, conventions, exports, the agenda, the config,
+exported templates) goes through :func:`write_atomic`: a temporary file in the same
+folder, renamed over the target once complete. A full disk, a read-only folder or a
+path under a regular file is turned here, in one place, into one French line naming
+the file (issue 13: ``letter`` showed a traceback on a full disk).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from bailleurs_cli.errors import Conflict, InvalidInput
+
+#: Errors a user fixes by making room rather than by choosing another place.
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_atomic(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    parents: bool = False,
+    fix: str = "choisissez un autre dossier avec --out",
+) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
+
+    The temporary file is ``.<name>.XXXXXXXX.tmp`` (``letters`` removes those an
+    interrupted run left). It is removed whatever goes wrong, so ``path`` is either
+    the old file, untouched, or the complete new one.
+
+    Args:
+        path: the file to write.
+        data: its whole content.
+        mode: its permissions; default ``0o666`` less the umask, as any editor makes.
+        parents: create the missing folders first (the config's).
+        fix: what the user can do, ending the message when the write fails.
+
+    Raises:
+        InvalidInput: the file cannot be written (named, with the system's reason).
+    """
+    temporary: Path | None = None
+    try:
+        if parents:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        temporary.chmod(mode if mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
+        temporary.replace(path)
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        reason = exc.strerror or type(exc).__name__
+        room = "libérez de la place ou " if exc.errno in _FULL else ""
+        raise InvalidInput(f"impossible d'écrire {path} ({reason}) ; {room}{fix}.") from None
+    except BaseException:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Nothing is overwritten without ``--force``.
+
+    Raises:
+        Conflict: ``path`` exists and ``force`` is not given.
+    """
+    if path.exists() and not force:
+        raise Conflict(f"{path} existe déjà ; ajoutez --force pour le remplacer.")
