@@ -141,3 +141,26 @@ def test_export_bad_options(run: Run, tmp_path: Path) -> None:
     missing = run("export", "--out", str(tmp_path / "nulle-part" / "x.csv"))
     assert missing.exit_code == 1
     assert not (tmp_path / "nulle-part").exists()
+
+
+def test_export_never_overwrites_a_file_without_force(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "bailleurs.csv"
+    target.write_text("mon tableau\n", encoding="utf-8")
+    refused = run("export", "--out", str(target))
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert refused.stderr == f"Erreur : {target} existe déjà ; ajoutez --force pour le remplacer.\n"
+    assert target.read_text(encoding="utf-8") == "mon tableau\n"
+    replaced = run("export", "--out", str(target), "--force")
+    assert (replaced.exit_code, replaced.stderr) == (0, f"Export écrit : {target}\n")
+    assert len(read_csv(target.read_text(encoding="utf-8"))) == REGISTRY_SIZE
+
+
+def test_export_on_a_full_disk(run: Run, full_disk: Path) -> None:
+    target = full_disk / "bailleurs.csv"
+    result = run("export", "--out", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : impossible d'écrire {target} (No space left on device) ; libérez de la "
+        "place ou choisissez un autre fichier avec --out.\n"
+    )
+    assert list(full_disk.iterdir()) == []  # no temporary file left

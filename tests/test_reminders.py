@@ -100,7 +100,14 @@ def test_agenda_writes_all_day_events_with_stable_uids(run: Run, tmp_path: Path)
     assert "bailleurs contact rivp" in str(rivp["description"])
     assert not list(calendar.walk("VTODO"))
     run("plan", "rivp", "2027-01-27", "Envoyer le bilan")
-    run("agenda", "--ics", str(target))
+    written = target.read_bytes()
+    refused = run("agenda", "--ics", str(target))
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        f"Erreur : {target} existe déjà ; ajoutez --force pour le remplacer.\n",
+    )
+    assert target.read_bytes() == written
+    assert run("agenda", "--ics", str(target), "--force").exit_code == 0
     again = {str(e["uid"]): e for e in Calendar.from_ical(target.read_bytes()).walk("VEVENT")}
     assert set(again) == set(events)
     assert again["etape-rivp@bailleurs"].decoded("dtstart") == date(2027, 1, 27)
@@ -112,9 +119,22 @@ def test_agenda_to_an_unwritable_path(run: Run, tmp_path: Path) -> None:
     result = run("agenda", "--ics", str(blocker / "suivi.ics"))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : --ics : impossible d'écrire {blocker / 'suivi.ics'} (Not a directory) ; "
-        "choisissez un autre chemin.\n"
+        f"Erreur : impossible d'écrire {blocker / 'suivi.ics'} (Not a directory) ; "
+        "choisissez un autre fichier avec --ics.\n"
     )
+    assert blocker.read_text() == "x"
+
+
+def test_agenda_on_a_full_disk(run: Run, full_disk: Path) -> None:
+    run("plan", "rivp", "2027-01-20", "Envoyer le bilan")
+    target = full_disk / "suivi.ics"
+    result = run("agenda", "--ics", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Erreur : impossible d'écrire {target} (No space left on device) ; libérez de la "
+        "place ou choisissez un autre fichier avec --ics.\n"
+    )
+    assert list(full_disk.iterdir()) == []  # no temporary file left
 
 
 def test_cron_line_is_absolute_and_carries_its_environment(run: Run, home: Path) -> None:

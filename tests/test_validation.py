@@ -61,3 +61,27 @@ def test_address_without_postcode_is_refused() -> None:
 def test_fold_and_slugify() -> None:
     assert validation.fold("Élogie-Siemp") == "elogie siemp"
     assert validation.slugify("Immobilière 3F") == "immobiliere-3f"
+
+
+def test_superscript_digits_are_refused_not_a_crash() -> None:
+    """« ⁵ » passes str.isdigit() but not int(): a ValueError stopped a whole import."""
+    with pytest.raises(InvalidInput) as caught:
+        validation.siren("34481082⁵")
+    assert caught.value.message == (
+        "--siren : « 34481082⁵ » invalide ; un SIREN a 9 chiffres dont le dernier est une clé "
+        "de contrôle (voir l'annuaire des entreprises)."
+    )
+
+
+def test_phone_digits_are_ascii() -> None:
+    with pytest.raises(InvalidInput, match=r"^--phone : « 0١٢٣٤٥٦٧٨٩ » n'est pas"):
+        validation.phone("0١٢٣٤٥٦٧٨٩")
+
+
+def test_a_line_break_typed_stays_on_the_error_line() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        validation.phone("01 23\n45")
+    assert caught.value.message == (
+        "--phone : « 01 23 45 » n'est pas un numéro français ; attendu 10 chiffres "
+        "(01 23 45 67 89) ou +33 1 23 45 67 89."
+    )

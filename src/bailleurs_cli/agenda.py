@@ -48,16 +48,24 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
 
 
 def export(
-    store: Any, target: Path, *, today: date, horizon_days: int, stale_after_days: int
+    store: Any,
+    target: Path,
+    *,
+    today: date,
+    horizon_days: int,
+    stale_after_days: int,
+    force: bool = False,
 ) -> int:
     """Write every dated next step to ``target`` (atomically); returns the event count.
 
     Raises:
+        Conflict: ``target`` exists and ``force`` is not given.
         InvalidInput: ``target`` cannot be written.
     """
-    from bailleurs_cli.documents import write_atomic
-    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.files import refuse_overwrite, write_atomic
     from bailleurs_cli.scheduling import next_items
+
+    refuse_overwrite(target, force)
 
     with store.read() as session:
         items = next_items(
@@ -67,10 +75,6 @@ def export(
             stale_after_days=stale_after_days,
             everything=True,
         )
-    try:
-        write_atomic(target, calendar_bytes(items, now=datetime.now(UTC)))
-    except OSError as exc:
-        raise InvalidInput(
-            f"--ics : impossible d'écrire {target} ({exc.strerror}) ; choisissez un autre chemin."
-        ) from None
+    data = calendar_bytes(items, now=datetime.now(UTC))
+    write_atomic(target, data, fix="choisissez un autre fichier avec --ics")
     return sum(1 for item in items if item.due is not None)

@@ -9,6 +9,7 @@ bulk run compiles each template once per process instead of once per document.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shutil
@@ -25,7 +26,8 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from bailleurs_cli.errors import InvalidInput, TemplateProblem
+from bailleurs_cli.errors import InvalidInput, TemplateProblem, ToolMissing
+from bailleurs_cli.files import write_atomic as write_atomic  # letters and callers use it here
 from bailleurs_cli.formatting import NNBSP, date_lettre, long_date
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -152,7 +154,67 @@ def available(custom_dir: Path | None) -> list[tuple[TemplateInfo, Path]]:
     return [(info_for(name), path) for name, path in sorted(found.items())]
 
 
-def _explain(exc: Exception, template: str) -> TemplateProblem:
+#: Filters this tool adds to Jinja's (``templates variables`` names them too).
+OWN_FILTERS = ("date_lettre", "date_longue", "montant")
+#: Jinja's own filters most useful in a letter, named when a filter is unknown.
+JINJA_FILTERS = ("upper", "lower", "capitalize", "title", "trim", "replace", "default", "join")
+#: Jinja's tests most useful in a letter, named when a test is unknown.
+JINJA_TESTS = ("defined", "none", "number", "string", "even", "odd", "divisibleby", "in")
+
+_UNCLOSED = re.compile(
+    r"^Unexpected end of template\..*innermost block that needs to be closed is '(\w+)'"
+)
+_UNKNOWN_TAG = re.compile(
+    r"^Encountered unknown tag '(\w+)'\.(?:.*innermost block that needs to be closed is '(\w+)')?"
+)
+_NO_FILTER = re.compile(r"^No filter named '([^']*)'")
+_NO_TEST = re.compile(r"^No test named '([^']*)'")
+
+
+def unknown_filter(name: str, known: Iterable[str]) -> str:
+    """Why a filter is refused, with a close name and the filters a template may use."""
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    guess = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+    return (
+        f"filtre inconnu « {name} »{guess} ; filtres possibles : {', '.join(OWN_FILTERS)} et "
+        f"ceux de Jinja ({', '.join(JINJA_FILTERS)}…)"
+    )
+
+
+def unknown_test(name: str) -> str:
+    """Why a test (``is …``) is refused, with the tests a template may use."""
+    return (
+        f"test inconnu « {name} » ; tests possibles : {', '.join(JINJA_TESTS)} et les autres "
+        "tests de Jinja"
+    )
+
+
+def jinja_in_french(message: str, known_filters: Iterable[str] = ()) -> str:
+    """A Jinja syntax or assertion message, said in French (line numbers dropped: the
+    line of a Word document's XML means nothing to whoever edits it in Word)."""
+    if match := _UNCLOSED.match(message):
+        tag = match[1]
+        return f"bloc {{% {tag} %}} jamais refermé : il manque {{% end{tag} %}}"
+    if match := _UNKNOWN_TAG.match(message):
+        tag, inner = match[1], match[2]
+        if inner:
+            return (
+                f"balise {{% {tag} %}} alors que le bloc {{% {inner} %}} n'est pas refermé : "
+                f"il manque {{% end{inner} %}} avant"
+            )
+        if tag.startswith("end"):
+            return f"balise {{% {tag} %}} sans {{% {tag[3:]} %}} ouvrant avant elle"
+        if tag in {"else", "elif"}:
+            return f"balise {{% {tag} %}} hors d'un bloc {{% if %}}"
+        return f"balise {{% {tag} %}} inconnue"
+    if match := _NO_FILTER.match(message):
+        return unknown_filter(match[1], known_filters)
+    if match := _NO_TEST.match(message):
+        return unknown_test(match[1])
+    return f"syntaxe incorrecte ({message.rstrip('.')})"
+
+
+def _explain(exc: Exception, template: str, env: SandboxedEnvironment) -> TemplateProblem:
     if isinstance(exc, SecurityError):
         return TemplateProblem(f"modèle {template} : construction interdite ({exc}).")
     message = str(exc)
@@ -162,9 +224,10 @@ def _explain(exc: Exception, template: str) -> TemplateProblem:
             f"modèle {template} : variable inconnue « {name} » ; voir « bailleurs templates "
             f"variables {Path(template).stem} »."
         )
-    line = getattr(exc, "lineno", None)
-    where = f", ligne {line}" if line else ""
-    return TemplateProblem(f"modèle {template}{where} : {message}.")
+    return TemplateProblem(
+        f"modèle {template} : {jinja_in_french(message, env.filters)} ; vérifiez-le avec "
+        "« bailleurs templates check »."
+    )
 
 
 def render_bytes(
@@ -178,7 +241,7 @@ def render_bytes(
     """Render one document in memory.
 
     Raises:
-        TemplateProblem: the template fails on this context (named, with the line).
+        TemplateProblem: the template fails on this context (named, with why).
     """
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -193,7 +256,14 @@ def render_bytes(
     try:
         document.render(values, jinja_env=env, autoescape=True)
     except (TemplateError, SecurityError) as exc:
-        raise _explain(exc, template_name) from None
+        raise _explain(exc, template_name, env) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
+        # A template computing on the wrong kind of value ({{ bailleur.nom + 1 }}): the
+        # author's mistake, said in one line; --debug still shows where it came from.
+        raise TemplateProblem(
+            f"modèle {template_name} : une balise n'a pas pu être remplie ({exc}) ; vérifiez "
+            "les calculs et les filtres du modèle."
+        ) from exc
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -219,21 +289,6 @@ def ensure_folder(folder: Path, option: str = "--out") -> None:
         )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename over ``path``."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        Path(temporary).chmod(0o666 & ~umask)  # mkstemp makes 0600; a letter is a normal file
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def text_of(docx: bytes) -> str:
     """The paragraphs and table cells of a .docx, as plain text."""
     from docx import Document
@@ -250,15 +305,15 @@ def libreoffice() -> str:
     """Path of LibreOffice's ``soffice``.
 
     Raises:
-        InvalidInput: LibreOffice is not installed.
+        ToolMissing: LibreOffice is not installed (an outside program: exit code 8).
     """
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    raise InvalidInput(
-        "--pdf : LibreOffice introuvable ; installez-le (sudo apt install "
-        "libreoffice-writer-nogui) ou retirez --pdf."
+    raise ToolMissing(
+        "--pdf : LibreOffice introuvable ; installez le paquet Debian libreoffice-writer-nogui "
+        "(sudo apt install libreoffice-writer-nogui) ou retirez --pdf."
     )
 
 
@@ -318,7 +373,7 @@ def export_templates(folder: Path, *, force: bool = False) -> list[Path]:
     ensure_folder(folder, "dossier")
     written = []
     for source in sources:
-        write_atomic(folder / source.name, source.read_bytes())
+        write_atomic(folder / source.name, source.read_bytes(), fix="choisissez un autre dossier")
         written.append(folder / source.name)
     settings_edit.set_value("modeles.dossier", str(folder))
     return written

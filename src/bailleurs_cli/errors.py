@@ -21,6 +21,7 @@ __all__ = [
     "TemplateProblem",
     "ToolError",
     "ToolMissing",
+    "one_line",
 ]
 
 
@@ -39,12 +40,24 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+def one_line(text: str) -> str:
+    """``text`` with each line break made a space.
+
+    Messages quote what the user typed, which may hold a line break (a spreadsheet
+    cell, a pasted address): found by the property tests of issue 13. Every break
+    ``str.splitlines`` knows counts (``\\x0b``, ``\\x1c``, ``\\u2028``…), since terminals
+    and the tests split on them.
+    """
+    return " ".join(text.splitlines())
+
+
 class BailleursError(Exception):
     """Base of every error a user can cause; never shows a traceback."""
 
     exit_code: ExitCode = ExitCode.ERROR
 
     def __init__(self, message: str) -> None:
+        message = one_line(message)
         super().__init__(message)
         self.message = message
 
@@ -89,7 +102,7 @@ class TemplateProblem(BailleursError):
 
     def __init__(self, message: str, details: list[str] | None = None) -> None:
         super().__init__(message)
-        self.details = details or []
+        self.details = [one_line(detail) for detail in details or []]
 
 
 class ToolError(BailleursError):

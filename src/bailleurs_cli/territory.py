@@ -407,7 +407,9 @@ def require_qpv(session: Session, code: str) -> Qpv:
     from bailleurs_cli.errors import NotFound
 
     wanted = code.strip().upper().replace(" ", "")
-    found = session.get(Qpv, wanted)
+    # Codes are ASCII letters and digits; anything else (a NUL byte PostgreSQL refuses
+    # in a query) cannot be one, and only gets the suggestions.
+    found = session.get(Qpv, wanted) if wanted.isascii() and wanted.isalnum() else None
     if found is not None:
         return found
     from rapidfuzz import fuzz, process

@@ -98,10 +98,16 @@ def name_length(value: str, field: str = "nom") -> str:
 
 
 def choice(value: str, enum: type[E], field: str) -> E:
-    """One of the slugs of ``enum``, accents and case tolerated (``négatif``)."""
+    """One of the slugs of ``enum``, accents and case tolerated (``négatif``), or a
+    French word the output uses for it (« rendez-vous », « sans réponse »)."""
+    from bailleurs_cli.formatting import labels_of
+
     key = fold(value).replace(" ", "_")
     for member in enum:
         if member.value == key:
+            return member
+    for member in enum:
+        if key in {fold(label).replace(" ", "_") for label in labels_of(member.value)}:
             return member
     allowed = ", ".join(m.value for m in enum)
     raise InvalidInput(f"{field} : « {value} » inconnu ; valeurs possibles : {allowed}.")
@@ -135,7 +141,7 @@ def phone(value: str) -> str:
         digits = "0" + digits[3:]
     elif digits.startswith("0033"):
         digits = "0" + digits[4:]
-    if not re.fullmatch(r"0[1-9]\d{8}", digits):
+    if not re.fullmatch(r"0[1-9][0-9]{8}", digits):  # ASCII digits: \d also takes « ٠١ »
         raise InvalidInput(
             f"--phone : « {value} » n'est pas un numéro français ; attendu 10 chiffres "
             "(01 23 45 67 89) ou +33 1 23 45 67 89."
@@ -148,7 +154,7 @@ def siren(value: str) -> str:
     digits = re.sub(r"\s", "", value)
     total = 0
     for index, char in enumerate(reversed(digits)):
-        if not char.isdigit():
+        if char not in "0123456789":  # « ³ » passes str.isdigit() but not int() (issue 13)
             total = 1
             break
         digit = int(char) * (2 if index % 2 else 1)

@@ -24,6 +24,9 @@ def export(
             "--out", help="Fichier à écrire (défaut : la sortie standard).", dir_okay=False
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier --out s'il existe déjà.")
+    ] = False,
 ) -> None:
     """Exporter bailleurs, interlocuteurs et échanges en CSV, JSON ou YAML.
 
@@ -33,13 +36,21 @@ def export(
     d'une apostrophe (protection contre l'injection de formules). JSON et YAML
     contiennent toute la base (bailleurs, interlocuteurs, échanges, étapes,
     conventions, rappels, présence, QPV, imports, territoires), avec les clés
-    stables de --json et un numéro de version du format.
+    stables de --json et un numéro de version du format. Un fichier --out existant
+    n'est remplacé qu'avec --force.
 
     Exemple : bailleurs export --table interlocuteurs --out interlocuteurs.csv
     """
     from bailleurs_cli import export as core
+    from bailleurs_cli import files
 
     st = state(ctx)
+    if out_file is not None:
+        if not out_file.parent.is_dir():
+            from bailleurs_cli.errors import InvalidInput
+
+            raise InvalidInput(f"--out : dossier « {out_file.parent} » introuvable.")
+        files.refuse_overwrite(out_file, force)  # before reading the whole store
     zones = st.settings.territories
     with st.store().read() as session:
         text = core.render(
@@ -54,11 +65,5 @@ def export(
     if out_file is None:
         sys.stdout.write(text)
         return
-    from bailleurs_cli.documents import write_atomic
-
-    if not out_file.parent.is_dir():
-        from bailleurs_cli.errors import InvalidInput
-
-        raise InvalidInput(f"--out : dossier « {out_file.parent} » introuvable.")
-    write_atomic(out_file, text.encode("utf-8"))
+    files.write_atomic(out_file, text.encode("utf-8"), fix="choisissez un autre fichier avec --out")
     info(f"Export écrit : {out_file}")

@@ -141,12 +141,16 @@ def cron(
 def agenda(
     ctx: typer.Context,
     ics: Annotated[Path, typer.Option("--ics", help="Fichier .ics à écrire.", dir_okay=False)],
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier .ics s'il existe déjà.")
+    ] = False,
 ) -> None:
     """Écrire chaque prochaine étape datée dans un fichier d'agenda (.ics).
 
-    Réimporter le fichier met à jour les événements au lieu de les dupliquer.
+    Réimporter le fichier met à jour les événements au lieu de les dupliquer. Un
+    fichier existant n'est remplacé qu'avec --force.
 
-    Exemple : bailleurs agenda --ics suivi.ics
+    Exemple : bailleurs agenda --ics suivi.ics --force
     """
     from bailleurs_cli import agenda as core
 
@@ -158,6 +162,7 @@ def agenda(
         today=st.today,
         horizon_days=st.settings.horizon_days,
         stale_after_days=st.settings.stale_after_days,
+        force=force,
     )
     info(f"{count} événement(s) écrit(s) dans {target}.")
 
