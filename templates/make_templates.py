@@ -66,12 +66,14 @@ def para(doc, text: str = "", *, bold: bool = False, align=None, size=None, afte
     return paragraph
 
 
-def runs(doc, *pieces: tuple[str, bool], align=None):  # type: ignore[no-untyped-def]
+def runs(doc, *pieces: tuple[str, bool], align=None, after=None):  # type: ignore[no-untyped-def]
     paragraph = doc.add_paragraph()
     for text, bold in pieces:
         paragraph.add_run(fr(text)).bold = bold
     if align is not None:
         paragraph.alignment = align
+    if after is not None:
+        paragraph.paragraph_format.space_after = Pt(after)
     return paragraph
 
 
@@ -99,7 +101,7 @@ def recipient(doc) -> None:  # type: ignore[no-untyped-def]
     tag(doc, "{%p if destinataire %}")
     para(
         doc,
-        "À l'attention de {{ destinataire.nom }}{% if destinataire.fonction %}, "
+        "À l'attention {{ destinataire.de }}{% if destinataire.fonction %}, "
         "{{ destinataire.fonction }}{% endif %}",
         align=right,
         after=0,
@@ -113,17 +115,28 @@ def recipient(doc) -> None:  # type: ignore[no-untyped-def]
 
 
 def subject(doc) -> None:  # type: ignore[no-untyped-def]
-    runs(doc, ("Objet : ", True), ("{{ objet }}", False))
-    para(doc, "Réf. : {{ reference }}", size=8, after=12)
+    """« Objet : … », then the greeting: « Madame, », « Monsieur, » or « Madame, Monsieur, »."""
+    runs(doc, ("Objet : ", True), ("{{ objet }}", False), after=12)
+    para(doc, "{{ appel }},")
 
 
 def closing(doc) -> None:  # type: ignore[no-untyped-def]
-    """The formal closing, then the signature."""
+    """The formal closing, with the greeting's form of address, then the signature."""
     para(
         doc,
-        "Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+        "Nous vous prions d'agréer, {{ appel }}, l'expression de nos salutations distinguées.",
     )
     signature(doc)
+
+
+#: « Les Ateliers Amasco organisent », « Amasco organise ».
+ORGANISE = (
+    "{{ association.nom }} {% if association.pluriel %}organisent{% else %}organise{% endif %}"
+)
+CONTACT = (
+    "Vous pouvez nous joindre au {{ association.telephone }} ou par courriel à "
+    "{{ association.email }}."
+)
 
 
 def signature(doc) -> None:  # type: ignore[no-untyped-def]
@@ -139,23 +152,34 @@ def prospection() -> None:
     letterhead(doc)
     recipient(doc)
     subject(doc)
-    para(doc, "Madame, Monsieur,")
     para(
         doc,
-        "{{ association.nom }} organise, pendant les vacances scolaires, des ateliers "
-        "éducatifs et ludiques d'une semaine pour les enfants de 6 à 11 ans, principalement "
-        "issus des quartiers prioritaires de la politique de la ville (QPV). Les enfants y "
-        "conduisent un projet collectif qu'ils présentent à leurs familles en fin de semaine.",
+        f"{ORGANISE}, pendant les vacances scolaires, des ateliers éducatifs et ludiques d'une "
+        "semaine pour les enfants de 6 à 11 ans, principalement issus des quartiers "
+        "prioritaires de la politique de la ville (QPV). Les enfants y mènent un projet "
+        "collectif qu'ils présentent à leurs familles en fin de semaine.",
     )
+    # Said early and plainly: landlords take associations for housing seekers (thesis).
     para(
         doc,
-        "Nous souhaitons proposer ces ateliers aux familles qui vivent dans vos résidences"
-        "{% if bailleur.territoire %} ({{ bailleur.territoire }}){% endif %}. Un tel projet "
-        "rejoint vos propres orientations : le lien aux familles, la vie de quartier et la "
-        "valorisation de votre action auprès de vos locataires. Il s'inscrit aussi dans les "
-        "axes du contrat de ville — lien social, accès à la culture et à l'éducation — qui "
-        "conditionnent l'abattement de 30 % de la taxe foncière sur les propriétés bâties "
-        "(TFPB) dont bénéficient vos logements situés en QPV.",
+        "Précisons que notre démarche n'est pas une demande de logement : nous cherchons un "
+        "bailleur partenaire pour proposer ces ateliers aux familles de vos résidences"
+        "{% if bailleur.territoire %} ({{ bailleur.territoire }}){% endif %}.",
+        bold=True,
+    )
+    # The TFPB argument holds only for housing in a QPV: asserted when a presence
+    # fact says so, conditional otherwise (D7, issue 12).
+    para(
+        doc,
+        "Un tel projet rejoint vos propres orientations : le lien avec les familles, la vie "
+        "de quartier et la valorisation de votre action auprès de vos locataires. Il s'inscrit "
+        "aussi dans les axes du contrat de ville (lien social, accès à la culture et à "
+        "l'éducation){% if bailleur.qpv %} et peut ainsi être valorisé au titre de "
+        "l'abattement de 30 % de la taxe foncière sur les propriétés bâties (TFPB) dont "
+        "bénéficient vos logements situés en quartier prioritaire.{% else %} : si vous "
+        "disposez de logements en quartier prioritaire, il peut être valorisé au titre de "
+        "l'abattement de 30 % de la taxe foncière sur les propriétés bâties (TFPB) dont ils "
+        "bénéficient.{% endif %}",
     )
     para(
         doc,
@@ -167,91 +191,123 @@ def prospection() -> None:
     )
     para(
         doc,
-        "Précisons-le d'emblée : notre démarche n'est pas une demande de logement. Nous "
-        "cherchons un partenaire pour des actions éducatives auprès des enfants de vos "
-        "résidences.",
-        bold=True,
-    )
-    para(
-        doc,
         "Nous aimerions vous présenter le projet lors d'un rendez-vous, à la date qui vous "
-        "conviendra. Vous pouvez nous joindre au {{ association.telephone }} ou à "
-        "{{ association.email }}.",
+        f"conviendra. {CONTACT}",
     )
     closing(doc)
     doc.save(HERE / "prospection.docx")
 
 
 def relance() -> None:
+    """What the letter recalls comes from the last exchange logged: « faute de réponse »
+    only after a letter or e-mail of ours left unanswered, thanks after a positive
+    exchange, and no claim at all when nothing was logged (D2, issue 12)."""
     doc = new_document()
     letterhead(doc)
     recipient(doc)
     subject(doc)
-    para(doc, "Madame, Monsieur,")
+    workshops = (
+        "les ateliers éducatifs que " + ORGANISE + " pendant les vacances scolaires pour les "
+        "enfants de 6 à 11 ans des quartiers prioritaires"
+    )
+    tag(doc, "{%p if echange and echange.sans_reponse %}")
     para(
         doc,
-        "{% if dernier_envoi %}Le {{ dernier_envoi|date_lettre }}, nous{% else %}Nous{% endif %} "
-        "vous avons écrit pour vous présenter les ateliers éducatifs que {{ association.nom }} "
-        "organise pendant les vacances scolaires pour les enfants de 6 à 11 ans des quartiers "
-        "prioritaires. Faute de réponse à ce jour, nous nous permettons de revenir vers vous.",
+        f"Par {{{{ echange.evocation }}}}, nous vous présentions {workshops}. Faute de réponse "
+        "à ce jour, nous nous permettons de revenir vers vous.",
+    )
+    tag(doc, "{%p elif echange and echange.positif %}")
+    para(
+        doc,
+        "À la suite de {{ echange.evocation }}, dont nous vous remercions encore, nous "
+        "revenons vers vous pour concrétiser notre projet commun : des ateliers éducatifs "
+        "pendant les vacances scolaires pour les enfants de 6 à 11 ans de vos résidences.",
+    )
+    tag(doc, "{%p elif echange %}")
+    para(
+        doc,
+        f"À la suite de {{{{ echange.evocation }}}}, nous nous permettons de revenir vers vous "
+        f"au sujet {workshops.replace('les ateliers', 'des ateliers', 1)}.",
+    )
+    tag(doc, "{%p else %}")
+    para(doc, f"Nous nous permettons d'appeler votre attention sur {workshops}.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if echange and echange.positif %}")
+    para(
+        doc,
+        "Nous vous proposons de fixer ensemble les prochaines étapes : le lieu et les dates "
+        "d'un premier atelier, et la manière d'en informer les familles de vos résidences. "
+        "Nous restons à votre disposition au {{ association.telephone }} ou par courriel à "
+        "{{ association.email }}.",
+    )
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "Nous savons combien vos équipes sont sollicitées. C'est pourquoi nous vous proposons "
+        "de commencer par un geste simple : relayer l'information auprès des familles de vos "
+        "résidences ou prêter une salle commune le temps d'un atelier. Précisons que notre "
+        "démarche n'est pas une demande de logement : nous cherchons un partenaire pour des "
+        "actions éducatives auprès des enfants.",
     )
     para(
         doc,
-        "Nous savons combien vos équipes sont sollicitées. C'est pourquoi nous proposons de "
-        "commencer par un geste simple : relayer l'information auprès des familles de vos "
-        "résidences, ou prêter une salle commune pour un atelier. Ce n'est pas une demande "
-        "de logement.",
+        "Un échange de vingt minutes, par téléphone ou en visioconférence, suffirait pour voir "
+        f"si le projet rejoint vos priorités. {CONTACT}",
     )
-    para(
-        doc,
-        "Un échange de vingt minutes, par téléphone ou en visio, suffirait pour voir si le "
-        "projet rejoint vos priorités. Vous pouvez nous joindre au {{ association.telephone }} "
-        "ou à {{ association.email }}.",
-    )
+    tag(doc, "{%p endif %}")
     closing(doc)
     doc.save(HERE / "relance.docx")
 
 
 def remerciement() -> None:
+    """Thanks for the last exchange logged, named by its channel and date."""
     doc = new_document()
     letterhead(doc)
     recipient(doc)
     subject(doc)
-    para(doc, "{% if destinataire %}{{ destinataire.nom }},{% else %}Madame, Monsieur,{% endif %}")
+    interest = "de l'intérêt que vous portez à l'action {{ association.de }}."
+    tag(doc, "{%p if echange and echange.ecrit and not echange.sortant %}")
+    para(doc, f"Nous vous remercions de {{{{ echange.evocation }}}} et {interest}")
+    tag(doc, "{%p elif echange and not echange.ecrit %}")
     para(
         doc,
-        "Nous vous remercions pour {% if dernier_echange %}notre échange du "
-        "{{ dernier_echange|date_lettre }}{% else %}le temps que vous nous avez consacré"
-        "{% endif %}, et pour l'intérêt que {{ bailleur.nom }} porte aux ateliers de "
-        "{{ association.nom }}.",
+        "Nous vous remercions du temps que vous nous avez accordé lors de "
+        f"{{{{ echange.evocation }}}}, et {interest}",
     )
+    tag(doc, "{%p else %}")
+    para(doc, f"Nous vous remercions du temps que vous nous avez accordé et {interest}")
+    tag(doc, "{%p endif %}")
     para(
         doc,
-        "Comme convenu, nous vous adresserons un bilan des ateliers : nombre d'enfants "
-        "accueillis, part des familles locataires de vos résidences parmi eux et satisfaction "
-        "des familles. Nous serons heureux de vous accueillir lors d'un prochain atelier.",
+        "Nous reviendrons vers vous très prochainement pour convenir de la suite. Après "
+        "chaque semaine d'ateliers, nous adressons à nos bailleurs partenaires un bilan : "
+        "nombre d'enfants accueillis, part d'entre eux dont la famille est locataire du "
+        "bailleur, satisfaction des enfants et des familles.",
     )
+    para(doc, f"Nous serions heureux de vous accueillir lors d'un prochain atelier. {CONTACT}")
     closing(doc)
     doc.save(HERE / "remerciement.docx")
 
 
 def parties(doc) -> None:  # type: ignore[no-untyped-def]
+    """« représentée » agrees with each party's legal form; a landlord's signatory not
+    yet known is a dotted line to fill in, not a tautology (D8, issue 12)."""
     para(doc, "Entre les soussignés :", bold=True)
     para(
         doc,
-        "{{ association.nom }}, {{ association.forme }}, dont le siège est situé "
-        "{{ association.adresse }}, immatriculée sous le numéro SIRET "
-        "{{ association.siret }}, représentée par {{ association.signataire }}, "
-        "{{ association.signataire_titre }}, ci-après « l'association »,",
+        "{{ association.nom }}, {{ association.forme }}, SIRET {{ association.siret }}, dont "
+        "le siège est situé {{ association.adresse }}, {{ association.represente }} par "
+        "{{ association.signataire }}, {{ association.signataire_titre }}, ci-après "
+        "« l'association »,",
     )
     para(doc, "et")
     para(
         doc,
-        "{{ bailleur.nom }}{% if bailleur.forme_juridique %}, "
-        "{{ bailleur.forme_juridique }}{% endif %}{% if bailleur.siren %}, SIREN "
-        "{{ bailleur.siren }}{% endif %}{% if bailleur.adresse %}, dont le siège est situé "
-        "{{ bailleur.adresse }}{% endif %}, représenté par {{ convention.signataire_bailleur }}, "
-        "ci-après « le bailleur ».",
+        "{{ bailleur.nom }}{% if bailleur.forme %}, {{ bailleur.forme }}{% endif %}"
+        "{% if bailleur.siren %}, SIREN {{ bailleur.siren }}{% endif %}"
+        "{% if bailleur.adresse %}, dont le siège est situé {{ bailleur.adresse }}{% endif %}, "
+        "{{ bailleur.represente }} par {{ convention.signataire_bailleur }}, ci-après "
+        "« le bailleur ».",
     )
     para(doc, "Il a été convenu ce qui suit.", after=12)
 
@@ -287,8 +343,8 @@ def common_end(doc, first: int) -> None:  # type: ignore[no-untyped-def]
     para(
         doc,
         "Dans les deux mois qui suivent la fin des ateliers, l'association remet au bailleur "
-        "un bilan indiquant le nombre d'enfants accueillis, la part des enfants dont la "
-        "famille est locataire du bailleur parmi eux, et la satisfaction des enfants et de "
+        "un bilan indiquant le nombre d'enfants accueillis, la part, parmi eux, des enfants "
+        "dont la famille est locataire du bailleur, et la satisfaction des enfants et de "
         "leurs familles.",
     )
     article(doc, f"Article {first + 1} – Communication et valorisation")
@@ -317,10 +373,10 @@ def common_end(doc, first: int) -> None:  # type: ignore[no-untyped-def]
         doc,
         "La présente convention prend effet à sa signature et s'achève à la remise du bilan. "
         "Elle peut être renouvelée par une nouvelle convention. Chaque partie peut la "
-        "résilier par lettre recommandée avec un préavis d'un mois ; les engagements en "
-        "cours d'exécution sont alors menés à leur terme.",
+        "résilier par lettre recommandée avec accusé de réception, moyennant un préavis d'un "
+        "mois ; les engagements en cours d'exécution sont alors menés à leur terme.",
     )
-    para(doc, "Fait en deux exemplaires, à {{ lieu }}, le {{ date|date_lettre }}.", after=18)
+    para(doc, "Fait à {{ lieu }}, le {{ date|date_lettre }}, en deux exemplaires.", after=18)
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.cell(0, 0).text = fr("Pour l'association")
@@ -342,6 +398,21 @@ def contributions_table(doc) -> None:  # type: ignore[no-untyped-def]
     end = table.add_row()
     end.cells[0].text = "{%tr endfor %}"
     doc.add_paragraph()
+
+
+def valuation(doc) -> None:  # type: ignore[no-untyped-def]
+    """The total value, which is the sum of the valued contributions (D3, issue 12)."""
+    tag(doc, "{%p if convention.valeur_totale %}")
+    para(
+        doc,
+        "{% if convention.valorisation_partielle %}Les contributions valorisées ci-dessus"
+        "{% else %}Ces contributions{% endif %} représentent, d'un commun accord, une valeur "
+        "de {{ convention.valeur_totale|montant }} ; cette valeur est rappelée dans le bilan "
+        "prévu à l'article 6, et l'association peut la faire figurer dans ses comptes au "
+        "titre des "
+        "contributions volontaires en nature.",
+    )
+    tag(doc, "{%p endif %}")
 
 
 def convention_non_financiere() -> None:
@@ -372,14 +443,7 @@ def convention_non_financiere() -> None:
         "suivantes :",
     )
     contributions_table(doc)
-    tag(doc, "{%p if convention.valeur_totale %}")
-    para(
-        doc,
-        "La valeur de ces contributions est estimée d'un commun accord à "
-        "{{ convention.valeur_totale|montant }} ; elle est mentionnée dans le bilan de "
-        "l'association au titre des contributions volontaires.",
-    )
-    tag(doc, "{%p endif %}")
+    valuation(doc)
     sites_and_period(doc, 4)
     referents(doc, 5)
     common_end(doc, 6)
@@ -411,11 +475,12 @@ def convention_financiere() -> None:
     para(
         doc,
         "Le bailleur verse à l'association une participation de {{ convention.montant|montant }}, "
-        "qui couvre : {{ convention.couvre }}.",
+        "qui couvre {{ convention.couvre }}.",
     )
     tag(doc, "{%p if convention.contributions %}")
     para(doc, "Le bailleur apporte en outre les contributions suivantes :")
     contributions_table(doc)
+    valuation(doc)
     tag(doc, "{%p endif %}")
     para(doc, "Échéancier : {{ convention.echeancier }}.")
     para(

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bailleurs_cli import formatting
 from bailleurs_cli.enums import Contribution
 from bailleurs_cli.formatting import KIND_LABELS
 
@@ -25,14 +26,31 @@ class Association(_Doc):
     """L'association qui écrit (section [association] de la configuration)."""
 
     nom: str = Field(description="Nom de l'association", examples=["Les Ateliers Amasco"])
+    de: str = Field(
+        description="Son nom après « de », article compris (« l'action des Ateliers Amasco »)",
+        examples=["des Ateliers Amasco"],
+    )
+    a: str = Field(
+        description="Son nom après « à », article compris (« proposé aux Ateliers Amasco »)",
+        examples=["aux Ateliers Amasco"],
+    )
+    pluriel: bool = Field(
+        description="Vrai si le nom est au pluriel, pour accorder le verbe : {{ association.nom }}"
+        " {% if association.pluriel %}organisent{% else %}organise{% endif %}",
+        examples=[True],
+    )
     forme: str = Field(description="Forme juridique", examples=["association loi 1901"])
+    represente: str = Field(
+        description="« représentée » ou « représenté », accordé à la forme juridique",
+        examples=["représentée"],
+    )
     adresse: str = Field(
         description="Adresse du siège, sur une ligne", examples=["12 rue X, 92120 Montrouge"]
     )
     adresse_lignes: list[str] = Field(
         description="La même adresse, ligne par ligne", examples=[["12 rue X", "92120 Montrouge"]]
     )
-    siret: str = Field(description="SIRET", examples=["12345678900011"])
+    siret: str = Field(description="SIRET, chiffres groupés", examples=["732 829 320 00074"])
     signataire: str = Field(description="Qui signe", examples=["Camille Martin"])
     signataire_titre: str = Field(description="Sa fonction", examples=["présidente"])
     email: str = Field(description="E-mail de contact", examples=["contact@asso.fr"])
@@ -48,7 +66,19 @@ class Landlord(_Doc):
     forme_juridique: str | None = Field(
         description="Forme juridique enregistrée, ou vide", examples=["Société d'économie mixte"]
     )
-    siren: str | None = Field(description="SIREN, ou vide", examples=["552038200"])
+    forme: str | None = Field(
+        description="La forme juridique (à défaut, la nature) à placer après le nom "
+        "(« RIVP, société d'économie mixte (SEM), … »), ou vide",
+        examples=["société d'économie mixte (SEM)"],
+    )
+    represente: str = Field(
+        description="« représentée », « représenté » ou, si la forme juridique ne le dit pas, "
+        "« représenté(e) »",
+        examples=["représentée"],
+    )
+    siren: str | None = Field(
+        description="SIREN, chiffres groupés, ou vide", examples=["552 038 200"]
+    )
     adresse: str | None = Field(
         description="Adresse du siège sur une ligne, ou vide",
         examples=["13, avenue de la Porte d'Italie, TSA 61371, 75621 Paris Cedex 13"],
@@ -59,7 +89,12 @@ class Landlord(_Doc):
     )
     territoire: str | None = Field(
         description="Communes ou départements où il est présent, ou vide",
-        examples=["Paris"],
+        examples=["Saint-Denis et Aubervilliers", "Seine-Saint-Denis"],
+    )
+    qpv: bool = Field(
+        description="Vrai si l'on sait qu'il a des logements en quartier prioritaire (présence "
+        "liée à un QPV, ou dans une commune qui en compte) ; faux s'il n'en est rien connu",
+        examples=[True],
     )
     groupe: str | None = Field(
         description="Groupe ou actionnaire, ou vide", examples=["Ville de Paris"]
@@ -70,10 +105,34 @@ class Recipient(_Doc):
     """La personne à qui l'on écrit (interlocuteur actif), si elle est connue."""
 
     nom: str = Field(description="Nom", examples=["Awa Diallo"])
+    civilite: str | None = Field(description="« Mme », « M. », ou vide", examples=["Mme"])
+    de: str = Field(
+        description="Son nom après « de », avec sa civilité (« À l'attention de Mme Awa "
+        "Diallo ») ou élidé sans elle (« À l'attention d'Éloïse Martin »)",
+        examples=["de Mme Awa Diallo"],
+    )
     fonction: str | None = Field(
         description="Fonction, ou vide", examples=["Responsable développement social"]
     )
     email: str | None = Field(description="E-mail, ou vide", examples=["awa.diallo@rivp.fr"])
+
+
+class Exchange(_Doc):
+    """Un échange noté avec le bailleur (bailleurs contact)."""
+
+    date: dt.date = Field(description="Sa date (filtre date_lettre)")
+    canal: str = Field(description="Canal, en clair", examples=["courrier"])
+    sortant: bool = Field(description="Vrai si c'est nous qui avons écrit, appelé ou proposé")
+    ecrit: bool = Field(description="Vrai pour un courrier ou un e-mail")
+    positif: bool = Field(description="Vrai si son résultat est « positif »")
+    sans_reponse: bool = Field(
+        description="Vrai pour un courrier ou un e-mail de notre part sans réponse ni autre "
+        "échange depuis : une relance peut alors dire « faute de réponse »"
+    )
+    evocation: str = Field(
+        description="Comment le rappeler dans une phrase",
+        examples=["notre courrier du 10 novembre 2026", "notre rencontre du 25 novembre 2026"],
+    )
 
 
 class LetterContext(_Doc):
@@ -81,11 +140,26 @@ class LetterContext(_Doc):
 
     association: Association
     bailleur: Landlord
-    destinataire: Recipient | None = Field(description="Interlocuteur, ou vide")
+    destinataire: Recipient | None = Field(
+        description="La personne à qui l'on écrit (interlocuteur actif), ou vide"
+    )
+    appel: str = Field(
+        description="Formule d'appel, reprise dans la formule de politesse : « Madame », "
+        "« Monsieur », ou « Madame, Monsieur » si la civilité n'est pas connue",
+        examples=["Madame"],
+    )
     date: dt.date = Field(description="Date du courrier (filtres date_lettre, date_longue)")
     lieu: str = Field(description="Ville d'où l'on écrit", examples=["Montrouge"])
     objet: str = Field(description="Objet du courrier")
-    reference: str = Field(description="Référence du courrier", examples=["2026-rivp-prospection"])
+    reference: str = Field(
+        description="Référence du courrier", examples=["RIVP – prospection – 2026"]
+    )
+    echange: Exchange | None = Field(
+        description="Le dernier échange noté (bailleurs contact), quel qu'en soit le sens, ou vide"
+    )
+    envoi: Exchange | None = Field(
+        description="Le dernier échange à notre initiative (courrier, appel, rendez-vous…), ou vide"
+    )
     dernier_envoi: dt.date | None = Field(description="Date du dernier envoi au bailleur, ou vide")
     dernier_echange: dt.date | None = Field(description="Date du dernier échange, ou vide")
 
@@ -107,7 +181,12 @@ class ConventionFields(_Doc):
     objet: str = Field(description="Objet de la convention")
     contributions: list[ContributionItem] = Field(description="Contributions du bailleur")
     avec_locaux: bool = Field(description="Vrai si des locaux sont mis à disposition")
-    valeur_totale: float | None = Field(description="Valorisation totale en euros, ou vide")
+    valeur_totale: float | None = Field(
+        description="Valorisation totale en euros (la somme des contributions valorisées), ou vide"
+    )
+    valorisation_partielle: bool = Field(
+        description="Vrai si certaines contributions seulement sont valorisées"
+    )
     montant: float | None = Field(description="Participation financière en euros, ou vide")
     couvre: str | None = Field(description="Ce que couvre la participation, ou vide")
     echeancier: str | None = Field(description="Échéancier de versement, ou vide")
@@ -119,7 +198,10 @@ class ConventionFields(_Doc):
     fin: dt.date = Field(description="Dernier jour")
     referent_association: str = Field(description="Référent de l'association")
     referent_bailleur: str = Field(description="Référent du bailleur")
-    signataire_bailleur: str = Field(description="Qui signe pour le bailleur")
+    signataire_bailleur: str = Field(
+        description="Qui signe pour le bailleur, ou une ligne de pointillés à remplir",
+        examples=["Jean Dupont, directeur général"],
+    )
 
 
 class ConventionContext(LetterContext):
@@ -164,14 +246,23 @@ def split_address(one_line: str) -> tuple[list[str], str]:
 
 
 def association_from_settings(settings: dict[str, str], logo: Any = None) -> Association:
-    """The association block; call only once the required keys are checked."""
+    """The association block; call only once the required keys are checked.
+
+    ``article`` (« les », « le », « la », « l' » or « aucun ») overrides the article
+    read from the name, for « des Ateliers Amasco » and « organisent ».
+    """
     lines, _ = split_address(settings["adresse"])
+    forms = formatting.name_forms(settings["nom"], settings.get("article"))
     return Association(
         nom=settings["nom"],
+        de=forms.de,
+        a=forms.a,
+        pluriel=forms.plural,
         forme=settings["forme"],
+        represente=formatting.represente(settings["forme"]),
         adresse=settings["adresse"],
         adresse_lignes=lines,
-        siret=settings["siret"],
+        siret=formatting.siret(settings["siret"]),
         signataire=settings["signataire"],
         signataire_titre=settings["signataire_titre"],
         email=settings["email"],
@@ -193,7 +284,7 @@ def describe(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, s
         annotation = info.annotation
         nested = _nested_model(annotation)
         if nested is not None:
-            rows.append((path, nested.__doc__ or "", ""))
+            rows.append((path, info.description or nested.__doc__ or "", ""))
             rows.extend(describe(nested, prefix=f"{path}."))
             continue
         example = info.examples[0] if info.examples else ""

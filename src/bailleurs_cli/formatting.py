@@ -9,6 +9,7 @@ this formatter against Babel's ``EEEE d MMMM y`` pattern for every day of a year
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from bailleurs_cli.enums import Channel, Direction, LegalKind, Outcome, Stage
@@ -148,3 +149,239 @@ def file_size(size: int) -> str:
             return f"{size_f:.1f}".replace(".", ",") + f"{NBSP}{unit}"
         size = int(size_f)
     raise AssertionError("unreachable")
+
+
+# --- French agreement in letters (issue 12, « Letters a landlord would sign off ») ---
+
+_VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
+#: First names whose « h » is mute (« d'Hélène »); any other « h » is treated as
+#: aspirated (« de Hervé », « de Hugo »): usage varies, and « de » is never wrong.
+MUTE_H_NAMES = frozenset(
+    {
+        "hadrien", "hannah", "harmonie", "hector", "helena", "helene", "helia", "helios",
+        "heloise", "hermine", "hermione", "hilaire", "hippolyte", "homere", "honore",
+        "honorine", "horace", "hortense", "hyacinthe", "hypatie",
+    }
+)  # fmt: skip
+
+
+def _fold_word(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def elides(word: str) -> bool:
+    """Whether « de », « le » or « que » elide before ``word``: a vowel (« d'Éloïse »),
+    « y » before a consonant (« d'Yves », but « de Yasmine »), or a first name with a
+    mute « h » from :data:`MUTE_H_NAMES` (« d'Hélène », but « de Hervé »)."""
+    stripped = word.lstrip("«\u00a0 \"'")
+    if not stripped:
+        return False
+    lower = stripped.lower()
+    first = lower[0]
+    if first == "y":
+        return len(lower) > 1 and lower[1] not in _VOWELS
+    if first in _VOWELS:
+        return True
+    if first == "h":
+        head = re.split(r"[\s\-']", stripped, maxsplit=1)[0]
+        return _fold_word(head) in MUTE_H_NAMES
+    return False
+
+
+def de(text: str) -> str:
+    """« de » before ``text``, elided when it must be: ``de Hervé``, ``d'Éloïse``."""
+    return f"d'{text}" if elides(text) else f"de {text}"
+
+
+def pluriel(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 logement``, ``2 logements``, ``0 logement`` (French: below 2 is singular);
+    ``plural`` for irregular words (``1 an``, ``3 ans`` need nothing; ``1 bureau``,
+    ``2 bureaux`` do)."""
+    word = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{number(count)} {word}"
+
+
+def enumeration(items: list[str]) -> str:
+    """``a``, ``a et b``, ``a, b et c``: a French list in prose."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+def grouped_digits(value: str, sizes: tuple[int, ...]) -> str:
+    """Digits grouped with no-break spaces, as they are read aloud: a SIRET
+    ``732 829 320 00074`` (3, 3, 3, 5), a SIREN ``552 038 200`` (3, 3, 3). Anything
+    that is not exactly that many digits comes back unchanged."""
+    digits = re.sub(r"[\s\u00a0\u202f.]", "", value)
+    if not digits.isdigit() or len(digits) != sum(sizes):
+        return value
+    groups, start = [], 0
+    for size in sizes:
+        groups.append(digits[start : start + size])
+        start += size
+    return NBSP.join(groups)
+
+
+def siret(value: str) -> str:
+    """``73282932000074`` → ``732 829 320 00074`` (no-break spaces)."""
+    return grouped_digits(value, (3, 3, 3, 5))
+
+
+def siren(value: str) -> str:
+    """``552038200`` → ``552 038 200`` (no-break spaces)."""
+    return grouped_digits(value, (3, 3, 3))
+
+
+#: The departments of Île-de-France, as a letter names them.
+DEPARTEMENT_NAMES = {
+    "75": "Paris",
+    "77": "Seine-et-Marne",
+    "78": "Yvelines",
+    "91": "Essonne",
+    "92": "Hauts-de-Seine",
+    "93": "Seine-Saint-Denis",
+    "94": "Val-de-Marne",
+    "95": "Val-d'Oise",
+}
+
+
+def departements_text(codes: list[str]) -> str:
+    """``Seine-Saint-Denis``, ``Hauts-de-Seine et Seine-Saint-Denis``, ``Île-de-France``
+    for all eight; codes outside it as ``département 13`` / ``départements 13 et 69``."""
+    if set(DEPARTEMENT_NAMES) <= set(codes) and len(set(codes)) == len(DEPARTEMENT_NAMES):
+        return "Île-de-France"
+    named = [DEPARTEMENT_NAMES[c] for c in codes if c in DEPARTEMENT_NAMES]
+    others = [c for c in codes if c not in DEPARTEMENT_NAMES]
+    if others:
+        word = "département" if len(others) == 1 else "départements"
+        named.append(f"{word} {enumeration(others)}")
+    return enumeration(named)
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """How a name with its article reads after « de » and « à », and its agreement."""
+
+    article: str  # "le", "la", "les", "l'" or "" (none)
+    de: str  # « des Ateliers Amasco », « de l'Association X », « du Collectif Y »
+    a: str  # « aux Ateliers Amasco », « à l'Association X », « au Collectif Y »
+    plural: bool  # « Les Ateliers Amasco organisent »
+
+
+_ARTICLE = re.compile(r"^(?:(les|le|la)\s+|(l)['’])(?=\S)", re.IGNORECASE)
+ARTICLES = ("le", "la", "les", "l'", "aucun")
+
+
+def name_forms(name: str, article: str | None = None) -> NameForms:
+    """The forms of an association's name after « de » and « à ».
+
+    The article is read from the name (« Les Ateliers Amasco », « L'Arbre »,
+    « Le Collectif Y ») unless ``article`` says otherwise: « le », « la », « les »,
+    « l' » or « aucun » (``association.article`` in the configuration). A name
+    without an article stays as it is: « de Amasco » becomes « d'Amasco ».
+    """
+    name = name.strip()
+    found = _ARTICLE.match(name)
+    detected = ""
+    rest = name
+    if found:
+        detected = (found[1] or found[2] + "'").lower()
+        rest = name[found.end() :]
+    chosen = detected
+    if article is not None and article.strip():
+        wanted = article.strip().lower().replace("’", "'")
+        chosen = "" if wanted in ("aucun", "aucune", "-", "") else wanted
+        if chosen != detected:
+            rest = name  # the article the user gives is not part of the name
+    if chosen == "les":
+        return NameForms("les", f"des {rest}", f"aux {rest}", True)
+    if chosen == "le":
+        return NameForms("le", f"du {rest}", f"au {rest}", False)
+    if chosen == "la":
+        return NameForms("la", f"de la {rest}", f"à la {rest}", False)
+    if chosen == "l'":
+        return NameForms("l'", f"de l'{rest}", f"à l'{rest}", False)
+    return NameForms("", de(name), f"à {name}", False)
+
+
+_FEMININE = frozenset(
+    {
+        "association", "societe", "entreprise", "sa", "sas", "sasu", "sarl", "sem", "seml",
+        "esh", "scic", "sacic", "scop", "cooperative", "fondation", "union", "federation",
+        "regie", "mutuelle", "compagnie", "agence", "maison",
+    }
+)  # fmt: skip
+_MASCULINE = frozenset(
+    {
+        "office", "oph", "opac", "opah", "etablissement", "epic", "groupement", "gie", "gip",
+        "syndicat", "fonds", "collectif", "comite", "organisme", "bailleur", "centre",
+    }
+)  # fmt: skip
+
+
+def represente(legal_form: str | None) -> str:
+    """« représentée » for « société … », « association … »; « représenté » for
+    « office public … »; « représenté(e) » when the form does not say."""
+    words = re.findall(r"[^\W\d_]+", _fold_word(legal_form or ""))
+    first = words[0] if words else ""
+    if first in _FEMININE:
+        return "représentée"
+    if first in _MASCULINE:
+        return "représenté"
+    return "représenté(e)"
+
+
+_ASIDE = re.compile(r"\s*\((?![A-Z0-9 ]{2,12}\))[^()]*\)")
+
+
+def apposition(legal_form: str | None) -> str | None:
+    """A legal form as it reads after a name in a contract: « RIVP, société d'économie
+    mixte (SEM) ». An acronym in brackets stays, a longer aside or what follows « ; »
+    goes (« office public de l'habitat (créé en 2005 …) » reads « office public de
+    l'habitat »), and the capital goes unless the form starts with an acronym (« SA
+    d'HLM »)."""
+    if not legal_form or not legal_form.strip():
+        return None
+    text = _ASIDE.sub("", legal_form).split(";", 1)[0].strip().rstrip(",")
+    if not text:
+        return None
+    head = text.split(" ", 1)[0]
+    if len(head) > 1 and head[1:2].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+#: A legal kind as it reads after a name, when no registered legal form says better.
+KIND_APPOSITIONS: dict[str, str] = {
+    LegalKind.OPH: "office public de l'habitat (OPH)",
+    LegalKind.ESH: "entreprise sociale pour l'habitat (ESH)",
+    LegalKind.SEM: "société d'économie mixte (SEM)",
+    LegalKind.COOP: "société coopérative d'HLM",
+}
+
+#: How a letter greets someone, by civility; unknown: both.
+GREETINGS = {"Mme": "Madame", "M.": "Monsieur"}
+
+
+#: Words users type for a slug besides its French label (« mail », « rendez-vous »).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    Channel.EMAIL: ("mail", "courriel", "e-mail"),
+    Channel.PHONE: ("appel", "tel", "tél"),
+    Channel.MEETING: ("rendez-vous", "réunion", "rencontre"),
+    Channel.VIDEO: ("visioconférence", "visioconference"),
+    Channel.VISIT: ("visite d'atelier",),
+    Outcome.NO_ANSWER: ("pas de réponse",),
+}
+
+
+def labels_of(slug: str) -> tuple[str, ...]:
+    """Every word a user may type for ``slug``: its French label and synonyms."""
+    found = [
+        table[slug]
+        for table in (STAGE_LABELS, KIND_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, DIRECTION_LABELS)
+        if slug in table
+    ]
+    return (*found, *SYNONYMS.get(slug, ()))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,33 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import contexts, documents, validation
 from bailleurs_cli.config import Settings
+from bailleurs_cli.enums import Channel, Outcome
 from bailleurs_cli.errors import InvalidInput, TemplateProblem
-from bailleurs_cli.formatting import stage_label
-from bailleurs_cli.models import CLOSED_STAGES, Direction, Exchange, Landlord, Person
+from bailleurs_cli.formatting import (
+    CHANNEL_LABELS,
+    GREETINGS,
+    KIND_APPOSITIONS,
+    apposition,
+    date_lettre,
+    de,
+    departements_text,
+    enumeration,
+    represente,
+    siren,
+    stage_label,
+)
+from bailleurs_cli.models import (
+    CLOSED_STAGES,
+    Direction,
+    Exchange,
+    Landlord,
+    Person,
+    Presence,
+    Qpv,
+)
 from bailleurs_cli.settings_edit import missing_association_keys
 from bailleurs_cli.store import Store
+from bailleurs_cli.territory import PARIS
 
 FORMATS = ("docx", "eml")
 
@@ -70,6 +93,7 @@ class Job:
     subject: str = ""
     problem: str | None = None
     skipped: bool = False
+    warning: str | None = None  # written all the same, but the user should know
 
 
 @dataclass
@@ -109,32 +133,143 @@ def _recipient(session: Session, landlord: Landlord) -> Person | None:
     return found[0] if found else None
 
 
-def _last(session: Session, landlord: Landlord, *, outbound: bool) -> date | None:
-    statement = select(col(Exchange.occurred_on)).where(Exchange.landlord_id == landlord.id)
+def _latest(session: Session, landlord: Landlord, *, outbound: bool) -> Exchange | None:
+    statement = select(Exchange).where(Exchange.landlord_id == landlord.id)
     if outbound:
         statement = statement.where(Exchange.direction == Direction.OUTBOUND.value)
-    statement = statement.order_by(col(Exchange.occurred_on).desc()).limit(1)
-    found: date | None = session.exec(statement).first()
-    return found
+    statement = statement.order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
+    return session.exec(statement.limit(1)).first()
 
 
-def landlord_block(landlord: Landlord) -> contexts.Landlord:
-    """The ``bailleur`` variables of a landlord."""
+#: How a letter recalls an exchange, by channel: ours, then theirs (« votre appel »).
+_EVOCATIONS: dict[str, tuple[str, str]] = {
+    Channel.LETTER: ("notre courrier", "votre courrier"),
+    Channel.EMAIL: ("notre message", "votre message"),
+    Channel.PHONE: ("notre appel", "votre appel"),
+    Channel.MEETING: ("notre rencontre", "notre rencontre"),
+    Channel.VIDEO: ("notre visioconférence", "notre visioconférence"),
+    Channel.VISIT: ("votre visite de notre atelier", "votre visite de notre atelier"),
+    Channel.EVENT: ("notre rencontre", "notre rencontre"),
+}
+_WRITTEN = frozenset({Channel.LETTER.value, Channel.EMAIL.value})
+
+
+def exchange_block(exchange: Exchange, *, last: Exchange | None) -> contexts.Exchange:
+    """How a letter may recall ``exchange`` (``last``: the latest exchange of all).
+
+    A letter or e-mail of ours with no answer and nothing since is « sans réponse »:
+    only then may a relance say « faute de réponse » (D2, issue 12).
+    """
+    outbound = exchange.direction == Direction.OUTBOUND.value
+    written = exchange.channel in _WRITTEN
+    ours, theirs = _EVOCATIONS.get(exchange.channel, ("notre échange", "notre échange"))
+    unanswered = (
+        outbound
+        and written
+        and exchange.outcome in (None, Outcome.NO_ANSWER.value)
+        and (last is None or last.id == exchange.id)
+    )
+    return contexts.Exchange(
+        date=exchange.occurred_on,
+        canal=CHANNEL_LABELS.get(exchange.channel, exchange.channel),
+        sortant=outbound,
+        ecrit=written,
+        positif=exchange.outcome == Outcome.POSITIVE.value,
+        sans_reponse=unanswered,
+        evocation=f"{ours if outbound else theirs} du {date_lettre(exchange.occurred_on)}",
+    )
+
+
+def landlord_territory(landlord: Landlord) -> str | None:
+    """Where a landlord is present, as a letter says it: communes, else departments."""
+    if landlord.communes:
+        return enumeration(list(landlord.communes))
+    if landlord.departements:
+        return departements_text(list(landlord.departements))
+    return None
+
+
+def qpv_communes(session: Session) -> frozenset[str]:
+    """Communes (INSEE codes) holding at least one QPV: one read of the QPV table."""
+    rows = session.exec(select(Qpv.communes)).all()
+    return frozenset(code for communes in rows for code in communes)
+
+
+#: A head office says nothing of where a landlord's housing is.
+_NOT_HOUSING = ("siege",)
+
+
+def known_in_qpv(session: Session, landlord: Landlord, communes: frozenset[str]) -> bool:
+    """Whether a landlord is known to have housing in a QPV: a presence fact linked to
+    a QPV, or presence in a commune that holds one (``communes``: :func:`qpv_communes`).
+    A Paris arrondissement counts for Paris and back."""
+    rows = session.exec(
+        select(Presence.commune, Presence.qpv_code).where(
+            Presence.landlord_id == landlord.id, col(Presence.measure).not_in(_NOT_HOUSING)
+        )
+    ).all()
+    paris_places = PARIS in communes or any(c.startswith("751") for c in communes)
+    for commune, qpv_code in rows:
+        if qpv_code or commune in communes:
+            return True
+        if paris_places and (commune == PARIS or commune.startswith("751")):
+            return True
+    return False
+
+
+def landlord_block(landlord: Landlord, *, qpv: bool = False) -> contexts.Landlord:
+    """The ``bailleur`` variables of a landlord (``qpv``: see :func:`known_in_qpv`)."""
     city_line = " ".join(p for p in (landlord.postcode, landlord.city, landlord.cedex) if p)
     lines = contexts.address_lines(landlord.street, landlord.complement, city_line or None)
-    territory = ", ".join(landlord.communes) or (
-        "départements " + ", ".join(landlord.departements) if landlord.departements else None
-    )
+    form = apposition(landlord.legal_form) or KIND_APPOSITIONS.get(landlord.kind)
     return contexts.Landlord(
         nom=landlord.name,
         nature=contexts.kind_label(landlord.kind),
         forme_juridique=landlord.legal_form,
-        siren=landlord.siren,
+        forme=form,
+        represente=represente(form),
+        siren=siren(landlord.siren) if landlord.siren else None,
         adresse=", ".join(lines) or None,
         adresse_lignes=lines,
-        territoire=territory,
+        territoire=landlord_territory(landlord),
+        qpv=qpv,
         groupe=landlord.group_name,
     )
+
+
+def recipient_block(person: Person) -> contexts.Recipient:
+    """The ``destinataire`` variables: « À l'attention de Mme Awa Diallo » or, without a
+    civility, « d'Éloïse Martin »."""
+    named = f"{person.civility} {person.name}" if person.civility else person.name
+    return contexts.Recipient(
+        nom=person.name,
+        civilite=person.civility,
+        de=f"de {named}" if person.civility else de(person.name),
+        fonction=person.role,
+        email=person.email,
+    )
+
+
+def greeting(person: Person | None) -> str:
+    """« Madame », « Monsieur », or « Madame, Monsieur »: never a first name."""
+    if person is not None and person.civility in GREETINGS:
+        return GREETINGS[person.civility]
+    return "Madame, Monsieur"
+
+
+#: The subject line of the shipped letters. « Objet : » comes before it, so it has no
+#: colon of its own (D7); a user's template keeps its catalogue subject.
+SUBJECTS = {
+    "prospection": "Proposition de partenariat autour d'ateliers éducatifs pour les enfants "
+    "de vos résidences",
+    "relance": "Notre proposition d'ateliers éducatifs pour les enfants de vos résidences",
+    "remerciement": "Remerciements",
+}
+
+
+def subject_of(template: documents.TemplateInfo) -> str:
+    """The subject of a letter made from ``template`` (its « Objet », its e-mail subject)."""
+    return SUBJECTS.get(template.name, template.subject)
 
 
 def letter_context(
@@ -144,23 +279,36 @@ def letter_context(
     settings: Settings,
     template: documents.TemplateInfo,
     today: date,
+    qpv: frozenset[str] | None = None,
 ) -> contexts.LetterContext:
-    """The variables of one letter to ``landlord``."""
+    """The variables of one letter to ``landlord`` (``qpv``: :func:`qpv_communes`,
+    read once by a bulk run)."""
     person = _recipient(session, landlord)
     _, city = contexts.split_address(settings.association["adresse"])
+    last = _latest(session, landlord, outbound=False)
+    sent = _latest(session, landlord, outbound=True)
+    in_qpv = known_in_qpv(session, landlord, qpv_communes(session) if qpv is None else qpv)
     return contexts.LetterContext(
         association=contexts.association_from_settings(settings.association),
-        bailleur=landlord_block(landlord),
-        destinataire=contexts.Recipient(nom=person.name, fonction=person.role, email=person.email)
-        if person
-        else None,
+        bailleur=landlord_block(landlord, qpv=in_qpv),
+        destinataire=recipient_block(person) if person else None,
+        appel=greeting(person),
         date=today,
         lieu=city or settings.association["adresse"],
-        objet=template.subject,
-        reference=f"{today.year}-{landlord.slug}-{template.name}",
-        dernier_envoi=_last(session, landlord, outbound=True),
-        dernier_echange=_last(session, landlord, outbound=False),
+        objet=subject_of(template),
+        reference=f"{landlord.name} – {template.name} – {today.year}",
+        echange=exchange_block(last, last=last) if last else None,
+        envoi=exchange_block(sent, last=last) if sent else None,
+        dernier_envoi=sent.occurred_on if sent else None,
+        dernier_echange=last.occurred_on if last else None,
     )
+
+
+#: Letters that recall a past exchange: written without one, they say so (D15).
+RECALLS_EXCHANGE = {
+    "relance": "la relance ne mentionne donc aucun envoi précédent",
+    "remerciement": "le remerciement ne cite donc aucun échange",
+}
 
 
 def plan(
@@ -179,16 +327,27 @@ def plan(
     if fmt not in FORMATS:
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : docx, eml.")
     jobs = []
+    in_qpv = qpv_communes(session)
     for landlord in landlords:
         # A slug made from a long name before slugs were capped must not make a name
         # the file system refuses (issue 9: « File name too long », even with --dry-run).
         target = out_dir / validation.file_name(landlord.slug, f"-{template.name}.{fmt}")
         job = Job(slug=landlord.slug, name=landlord.name, target=target, subject=template.subject)
         context = letter_context(
-            session, landlord, settings=settings, template=template, today=today
+            session, landlord, settings=settings, template=template, today=today, qpv=in_qpv
         )
         job.context = context.model_dump()
-        if log and landlord.stage in CLOSED_STAGES:
+        job.subject = context.objet
+        if template.name in RECALLS_EXCHANGE and context.echange is None:
+            job.warning = (
+                f"aucun échange noté avec {landlord.name} ; {RECALLS_EXCHANGE[template.name]}"
+            )
+        if landlord.absorbed_by:
+            job.problem = (
+                f"absorbé par « {landlord.absorbed_by} » : écrivez-lui plutôt "
+                f"(bailleurs letter {landlord.absorbed_by})"
+            )
+        elif log and landlord.stage in CLOSED_STAGES:
             job.problem = (
                 f"{stage_label(landlord.stage)} : rouvrez le dossier (bailleurs stage "
                 f"{landlord.slug} identifie) ou retirez --log"
@@ -205,7 +364,11 @@ def plan(
                     "aucun interlocuteur actif avec une adresse e-mail ; ajoutez-en un avec "
                     f'« bailleurs person add {landlord.slug} "Nom" --email … »'
                 )
-            job.recipient = email
+            job.recipient = (
+                formataddr((context.destinataire.nom, email))
+                if email and context.destinataire
+                else email
+            )
         if job.problem is None and target.exists() and not force:
             job.skipped = True
         jobs.append(job)
@@ -253,6 +416,41 @@ def _render(context: dict[str, Any]) -> tuple[bytes | None, str | None]:
     return data, None
 
 
+def email_body(docx: bytes, greeting_line: str | None) -> str:
+    """The letter as an e-mail: from the greeting on (no letterhead, address blocks,
+    « Objet » or « Réf. »), one blank line between paragraphs, the right-aligned
+    signature lines kept together (D9, issue 12).
+
+    A template without the expected greeting starts after its « Objet » line, or
+    else at its first paragraph.
+    """
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraphs = [
+        (p.text.strip(), p.alignment == WD_ALIGN_PARAGRAPH.RIGHT)
+        for p in Document(BytesIO(docx)).paragraphs
+    ]
+    texts = [text for text, _ in paragraphs]
+    start = 0
+    if greeting_line and greeting_line in texts:
+        start = texts.index(greeting_line)
+    else:
+        subject = [i for i, t in enumerate(texts) if t.startswith(("Objet", "Réf."))]
+        start = subject[-1] + 1 if subject else 0
+    blocks: list[list[str]] = []
+    previous_right = False
+    for text, right in paragraphs[start:]:
+        if not text:
+            continue
+        if right and previous_right:
+            blocks[-1].append(text)  # the signature: name, title, association
+        else:
+            blocks.append([text])
+        previous_right = right
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
 def _email(job: Job, docx: bytes, settings: Settings, today: date) -> bytes:
     association = settings.association
     message = EmailMessage()
@@ -262,7 +460,8 @@ def _email(job: Job, docx: bytes, settings: Settings, today: date) -> bytes:
     message["Date"] = format_datetime(_noon(today))
     message["Message-ID"] = make_msgid(domain=association["email"].rsplit("@", 1)[-1])
     message["X-Unsent"] = "1"  # opens as a draft in Outlook and Thunderbird
-    message.set_content(documents.text_of(docx))
+    greeting_line = f"{job.context['appel']}," if job.context else None
+    message.set_content(email_body(docx, greeting_line))
     message.add_attachment(
         docx,
         maintype="application",
@@ -438,6 +637,7 @@ def prepare(
                 priority=request.priority,
                 territories=settings.territories,
                 sort="priorite" if request.priority else "nom",
+                absorbed=False,
             )
         else:
             resolved = (landlords.resolve(session, q) for q in request.landlords)

@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents, validation
+from bailleurs_cli import contexts, documents, files, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
-from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
+from bailleurs_cli.errors import InvalidInput, NotFound
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.letters import check_association, landlord_block, letter_context
 from bailleurs_cli.models import Landlord, Partnership
@@ -63,12 +63,31 @@ class ConventionInput:
         return self.status is not None and not given
 
 
+#: Largest amount a convention records, in cents: 10 million euros, far above any
+#: partnership of an association, and below the 2**31 cents of a PostgreSQL INTEGER
+#: column (issue 13: « 9999…9 » made ``float`` infinite and ``round`` crash).
+MAX_CENTS = 10_000_000_00
+
+
 def euros(text: str, option: str) -> int:
-    """``1200``, ``1 200,50`` or ``1200.5`` → cents."""
+    """``1200``, ``1 200,50`` or ``1200.5`` → cents (at most :data:`MAX_CENTS`)."""
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
-    if not re.fullmatch(r"\d+(\.\d{1,2})?", cleaned):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):
         raise InvalidInput(f"{option} : « {text} » n'est pas un montant en euros (exemple : 1200).")
-    return round(float(cleaned) * 100)
+    units, _, decimals = cleaned.lstrip("0").partition(".")
+    # Past 4,300 digits ``int()`` refuses the text: a long number is too big anyway.
+    cents = int(units or 0) * 100 + int(decimals.ljust(2, "0")) if len(units) < 12 else None
+    return _capped(cents, option, f"« {text} »")
+
+
+def _capped(cents: int | None, option: str, shown: str) -> int:
+    """``cents`` if at most :data:`MAX_CENTS` (``None``: far too big to count)."""
+    if cents is None or cents > MAX_CENTS:
+        raise InvalidInput(
+            f"{option} : {shown} dépasse le plafond de {documents.montant(MAX_CENTS // 100)} ; "
+            "vérifiez le montant."
+        )
+    return cents
 
 
 def _contributions(items: list[str]) -> list[dict[str, Any]]:
@@ -171,12 +190,16 @@ def create(
     if end < start:
         raise InvalidInput("--fin : la fin précède le début ; vérifiez les dates.")
     in_kind = euros(data.value, "--valeur") if data.value else None
+    if in_kind is not None:
+        _check_total(in_kind, contributions)
     if in_kind is None and any(c["cents"] for c in contributions):
-        in_kind = sum(int(c["cents"] or 0) for c in contributions)
+        total = sum(int(c["cents"] or 0) for c in contributions)
+        shown = f"le total des contributions ({documents.montant(total / 100)})"
+        in_kind = _capped(total, "--contribution", shown)
     amount = euros(data.amount, "--montant") if data.amount else None
     association = settings.association
     referent_association = data.referent_association or association["signataire"]
-    object_text = data.object or _default_object(kind, association["nom"], landlord.name)
+    object_text = data.object or _default_object(kind)
     now = datetime.now(UTC)
     partnership = Partnership(
         landlord_id=landlord.id,  # type: ignore[arg-type]
@@ -221,23 +244,53 @@ def create(
         fin=end,
         referent_association=referent_association,
         referent_bailleur=referent_landlord,
-        signataire_bailleur=data.landlord_signatory or "son représentant dûment habilité",
+        signataire_bailleur=data.landlord_signatory or UNKNOWN_SIGNATORY,
+        valorisation_partielle=any(c["cents"] for c in contributions)
+        and not all(c["cents"] for c in contributions),
     )
     context = contexts.ConventionContext(**base.model_dump(), convention=fields)
     context.bailleur = landlord_block(landlord)
     return landlord, partnership, context
 
 
-def _default_object(kind: PartnershipKind, association: str, landlord: str) -> str:
+#: Where the landlord's signatory is not known yet: a line to fill in by hand, rather
+#: than « son représentant dûment habilité » (D8, issue 12).
+UNKNOWN_SIGNATORY = "…" * 24
+
+
+def _check_total(total: int, contributions: list[dict[str, Any]]) -> None:
+    """A convention's total value is the sum of its valued contributions (D3, issue 12);
+    a total given for contributions none of which is valued stands on its own."""
+    valued = [c for c in contributions if c["cents"]]
+    summed = sum(int(c["cents"]) for c in valued)
+    if not valued or summed == total:
+        return
+    detail = ", ".join(f"{c['kind']} : {documents.montant(int(c['cents']) / 100)}" for c in valued)
+    unvalued = [str(c["kind"]) for c in contributions if not c["cents"]]
+    fix = (
+        f"valorisez chaque contribution (--contribution {unvalued[0]}=…)"
+        if unvalued
+        else "corrigez les montants"
+    )
+    raise InvalidInput(
+        f"--valeur : {documents.montant(total / 100)} ne correspond pas à la somme des "
+        f"contributions valorisées, {documents.montant(summed / 100)} ({detail}) ; retirez "
+        f"--valeur (le total sera cette somme) ou {fix}."
+    )
+
+
+def _default_object(kind: PartnershipKind) -> str:
+    """Article 1, in the parties' defined terms: « l'association » and « le bailleur »
+    read well whatever their names (« que Les Ateliers Amasco organise », issue 12)."""
     if kind == PartnershipKind.FINANCIAL:
         return (
-            f"La présente convention définit la participation financière de {landlord} aux "
-            f"ateliers éducatifs que {association} organise pendant les vacances scolaires "
+            "La présente convention définit la participation financière du bailleur aux "
+            "ateliers éducatifs que l'association organise pendant les vacances scolaires "
             "pour les enfants de 6 à 11 ans, ainsi que les engagements de chacune des parties."
         )
     return (
-        f"La présente convention formalise le partenariat non financier entre {association} "
-        f"et {landlord} autour des ateliers éducatifs organisés pendant les vacances scolaires "
+        "La présente convention formalise le partenariat non financier entre l'association "
+        "et le bailleur autour des ateliers éducatifs organisés pendant les vacances scolaires "
         "pour les enfants de 6 à 11 ans : les contributions de chacun, leur valorisation et "
         "le bilan remis au bailleur."
     )
@@ -257,12 +310,6 @@ def for_landlord(session: Session, landlord: Landlord) -> list[Partnership]:
             .order_by(col(Partnership.id).desc())
         ).all()
     )
-
-
-def refuse_overwrite(path: Path, force: bool) -> None:
-    """Nothing is overwritten without ``--force``."""
-    if path.exists() and not force:
-        raise Conflict(f"{path} existe déjà ; ajoutez --force pour le remplacer.")
 
 
 @dataclass(frozen=True)
@@ -309,7 +356,7 @@ def write_convention(
         template_check.require_usable(path, kind="convention")
         number = context.convention.numero
         target = out_dir / validation.file_name(owner.slug, f"-{name}-{number}.docx")
-        refuse_overwrite(target, force)
+        files.refuse_overwrite(target, force)
         rendered = documents.render_bytes(
             path.read_bytes(),
             context.model_dump(),
@@ -317,7 +364,7 @@ def write_convention(
             template_name=path.name,
             logo=settings.association.get("logo") or None,
         )
-        documents.write_atomic(target, rendered)
+        files.write_atomic(target, rendered)  # a failure rolls the record back
         attach_document(record, target)
         session.add(record)
         result = WrittenConvention(owner.name, number, record.status, target, None)

@@ -22,6 +22,7 @@ class PersonInput:
     """What ``person add`` and ``person edit`` accept; None means "not given"."""
 
     name: str | None = None
+    civility: str | None = None  # "Mme", "M.", "Madame", "monsieur"…; "" clears it
     role: str | None = None
     email: str | None = None
     phone: str | None = None
@@ -30,10 +31,33 @@ class PersonInput:
     active: bool | None = None
 
 
+#: What ``--civilite`` accepts, folded (case, accents, the period of « M. »).
+_CIVILITIES = {"mme": "Mme", "madame": "Mme", "m": "M.", "monsieur": "M."}
+
+
+def civility(text: str) -> str | None:
+    """``Mme`` or ``M.`` (stored as such, used by letters to greet); empty clears it.
+
+    Raises:
+        InvalidInput: anything else.
+    """
+    if not text.strip():
+        return None
+    found = _CIVILITIES.get(validation.fold(text))
+    if found is None:
+        raise InvalidInput(
+            f"--civilite : « {text.strip()} » inconnue ; valeurs possibles : Mme (Madame) ou "
+            "M. (Monsieur)."
+        )
+    return found
+
+
 def _clean(data: PersonInput) -> dict[str, object]:
     values: dict[str, object] = {}
     if data.name is not None:
         values["name"] = validation.name(data.name)
+    if data.civility is not None:
+        values["civility"] = civility(data.civility)
     if data.email is not None:
         values["email"] = validation.email(data.email) if data.email.strip() else None
     if data.phone is not None:

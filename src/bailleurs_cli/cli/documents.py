@@ -47,6 +47,19 @@ def _summary(report: Report, dry_run: bool = False) -> None:
     info(", ".join(parts) + ".")
 
 
+def _warn(jobs: list[Job]) -> None:
+    """Letters written all the same that recall no exchange: one line on stderr."""
+    warned = [job for job in jobs if job.warning and not job.problem and not job.skipped]
+    if len(warned) == 1:
+        info(f"Attention : {warned[0].warning}.")
+    elif warned:
+        names = ", ".join(job.name for job in warned[:3]) + ("…" if len(warned) > 3 else "")
+        info(
+            f"Attention : aucun échange noté avec {len(warned)} de ces bailleurs ({names}) ; "
+            "leurs courriers ne rappellent donc aucun échange précédent."
+        )
+
+
 def letter(
     ctx: typer.Context,
     landlords: Annotated[
@@ -108,6 +121,7 @@ def letter(
     )
     if dry_run:
         _, _, jobs = letters.prepare(st.store(), request, settings=st.settings, today=st.today)
+        _warn(jobs)
         _dry_run(jobs)
         return
     report = _send_with_progress(st, request)
@@ -125,6 +139,7 @@ def letter(
     if not (report.written or report.skipped or report.failed):
         info("Aucun bailleur ne correspond à ces critères.")
         return
+    _warn(report.written)
     _summary(report)
     if report.failed:
         raise typer.Exit(1)

@@ -35,6 +35,13 @@ TerritoryOpt = Annotated[
     str | None, typer.Option("--territoire", help="Agence, territoire ou arrondissement suivi.")
 ]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="D'où vient l'information (RGPD).")]
+CivilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--civilite",
+        help='Mme ou M. : « Madame, » ou « Monsieur, » dans les courriers ("" : inconnue).',
+    ),
+]
 
 
 @app.command("add", cls=FrenchCommand)
@@ -42,6 +49,7 @@ def add(
     ctx: typer.Context,
     landlord: LandlordArg,
     name: PersonArg,
+    civilite: CivilityOpt = None,
     role: RoleOpt = None,
     email: EmailOpt = None,
     phone: PhoneOpt = None,
@@ -50,12 +58,18 @@ def add(
 ) -> None:
     """Ajouter un interlocuteur chez un bailleur.
 
-    Exemple : bailleurs person add rivp "Awa Diallo" --email awa.diallo@example.org
+    Exemple : bailleurs person add rivp "Awa Diallo" --civilite Mme --email awa.diallo@example.org
     """
     from bailleurs_cli import people as core
 
     data = core.PersonInput(
-        name=name, role=role, email=email, phone=phone, territory=territoire, source=source
+        name=name,
+        civility=civilite,
+        role=role,
+        email=email,
+        phone=phone,
+        territory=territoire,
+        source=source,
     )
     with state(ctx).store().write() as session:
         owner, person = core.add(session, landlord, data)
@@ -114,6 +128,7 @@ def edit(
     landlord: LandlordArg,
     name: PersonArg,
     new_name: Annotated[str | None, typer.Option("--name", help="Nouveau nom.")] = None,
+    civilite: CivilityOpt = None,
     role: RoleOpt = None,
     email: EmailOpt = None,
     phone: PhoneOpt = None,
@@ -132,6 +147,7 @@ def edit(
 
     data = core.PersonInput(
         name=new_name,
+        civility=civilite,
         role=role,
         email=email,
         phone=phone,
