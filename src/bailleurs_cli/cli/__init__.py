@@ -73,6 +73,7 @@ REGISTRY: dict[str, str] = {
     "stage": "followup:stage",
     "history": "followup:history",
     "next": "next_cmd:next_steps",
+    "search": "search_cmd:search",
     "territoire": "ground:territoire",
     "qpv": "ground:qpv",
     "export": "export_cmd:export",
@@ -87,6 +88,7 @@ REGISTRY: dict[str, str] = {
     "templates": "documents:templates_app",
     "config": "config_cmd:app",
     "person": "people:app",
+    "exchange": "exchange_cmd:app",
     "registry": "registry:app",
     "import": "imports:app",
 }

@@ -195,10 +195,11 @@ def history(
     # other than you did.
     by_others = any(d["author"] not in (None, st.settings.author) for d in data)
     table(
-        ["Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"]
+        ["N°", "Date", "Canal", "Sens", "Interlocuteur", "Résumé", "Résultat", "Suite"]
         + (["Par"] if by_others else []),
         [
             [
+                str(d["id"]),
                 short_date(date.fromisoformat(d["date"])),
                 CHANNEL_LABELS.get(d["channel"], d["channel"]),
                 d["direction"],
