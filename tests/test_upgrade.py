@@ -229,6 +229,10 @@ def test_fixtures_were_made_by_the_releases() -> None:
         if schema >= "0004":
             assert 'INSERT INTO "import_run"' in dump
             assert "'utilisateur'" in dump  # a presence the user declared
+        if schema >= "0005":
+            assert "'Camille Martin'" in dump and "'lot-" in dump  # authors, a letter batch
+        if schema >= "0006":
+            assert 'INSERT INTO "label_link"' in dump
         assert (FIXTURES / f"schema-{schema}.postgresql.sql").stat().st_size > 10_000
 
 
