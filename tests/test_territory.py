@@ -250,7 +250,7 @@ def test_department_only_presence_is_low_priority(run: Run) -> None:
     data = json.loads(run("show", "valdevy", "--json").stdout)
     assert data["priority"] == "basse"
     assert data["priority_reason"].startswith(
-        "présent dans vos départements, hors de vos communes : Arcueil (94)"
+        "présent dans vos départements, hors de vos communes : Arcueil (94), Cachan (94)"
     )
 
 

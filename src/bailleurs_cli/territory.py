@@ -221,7 +221,12 @@ def priorities(
     for owner, stated in _stated_departements(session, territories, landlord_id):
         result.setdefault(owner, Priority()).departements = stated
     for priority in result.values():
-        priority.elsewhere = [c for c in priority.elsewhere if c not in priority.communes]
+        # Sorted by name: the order of facts in the store differs between backends.
+        from bailleurs_cli.geo import display
+
+        priority.elsewhere = sorted(
+            (c for c in priority.elsewhere if c not in priority.communes), key=display
+        )
         if priority.elsewhere:
             priority.elsewhere_count = len(priority.elsewhere)
         if priority.exact_qpv or priority.qpv:
