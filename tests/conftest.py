@@ -127,13 +127,33 @@ def _postgres_admin() -> Iterator[tuple[str, Engine]]:
     engine.dispose()
 
 
+def _drop_database(admin: Engine, name: str) -> None:
+    """Drop a test database. Plain DROP first: it also stops an autovacuum worker
+    there, which WITH (FORCE) may not (it needs rights over the worker's role);
+    FORCE then ends our own lingering sessions (a killed subprocess's)."""
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(20):
+        statement = f'DROP DATABASE IF EXISTS "{name}"' + (" WITH (FORCE)" if attempt % 2 else "")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(statement))
+            return
+        except DBAPIError:
+            time.sleep(0.1)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def _seeded_postgres(_postgres_admin: tuple[str, Engine]) -> str:
     """A database created and seeded once for the session: the template of each test's."""
     url, admin = _postgres_admin
     name = f"{make_url(url).database}_seeded"
+    _drop_database(admin, name)
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     _seed(_with_database(url, name))
     return name
@@ -149,8 +169,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     template = request.getfixturevalue("_seeded_postgres")
     url, admin = request.getfixturevalue("_postgres_admin")
     name = f"{make_url(url).database}_run"
+    _drop_database(admin, name)
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     return _with_database(url, name)
 
