@@ -92,16 +92,12 @@ def _pg_url() -> str:
     return url
 
 
+#: pytest-xdist's worker ("gw0"…), so that parallel workers never share a database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
 def _with_database(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(resolve_db_url(url, Settings()))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _seed(url: str) -> None:
@@ -151,7 +147,7 @@ def _drop_database(admin: Engine, name: str) -> None:
 def _seeded_postgres(_postgres_admin: tuple[str, Engine]) -> str:
     """A database created and seeded once for the session: the template of each test's."""
     url, admin = _postgres_admin
-    name = f"{make_url(url).database}_seeded"
+    name = f"{make_url(url).database}_seeded{WORKER}"
     _drop_database(admin, name)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -168,7 +164,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(target)
     template = request.getfixturevalue("_seeded_postgres")
     url, admin = request.getfixturevalue("_postgres_admin")
-    name = f"{make_url(url).database}_run"
+    name = f"{make_url(url).database}_run{WORKER}"
     _drop_database(admin, name)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
@@ -181,9 +177,12 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield str(tmp_path / "store.db")
         return
-    url = _pg_url()
-    _reset_postgres(url)
-    yield url
+    url, admin = request.getfixturevalue("_postgres_admin")
+    name = f"{make_url(url).database}_fresh{WORKER}"
+    _drop_database(admin, name)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield _with_database(url, name)
 
 
 def plain_spaces(text: str) -> str:
