@@ -257,12 +257,24 @@ def test_plan_and_snooze(run: Run, store: Store) -> None:
         "Prochaine étape pour RIVP : Envoyer le bilan des ateliers d'hiver, "
         "le mercredi 20 janvier 2027.\n"
     )
+    # Postponing a step still to come counts from its due date, not from today.
     assert run("snooze", "rivp", "+7j").exit_code == 0
     ll = get(store, "rivp")
     assert (ll.next_action, ll.next_due) == (
         "Envoyer le bilan des ateliers d'hiver",
-        date(2026, 11, 30),
+        date(2027, 1, 27),
     )
+    earlier = run("snooze", "rivp", "2027-01-10")
+    assert (earlier.exit_code, earlier.stderr) == (
+        1,
+        "Erreur : date : le 10/01/2027 est avant l'échéance actuelle (27/01/2027) ; reporter "
+        "ne rapproche jamais une étape : utilisez « bailleurs plan » pour l'avancer.\n",
+    )
+    assert get(store, "rivp").next_due == date(2027, 1, 27)
+    # A step already late is postponed from today.
+    run("plan", "adoma", "2026-11-23", "Relancer")
+    assert run("snooze", "adoma", "+3j").exit_code == 0
+    assert get(store, "adoma").next_due == date(2026, 11, 26)
 
 
 def test_refusal_needs_a_reason_then_closes_the_next_step(run: Run, store: Store) -> None:
@@ -386,3 +398,23 @@ def test_person_name_too_long_is_refused(run: Run, store: Store, args: list[str]
         "Erreur : nom : 240 caractères, au-delà de la limite de 200 ; raccourcissez-le.\n"
     )
     assert [p.name for p in people(store)] == ["Jean Martin"]
+
+
+def test_an_inactive_person_is_not_the_next_steps_contact(run: Run, store: Store) -> None:
+    run("person", "add", "rivp", "Awa Diallo")
+    run("person", "add", "rivp", "Jean Martin")
+    run("contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Mail")
+    items = {i["landlord"]: i for i in json.loads(run("next", "--json", "--all").stdout)}
+    assert items["rivp"]["person"] == "Awa Diallo"
+    run("person", "edit", "rivp", "Awa Diallo", "--inactif")
+    items = {i["landlord"]: i for i in json.loads(run("next", "--json", "--all").stdout)}
+    assert items["rivp"]["person"] is None
+    run("contact", "rivp", "--channel", "telephone", "--person", "Awa", "--summary", "Appel")
+    assert get(store, "rivp").next_person_id is None  # she answered, but she has left
+
+
+def test_a_phone_may_carry_an_extension(run: Run) -> None:
+    result = run("person", "add", "rivp", "Awa Diallo", "--phone", "01 23 45 67 89 poste 214")
+    assert result.exit_code == 0, result
+    people = json.loads(run("person", "list", "rivp", "--json").stdout)
+    assert people[0]["phone"] == "01 23 45 67 89 poste 214"

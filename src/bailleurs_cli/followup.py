@@ -145,7 +145,8 @@ def contact(
     session.add(exchange)
     if not closing:
         landlord.next_action, landlord.next_due = action, due
-        landlord.next_person_id = person.id if person else landlord.next_person_id
+        if person is not None and person.active:
+            landlord.next_person_id = person.id
     if landlord.last_exchange_on is None or occurred > landlord.last_exchange_on:
         landlord.last_exchange_on = occurred
     landlord.updated_at = datetime.now(UTC)
@@ -179,12 +180,32 @@ def plan(
 
 
 def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> Landlord:
-    """Postpone the next step to ``when`` (``+7j`` counts from today)."""
+    """Postpone the next step to ``when``.
+
+    A relative date (``+7j``) counts from the step's due date when it is still to
+    come (postponing a step due in ten days by a week gives seventeen days), else
+    from today; a date earlier than the current one is refused: postponing never
+    brings a step forward (``plan`` does that).
+    """
     landlord = resolve(session, landlord_query)
     _refuse_absorbed(session, landlord)
     if landlord.stage in CLOSED_STAGES:
         raise _closed_error(landlord)
-    landlord.next_due = _future_or_today(when, today=today, field="date")
+    current = landlord.next_due
+    base = current if current is not None and current > today else today
+    due = parse_date(when, today=base, field="date")
+    if due < today:
+        raise InvalidInput(
+            f"date : le {short_date(due)} est passé ; donnez une date à partir "
+            f"d'aujourd'hui ({short_date(today)})."
+        )
+    if current is not None and due < current:
+        raise InvalidInput(
+            f"date : le {short_date(due)} est avant l'échéance actuelle ({short_date(current)}) ; "
+            "reporter ne rapproche jamais une étape : utilisez « bailleurs plan » pour "
+            "l'avancer."
+        )
+    landlord.next_due = due
     landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return landlord

@@ -147,4 +147,7 @@ def edit(session: Session, landlord_query: str, person_query: str, data: PersonI
     for key, value in values.items():
         setattr(person, key, value)
     session.add(person)
+    if values.get("active") is False and landlord.next_person_id == person.id:
+        landlord.next_person_id = None  # gone: not the next step's contact any more
+        session.add(landlord)
     return person

@@ -256,7 +256,12 @@ def candidates(
             col(Landlord.last_exchange_on),
             col(Person.name),
         )
-        .join(Person, col(Person.id) == col(Landlord.next_person_id), isouter=True)
+        # An inactive person (gone from the landlord) is not proposed as the contact.
+        .join(
+            Person,
+            and_(col(Person.id) == col(Landlord.next_person_id), col(Person.active).is_(True)),
+            isouter=True,
+        )
         .where(col(Landlord.stage).not_in([s.value for s in CLOSED_STAGES]))
         .where(col(Landlord.absorbed_by).is_(None))  # absorbed: its successor is the one
     )

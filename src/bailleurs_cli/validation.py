@@ -132,10 +132,14 @@ _PHONE_SEPARATORS = re.compile(r"[\s.\-/()]")
 def phone(value: str) -> str:
     """A French phone number, formatted ``01 23 45 67 89``.
 
-    Accepts spaces, dots and dashes, and the ``+33`` / ``0033`` prefixes. A
-    dedicated library (phonenumbers) would carry every country's metadata for the
-    one format this association uses.
+    Accepts spaces, dots and dashes, and the ``+33`` / ``0033`` prefixes, and an
+    extension after the number (« poste 214 », « p. 214 », « ext. 214 »), kept as
+    ``01 23 45 67 89 poste 214``. A dedicated library (phonenumbers) would carry
+    every country's metadata for the one format this association uses.
     """
+    extension = _EXTENSION.search(value)
+    if extension is not None:
+        value = value[: extension.start()]
     digits = _PHONE_SEPARATORS.sub("", value)
     if digits.startswith("+33"):
         digits = "0" + digits[3:]
@@ -146,7 +150,15 @@ def phone(value: str) -> str:
             f"--phone : « {value} » n'est pas un numéro français ; attendu 10 chiffres "
             "(01 23 45 67 89) ou +33 1 23 45 67 89."
         )
-    return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    formatted = " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return f"{formatted} poste {extension['number']}" if extension else formatted
+
+
+#: An internal extension after a number: « poste 214 », « p. 214 », « ext 214 », « #214 ».
+_EXTENSION = re.compile(
+    r"\s*(?:[,;/]\s*)?(?:poste|p\.|ext\.?|extension|#)\s*(?P<number>[0-9]{1,6})\s*$",
+    re.IGNORECASE,
+)
 
 
 def siren(value: str) -> str:
