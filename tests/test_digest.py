@@ -438,3 +438,20 @@ def test_the_printed_cron_line_runs_under_env_i(
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     [message] = smtp_server.messages
     assert message["To"] == "dev@asso.example"
+
+
+def test_mail_is_7bit_and_commands_use_the_steps_channel(run: Run, smtp_server: Inbox) -> None:
+    """Accents arrive without the server having to accept 8-bit bodies (quoted-printable,
+    no BODY=8BITMIME to declare); a planned call is acted on with --channel telephone."""
+    run("plan", "rivp", "2026-11-23", "Relancer par téléphone Mme Diallo")
+    run("plan", "adoma", "2026-11-24", "Rencontre avec la DSU")
+    configure_smtp(run, smtp_server.port)
+    sent = run("digest", "--send", "--to", "dev@asso.example")
+    assert sent.exit_code == 0, sent
+    [envelope] = smtp_server.envelopes
+    assert envelope.content.isascii()
+    [message] = smtp_server.messages
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert 'bailleurs contact rivp --channel telephone --summary "…"' in text
+    assert 'bailleurs contact adoma --channel rdv --summary "…"' in text
+    assert "Relancer par téléphone Mme Diallo" in text

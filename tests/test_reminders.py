@@ -8,6 +8,7 @@ import pwd
 import shlex
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -116,6 +117,7 @@ def test_agenda_writes_all_day_events_with_stable_uids(run: Run, tmp_path: Path)
 def test_agenda_to_an_unwritable_path(run: Run, tmp_path: Path) -> None:
     blocker = tmp_path / "fichier"
     blocker.write_text("x")
+    run("plan", "rivp", "2026-12-15", "Relancer")
     result = run("agenda", "--ics", str(blocker / "suivi.ics"))
     assert result.exit_code == 1
     assert result.stderr == (
@@ -229,3 +231,33 @@ def test_cron_install_is_idempotent_and_remove_leaves_the_rest(run: Run, cron_us
     assert run("cron", "--remove", "--user", cron_user).stderr == (
         "Aucune ligne bailleurs dans la crontab.\n"
     )
+
+
+def test_an_agenda_with_nothing_dated_is_not_written(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "suivi.ics"
+    result = run("agenda", "--ics", str(target))
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"Aucune étape datée : rien à mettre dans l'agenda, {target} n'est pas écrit.\n",
+    )
+    assert not target.exists()
+
+
+def test_a_changed_event_carries_a_higher_sequence(run: Run, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    target = tmp_path / "suivi.ics"
+    run("plan", "rivp", "2026-12-15", "Relancer")
+    run("agenda", "--ics", str(target))
+    first = Calendar.from_ical(target.read_bytes()).walk("VEVENT")[0]
+    time.sleep(1.1)  # SEQUENCE counts seconds (RFC 5545 integers are 32-bit)
+    run("snooze", "rivp", "+7j")
+    run("agenda", "--ics", str(target), "--force", env={"BAILLEURS_TODAY": "2026-11-24"})
+    second = Calendar.from_ical(target.read_bytes()).walk("VEVENT")[0]
+    assert first["uid"] == second["uid"] == "etape-rivp@bailleurs"
+    assert second.decoded("dtstart") == date(2026, 12, 22)
+    assert int(second["sequence"]) > int(first["sequence"])
+    run("agenda", "--ics", str(target), "--force", env={"BAILLEURS_TODAY": "2026-11-24"})
+    third = Calendar.from_ical(target.read_bytes()).walk("VEVENT")[0]
+    assert int(third["sequence"]) == int(second["sequence"])  # unchanged: same sequence
+    assert "last-modified" in second

@@ -22,6 +22,10 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Suivi des bailleurs")
     calendar.add("x-wr-timezone", "Europe/Paris")
+    # A client replaces an event on re-import only if its SEQUENCE grew (RFC 5546):
+    # the seconds from 2020 to the step's last change (to the reminder's date) grow
+    # exactly when the event changes, and stay when it does not.
+    epoch = datetime(2020, 1, 1, tzinfo=UTC)
     for item in items:
         if item.due is None:
             continue
@@ -36,6 +40,14 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
         event.add("dtstart", item.due)
         event.add("dtend", item.due + timedelta(days=1))
         event.add("dtstamp", now.astimezone(UTC))
+        event.add("last-modified", now.astimezone(UTC))
+        if item.reason == Reason.REMINDER or item.changed_at is None:
+            sequence = item.due.toordinal() - date(2020, 1, 1).toordinal()
+        else:
+            changed = item.changed_at
+            changed = changed if changed.tzinfo else changed.replace(tzinfo=UTC)
+            sequence = max(0, int((changed - epoch).total_seconds()))
+        event.add("sequence", sequence)
         event.add("transp", "TRANSPARENT")
         lines = [f"Bailleur : {item.name}"] if item.landlord else []
         if item.person:
@@ -58,6 +70,9 @@ def export(
 ) -> int:
     """Write every dated next step to ``target`` (atomically); returns the event count.
 
+    With nothing dated, nothing is written (a calendar without events is invalid,
+    RFC 5545) and 0 is returned.
+
     Raises:
         Conflict: ``target`` exists and ``force`` is not given.
         InvalidInput: ``target`` cannot be written.
@@ -75,6 +90,9 @@ def export(
             stale_after_days=stale_after_days,
             everything=True,
         )
+    count = sum(1 for item in items if item.due is not None)
+    if count == 0:
+        return 0
     data = calendar_bytes(items, now=datetime.now(UTC))
     write_atomic(target, data, fix="choisissez un autre fichier avec --ics")
-    return sum(1 for item in items if item.due is not None)
+    return count

@@ -808,10 +808,15 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def today_from_env() -> date:
-    """Today, or ``BAILLEURS_TODAY`` (YYYY-MM-DD) when scripts and tests fix it."""
+    """Today in Paris (the day the mails' Date header says, whatever the server's
+    time zone: a cron on a UTC server at 0:30 is already tomorrow there), or
+    ``BAILLEURS_TODAY`` (YYYY-MM-DD) when scripts and tests fix it."""
     fixed = os.environ.get("BAILLEURS_TODAY")
     if not fixed:
-        return date.today()
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Europe/Paris")).date()
     try:
         return date.fromisoformat(fixed)
     except ValueError:

@@ -116,8 +116,10 @@ def build_message(
     domain = Address(addr_spec=address).domain or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     message["Content-Language"] = "fr"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    # Quoted-printable keeps the message 7-bit: no server has to accept 8-bit bodies
+    # (BODY=8BITMIME, which smtplib never declares on its own) for the accents to arrive.
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     return message
 
 

@@ -14,7 +14,7 @@ exchange for ``stale_after_days`` while *en discussion*, *proposition* or *parte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -64,6 +64,7 @@ class Candidate:
     next_due: date | None
     last_exchange_on: date | None
     person: str | None
+    changed_at: datetime | None = None  # when the landlord's record last changed
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,24 @@ class NextItem:
     silent_days: int | None = None
     reminder_id: int | None = None
     priority: str | None = None  # territory.LEVELS label, when territories are set
+    changed_at: datetime | None = None  # when the step last changed (agenda SEQUENCE)
 
     def command(self) -> str:
-        """The command that acts on this item (shown in the digest and the agenda)."""
+        """The command that acts on this item (shown in the digest and the agenda),
+        on the channel the step names (« Relancer par téléphone »: telephone)."""
         if self.reason == Reason.REMINDER:
             return f"bailleurs remind done {self.reminder_id}"
-        return f'bailleurs contact {self.landlord} --channel email --summary "…"'
+        return f'bailleurs contact {self.landlord} --channel {self.channel()} --summary "…"'
+
+    def channel(self) -> str:
+        """The channel the step's wording names, e-mail by default."""
+        from bailleurs_cli.validation import fold
+
+        words = fold(self.action or "")
+        for channel, keys in _CHANNEL_WORDS:
+            if any(key in words for key in keys):
+                return channel
+        return "email"
 
     def as_json(self) -> dict[str, object]:
         """Stable keys, ISO dates (documented in the README)."""
@@ -114,6 +127,17 @@ class NextItem:
             "stage_since": self.stage_since.isoformat() if self.stage_since else None,
             "priority": self.priority,
         }
+
+
+#: Words of a next step that name its channel, checked in this order.
+_CHANNEL_WORDS = (
+    ("rdv", ("rendez vous", "rdv", "rencontr", "reunion")),
+    ("visio", ("visio",)),
+    ("telephone", ("telephon", "appel", "rappel", "tel ")),
+    ("courrier", ("courrier", "lettre")),
+    ("visite", ("visite",)),
+    ("evenement", ("evenement", "salon", "forum")),
+)
 
 
 def _classify(
@@ -184,6 +208,7 @@ def rank(
                 stage=row.stage,
                 stage_since=row.stage_since,
                 silent_days=silent,
+                changed_at=row.changed_at,
                 priority=priorities.get(row.slug, ("aucune", (0,)))[0]
                 if priorities is not None
                 else None,
@@ -255,6 +280,7 @@ def candidates(
             col(Landlord.next_due),
             col(Landlord.last_exchange_on),
             col(Person.name),
+            col(Landlord.updated_at),
         )
         # An inactive person (gone from the landlord) is not proposed as the contact.
         .join(

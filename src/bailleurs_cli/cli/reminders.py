@@ -164,6 +164,9 @@ def agenda(
         stale_after_days=st.settings.stale_after_days,
         force=force,
     )
+    if count == 0:
+        info(f"Aucune étape datée : rien à mettre dans l'agenda, {target} n'est pas écrit.")
+        return
     info(f"{count} événement(s) écrit(s) dans {target}.")
 
 
