@@ -27,7 +27,7 @@ def test_csv_export_reads_back_and_defuses_formulas(run: Run) -> None:
     assert len(rows) == REGISTRY_SIZE
     rivp = next(r for r in rows if r["Identifiant"] == "rivp")
     assert rivp["Note"] == '\'=HYPERLINK("http://evil.example")'
-    assert "75120" in rivp["Communes de présence"].split("; ")
+    assert "Paris 20e (75120)" in rivp["Communes de présence"].split("; ")
     assert rivp["Adresse"] == "13, avenue de la Porte d'Italie, 75621 Paris Cedex 13"
     people = read_csv(run("export", "--table", "interlocuteurs").stdout)
     assert people == [
@@ -164,3 +164,12 @@ def test_export_on_a_full_disk(run: Run, full_disk: Path) -> None:
         "place ou choisissez un autre fichier avec --out.\n"
     )
     assert list(full_disk.iterdir()) == []  # no temporary file left
+
+
+def test_export_and_list_agree_on_departments_and_name_communes(run: Run) -> None:
+    listed = {r["landlord"]: r["departements"] for r in json.loads(run("list", "--json").stdout)}
+    exported = json.loads(run("export", "--format", "json").stdout)["landlords"]
+    assert {r["landlord"]: r["departements"] for r in exported} == listed
+    assert listed["adoma"] == ["75"]  # its head office, as show says
+    rows = {r["Identifiant"]: r for r in read_csv(run("export").stdout)}
+    assert "Saint-Denis (93066)" in rows["plaine-commune-habitat"]["Communes de présence"]

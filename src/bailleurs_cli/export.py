@@ -74,6 +74,13 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def departements_of(landlord: Landlord) -> list[str]:
+    """The departments ``list`` and ``show`` give (landlords.departements_of)."""
+    from bailleurs_cli.landlords import departements_of as stated_and_head_office
+
+    return stated_and_head_office(landlord)
+
+
 def landlords(session: Session) -> list[dict[str, Any]]:
     """Every landlord: reference facts, the user's follow-up, and where it is present."""
     places: dict[int, list[str]] = {}
@@ -100,7 +107,8 @@ def landlords(session: Session) -> list[dict[str, Any]]:
                 "city": ll.city,
                 "cedex": ll.cedex,
                 "website": ll.website,
-                "departements": ll.departements,
+                # As list and show give them: stated, plus the head office's.
+                "departements": departements_of(ll),
                 "communes": sorted(places.get(ll.id or 0, [])),
                 "in_registry": ll.in_registry,
                 "stage": ll.stage,
@@ -360,6 +368,16 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _commune_name(code: str) -> str:
+    """``Saint-Denis``, ``Paris 20e``: a commune's name, for a spreadsheet."""
+    from bailleurs_cli.geo import communes
+
+    found = communes().get(code)
+    if found is None:
+        return code
+    return found.label if found.parent else found.name
+
+
 def _postal_address(row: dict[str, Any]) -> str | None:
     """``6 rue Carnot, 93100 Montreuil``: the form ``import csv`` parses back."""
     city = " ".join(p for p in (row["postcode"], row["city"], row["cedex"]) if p)
@@ -403,6 +421,7 @@ def render(
         for row in readers[name](session):
             if name == "landlords":
                 row["address"] = _postal_address(row)
+                row["communes"] = [f"{_commune_name(c)} ({c})" for c in row["communes"]]
             writer.writerow([safe_cell(row[key]) for key in headers])
         return buffer.getvalue()
     from bailleurs_cli.store import HEAD

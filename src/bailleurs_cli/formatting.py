@@ -33,6 +33,32 @@ KIND_LABELS: dict[str, str] = {
     LegalKind.UNKNOWN: "inconnu",
 }
 
+#: The legal kind in a table column: short, as people say it.
+KIND_SHORT: dict[str, str] = {
+    LegalKind.OPH: "OPH",
+    LegalKind.ESH: "ESH",
+    LegalKind.SEM: "SEM",
+    LegalKind.COOP: "coopérative",
+    LegalKind.OTHER: "autre",
+    LegalKind.UNKNOWN: "inconnue",
+}
+
+#: Where the registry's facts come from, and its fields, as ``show`` names them.
+SOURCE_REFS: dict[str, str] = {
+    "memoire-t1": "mémoire (Tableau 1)",
+    "fiche-faits": "fiche de faits",
+    "paris-lsf": "Ville de Paris, logements sociaux financés",
+}
+FIELD_LABELS: dict[str, str] = {
+    "name": "nom", "aliases": "autres noms", "former_names": "anciens noms",
+    "kind": "nature", "legal_form": "forme juridique", "siren": "SIREN", "group": "groupe",
+    "description": "description", "history": "historique", "dwellings": "parc",
+    "head_office": "siège", "website": "site", "departements": "départements",
+    "communes": "communes", "operates_in": "territoire d'intervention",
+    "absorbed_by": "absorption", "governance": "gouvernance",
+    "paris_labels": "libellés de la Ville de Paris",
+}  # fmt: skip
+
 CHANNEL_LABELS: dict[str, str] = {
     Channel.EMAIL: "e-mail",
     Channel.PHONE: "téléphone",

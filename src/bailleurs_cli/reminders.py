@@ -18,7 +18,17 @@ from bailleurs_cli.landlords import resolve
 from bailleurs_cli.models import Landlord, Reminder
 
 _EVERY = re.compile(r"^\s*(\d{1,3})\s*(j|jours?|s|sem|semaines?|m|mois|a|ans?)\s*$")
-UNIT_LABELS = {"j": "jour(s)", "s": "semaine(s)", "m": "mois", "a": "an(s)"}
+#: Units of a period: singular, plural.
+UNIT_LABELS = {"j": ("jour", "jours"), "s": ("semaine", "semaines"), "m": ("mois", "mois"),
+               "a": ("an", "ans")}  # fmt: skip
+
+
+def period(every: int, unit: str) -> str:
+    """``1 an``, ``6 mois``, ``2 semaines``."""
+    from bailleurs_cli.formatting import pluriel
+
+    singular, plural = UNIT_LABELS[unit]
+    return pluriel(every, singular, plural)
 
 
 def parse_every(text: str) -> tuple[int, str]:

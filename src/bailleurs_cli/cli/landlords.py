@@ -18,7 +18,7 @@ from bailleurs_cli.cli._common import (
     state,
     table,
 )
-from bailleurs_cli.formatting import stage_label
+from bailleurs_cli.formatting import KIND_SHORT, stage_label
 
 if TYPE_CHECKING:
     from bailleurs_cli import landlords as core
@@ -91,7 +91,7 @@ def list_landlords(
             [
                 r["landlord"],
                 r["name"],
-                r["kind"],
+                KIND_SHORT.get(r["kind"], r["kind"]),
                 ", ".join(r["departements"]),
                 *([r["priority"]] if ranked else []),
                 stage_label(r["stage"]),
@@ -188,7 +188,7 @@ def add(
 ) -> None:
     """Ajouter un bailleur absent du registre (refuse un quasi-doublon sans --force).
 
-    Exemple : bailleurs add "Seine-Saint-Denis Habitat" --kind oph --departement 93
+    Exemple : bailleurs add "Habitat Solidaire de Bobigny" --kind oph --departement 93
     """
     from bailleurs_cli import landlords as core
 

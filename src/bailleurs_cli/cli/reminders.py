@@ -236,7 +236,7 @@ def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             [
                 str(r.id),
                 r.label,
-                f"{r.every} {core.UNIT_LABELS[r.unit]}",
+                core.period(r.every, r.unit),
                 long_date(r.next_on),
                 ll.name if ll else "",
             ]

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
     DIRECTION_LABELS,
+    FIELD_LABELS,
     KIND_LABELS,
     MEASURE_LABELS,
     OUTCOME_LABELS,
+    SOURCE_REFS,
     lateness,
     long_date,
     number,
@@ -247,7 +249,9 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     if ll.sources:
         lines.append("Sources\u00a0:")
         for source in ll.sources:
-            lines.append(f"  - {source['ref']}\u00a0: {', '.join(source['fields'])}")
+            ref = SOURCE_REFS.get(source["ref"], source["ref"])
+            fields = ", ".join(FIELD_LABELS.get(f, f) for f in source["fields"])
+            lines.append(f"  - {ref}\u00a0: {fields}")
             lines.extend(f"      {url}" for url in source.get("urls", []))
     return lines
 
