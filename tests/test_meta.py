@@ -239,3 +239,14 @@ def test_unknown_command_builds_nothing() -> None:
     root: Any = typer.main.get_command(app)
     assert root.get_command(None, "nxt") is None
     assert root.commands == {}  # nothing is built until a command is asked for
+
+
+def test_help_shows_no_code_placeholders() -> None:
+    """No Python type (« <list[Path]> », « <file> ») nor English default in any --help."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    for name, _ in COMMANDS:
+        shown = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "80"}).stdout
+        for leak in ("<list[", "<file>", "<path>", "<int>", "<str>", "[default", "Usage:"):
+            assert leak not in shown, (name, leak)

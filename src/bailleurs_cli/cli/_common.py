@@ -100,9 +100,20 @@ _HELP_WORDS = (
 )
 
 
+#: Placeholders Typer derives from Python types, and a default wrapped on two lines.
+_HELP_PATTERNS = (
+    (re.compile(r"\[default:\s+"), "[défaut : "),
+    (re.compile(r" <list\[\w+\]>"), ""),
+    (re.compile(r"<file> ?"), "FICHIER"),
+    (re.compile(r"<float> ?"), "NOMBRE"),
+)
+
+
 def _in_french_help(text: str) -> str:
     for english, french in _HELP_WORDS:
         text = text.replace(english, french)
+    for pattern, french in _HELP_PATTERNS:
+        text = pattern.sub(french, text)
     return text
 
 

@@ -21,7 +21,10 @@ def export(
     out_file: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Fichier à écrire (défaut : la sortie standard).", dir_okay=False
+            "--out",
+            help="Fichier à écrire (défaut : la sortie standard).",
+            dir_okay=False,
+            metavar="FICHIER",
         ),
     ] = None,
     force: Annotated[

@@ -33,7 +33,9 @@ app = sub_app(
 
 FilesArg = Annotated[
     list[Path],
-    typer.Argument(metavar="FICHIER", help="Fichier(s) CSV, XLSX ou ZIP.", dir_okay=False),
+    typer.Argument(
+        metavar="FICHIER", help="Fichier(s) CSV, XLSX, ZIP ou JSON (SIRENE).", dir_okay=False
+    ),
 ]
 DryRunOpt = Annotated[
     bool,

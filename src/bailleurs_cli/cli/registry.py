@@ -24,7 +24,10 @@ app = sub_app("Registre des bailleurs livré avec bailleurs.")
 FileOpt = Annotated[
     Path | None,
     typer.Option(
-        "--file", help="Autre fichier de registre (défaut : celui livré).", dir_okay=False
+        "--file",
+        help="Autre fichier de registre (défaut : celui livré).",
+        dir_okay=False,
+        metavar="FICHIER",
     ),
 ]
 

@@ -140,7 +140,10 @@ def cron(
 
 def agenda(
     ctx: typer.Context,
-    ics: Annotated[Path, typer.Option("--ics", help="Fichier .ics à écrire.", dir_okay=False)],
+    ics: Annotated[
+        Path,
+        typer.Option("--ics", help="Fichier .ics à écrire.", dir_okay=False, metavar="FICHIER"),
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="Remplacer le fichier .ics s'il existe déjà.")
     ] = False,
