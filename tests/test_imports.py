@@ -82,6 +82,11 @@ def test_qpv_import_handles_the_anct_quirks(run: Run, store: Store) -> None:
         "QN09328M": ["93001", "93008", "93027", "93066"],  # ="…";="…" in one cell
         "QN09309M": ["93006", "93048"],  # one row per commune, merged
     }
+    # A QPV spanning two EPT keeps both (Bobigny is in Est Ensemble, the rest in Plaine
+    # Commune), as the shipped table writes them.
+    qpv = json.loads(run("qpv", "--departement", "93", "--json").stdout)
+    spanning = next(q for q in qpv if q["code"] == "QN09328M")
+    assert spanning["ept"] == "Est Ensemble;Plaine Commune"
     # The extract covers Paris (21 QPV) and the 93 (75): only those are replaced.
     assert data["counts"]["departements"] == 2
     assert data["counts"]["supprimes"] == 21 + 75 - 6
@@ -142,7 +147,8 @@ def test_qpv_import_places_paris_qpv_in_their_arrondissement(run: Run) -> None:
 def test_qpv_dry_run_changes_nothing(run: Run, store: Store) -> None:
     before = snapshot(store)
     data = report(run, "qpv", str(QPV_FILE), "--dry-run")
-    assert data["dry_run"] is True and len(data["updated"]) == 4
+    # 3: QN09328M keeps both its EPT now, as the shipped table has them (no change).
+    assert data["dry_run"] is True and len(data["updated"]) == 3
     assert snapshot(store) == before
 
 
@@ -187,7 +193,7 @@ def test_sirene_csv_kinds_exclusions_and_matching(run: Run, store: Store) -> Non
     )  # fmt: skip
     office = landlord(store, "office-exemple-habitat-de-seine-et-marne")
     assert (office.kind, office.postcode, office.city, office.aliases) == (
-        "oph", "77000", "MELUN", ["OEH77"],
+        "oph", "77000", "Melun", ["OEH77"],
     )  # fmt: skip
     assert landlord(store, "elogie-siemp").kind == "sem"
 
@@ -780,3 +786,43 @@ def test_a_malformed_line_late_in_a_long_import_writes_nothing(
     )
     assert snapshot(store) == before
     assert _count(store, ImportRun) == 0
+
+
+def test_sirene_capitals_and_a_full_address_line(run: Run, tmp_path: Path) -> None:
+    """The register writes names and streets in capitals, and the API's « adresse »
+    repeats postcode and city: a created landlord gets French case and one street line;
+    a known landlord keeps its registry name."""
+    answer = {
+        "results": [
+            {
+                "siren": "900000126",
+                "nom_raison_sociale": "OFFICE EXEMPLE DE L'HABITAT DE BOBIGNY",
+                "nature_juridique": "7371",
+                "etat_administratif": "A",
+                "siege": {
+                    "adresse": "2 RUE HECTOR BERLIOZ 93000 BOBIGNY",
+                    "code_postal": "93000",
+                    "libelle_commune": "BOBIGNY",
+                },
+            },
+            {
+                "siren": "900000209",
+                "nom_raison_sociale": "SEINE-SAINT-DENIS HABITAT",
+                "nature_juridique": "7371",
+                "etat_administratif": "A",
+                "siege": {"code_postal": "93000", "libelle_commune": "BOBIGNY"},
+            },
+        ]
+    }
+    path = tmp_path / "recherche.json"
+    path.write_text(json.dumps(answer), encoding="utf-8")
+    assert run("import", "sirene", str(path)).exit_code == 0
+    listed = {r["name"]: r for r in json.loads(run("list", "--json").stdout)}
+    assert "Office Exemple de l'Habitat de Bobigny" in listed
+    shown = json.loads(
+        run("show", listed["Office Exemple de l'Habitat de Bobigny"]["landlord"], "--json").stdout
+    )
+    assert shown["address"] == "2 rue Hector Berlioz, 93000 Bobigny"
+    assert "SEINE-SAINT-DENIS HABITAT" not in listed
+    ssd = json.loads(run("show", "seine-saint-denis-habitat", "--json").stdout)
+    assert (ssd["name"], ssd["siren"]) == ("Seine-Saint-Denis Habitat", "900000209")

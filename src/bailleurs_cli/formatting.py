@@ -411,3 +411,42 @@ def labels_of(slug: str) -> tuple[str, ...]:
         if slug in table
     ]
     return (*found, *SYNONYMS.get(slug, ()))
+
+
+#: Words kept in capitals when a name written all in capitals is put in French case.
+_ACRONYMS = frozenset(
+    {"SA", "SAS", "HLM", "OPH", "OPAC", "SEM", "SAEM", "ESH", "SCIC", "SACIC", "SCI", "IDF",
+     "ICF", "RATP", "CDC", "RIVP", "SIEMP", "EPT", "SNI", "SNCF", "IRP", "II", "III", "IV"}
+)  # fmt: skip
+#: Words written in lower case inside a name or a street (« Office public de l'habitat »).
+_SMALL = frozenset(
+    {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "à", "au", "aux",
+     "pour", "par", "d", "l", "rue", "avenue", "boulevard", "bd", "place", "allée", "allee",
+     "chemin", "impasse", "quai", "cours", "route", "square", "passage", "voie", "villa",
+     "cité", "cite", "rond-point", "esplanade", "parvis", "bis", "ter"}
+)  # fmt: skip
+
+
+def french_case(text: str) -> str:
+    """``SEINE-SAINT-DENIS HABITAT`` → ``Seine-Saint-Denis Habitat``; ``2 RUE HECTOR
+    BERLIOZ`` → ``2 rue Hector Berlioz``: for names and streets that a register writes
+    all in capitals. Text already in mixed case is returned as it is."""
+    if text != text.upper():
+        return text
+
+    def word(token: str, first: bool) -> str:
+        if token.upper() in _ACRONYMS:
+            return token.upper()
+        lowered = token.lower()
+        if "'" in lowered or "’" in lowered:
+            head, sep, tail = lowered.replace("’", "'").partition("'")
+            return (head if not first else head.capitalize()) + sep + word(tail.upper(), True)
+        if lowered in _SMALL and not first:
+            return lowered
+        return "-".join(part.capitalize() for part in lowered.split("-"))
+
+    tokens = text.split()
+    return " ".join(
+        word(t, i == 0 or (i == 1 and tokens[0].isdigit() and t.lower() not in _SMALL))
+        for i, t in enumerate(tokens)
+    )

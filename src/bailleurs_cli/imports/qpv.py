@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -76,6 +77,7 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
                     continue
                 if code in found:  # several rows for one QPV (one per commune)
                     found[code].communes = sorted({*found[code].communes, *places})
+                    found[code].ept = _epts(found[code].communes, communes)
                     continue
                 first = communes[places[0]]
                 found[code] = Qpv(
@@ -84,7 +86,7 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
                     departement=match[1][1:],
                     communes=sorted(places),
                     epci=(row.get(epci_col) if epci_col else None) or first.epci,
-                    ept=first.ept,
+                    ept=_epts(places, communes),
                     source=SOURCE,
                     updated_at=now,
                 )
@@ -128,3 +130,10 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
         ).all()
         if linked:
             report.counts["liens_qpv_retires"] = len(linked)
+
+
+def _epts(places: list[str], communes: dict[str, Any]) -> str | None:
+    """Every EPT of a QPV's communes, as the shipped table writes them
+    (« Est Ensemble;Paris Terres d'Envol »): a QPV may span two."""
+    found = sorted({communes[p].ept for p in places if p in communes and communes[p].ept})
+    return ";".join(found) or None

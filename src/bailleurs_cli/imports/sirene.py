@@ -33,6 +33,7 @@ from bailleurs_cli.imports.core import (
     fill,
     long_name,
 )
+from bailleurs_cli.formatting import french_case
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 
@@ -189,9 +190,9 @@ def _apply(
     postcode = row.get("postcode", "").strip()
     if postcode.isdigit() and len(postcode) == 5 and row.get("street"):
         address = {
-            "street": row["street"].strip(),
+            "street": _street(row["street"], postcode, row["city"]),
             "postcode": postcode,
-            "city": row["city"].strip(),
+            "city": french_case(" ".join(row["city"].split())),
         }
     else:
         address = {}
@@ -201,7 +202,7 @@ def _apply(
             report.near(line, name, match.near, match.near_score)
         landlord = create(
             session,
-            name,
+            french_case(name),  # the register's capitals, when nothing better is known
             {**values, **address, "to_verify": False},
             today=today,
             why="import SIRENE",
@@ -223,3 +224,15 @@ def _apply(
             changed.setdefault("aliases", []).append(alias)
     matcher.add(landlord)  # its new SIREN and aliases match the next rows
     report.matched(session, landlord, match, changed)
+
+
+def _street(street: str, postcode: str, city: str) -> str:
+    """The street line alone: the API's full ``adresse`` (« 2 RUE HECTOR BERLIOZ 93000
+    BOBIGNY ») repeats the postcode and city that have their own fields."""
+    line = " ".join(street.split())
+    tail = f" {postcode} {' '.join(city.split())}".upper()
+    if line.upper().endswith(tail):
+        line = line[: -len(tail)]
+    elif f" {postcode} " in f" {line} ":
+        line = line[: f" {line} ".index(f" {postcode} ") - 1]
+    return french_case(line.strip(" ,"))
