@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput
+from bailleurs_cli.formatting import french_case
 from bailleurs_cli.imports import categories
 from bailleurs_cli.imports.core import (
     Change,
@@ -33,7 +34,6 @@ from bailleurs_cli.imports.core import (
     fill,
     long_name,
 )
-from bailleurs_cli.formatting import french_case
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 
