@@ -155,9 +155,36 @@ def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:
     assert "samedi 23 janvier 2027" not in text
     assert "mercredi 23 décembre 2026 (dans 30 j)" in text  # 23 Oct + 2 months
     assert "Conventions qui se terminent (1)" in text
-    assert "RIVP — Awa\u00a0: Convention qui se termine" in text
+    assert (
+        "RIVP — Awa\u00a0: Convention n° 2026-001 qui se termine\u00a0: proposer son "
+        "renouvellement" in text
+    )
+    assert "bailleurs convention rivp --renouveler --debut … --fin …" in text
     assert run("convention", "adoma", "--bilan-remis").exit_code == 0
     assert "Bilans à remettre" not in run("digest").stdout
+    # Renewed: the line goes.
+    renewed = run("convention", "rivp", "--renouveler", "--debut", "2027-09-01",
+                  "--fin", "2028-08-31", "--out", out)  # fmt: skip
+    assert renewed.exit_code == 0, renewed
+    assert "Conventions qui se terminent" not in run("digest").stdout
+
+
+def test_the_bilan_is_owed_two_weeks_after_the_last_workshop(run: Run) -> None:
+    from .test_documents import IDENTITY
+
+    for key, value in IDENTITY.items():
+        run("config", "set", key, value)
+    out = str(Path(os.environ["BAILLEURS_HOME"]) / "conv")
+    run("convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",
+        "--referent-bailleur", "Awa", "--debut", "2026-09-01", "--fin", "2027-06-30",
+        "--out", out)  # fmt: skip
+    run("convention", "rivp", "--status", "signee")
+    run("atelier", "add", "rivp", "--site", "Centre social", "--commune", "Paris 20e",
+        "--debut", "2026-11-09", "--fin", "2026-11-13", "--seances", "5")  # fmt: skip
+    text = run("digest").stdout
+    assert "Bilans à remettre (1)" in text
+    assert "vendredi 27 novembre 2026 (dans 4 j)" in text  # 13 Nov + 14 days
+    assert "bailleurs bilan rivp" in text
 
 
 def test_send_multipart_french_mail(run: Run, smtp_server: Inbox) -> None:

@@ -19,6 +19,8 @@ from bailleurs_cli.dates import add_months
 from bailleurs_cli.formatting import lateness, long_date
 from bailleurs_cli.scheduling import NextItem, Reason
 
+#: The bilan of a period is owed this many days after its last workshop (issue 10).
+BILAN_AFTER_WORKSHOP_DAYS = 14
 #: Partnerships ending within this many days are announced (issue #4).
 ENDING_WITHIN = 60
 #: The convention owes the landlord a bilan within two months of the workshops' end.
@@ -36,6 +38,9 @@ class PartnershipRow:
     ends_on: date
     bilan_on: date | None
     referent: str | None
+    number: str | None = None
+    renewed: bool = False  # a convention of the next period exists
+    last_workshop: date | None = None  # end of its last workshop, if any were noted
 
 
 @dataclass(frozen=True)
@@ -155,8 +160,11 @@ def build(
     ending: list[Line] = []
     bilans: list[Line] = []
     for row in partnerships:
-        if row.status in ("signee", "envoyee") and today <= row.ends_on <= today + timedelta(
-            days=ENDING_WITHIN
+        number = f" n° {row.number}" if row.number else ""
+        if (
+            row.status == "signee"
+            and not row.renewed
+            and today <= row.ends_on <= today + timedelta(days=ENDING_WITHIN)
         ):
             ending.append(
                 Line(
@@ -164,14 +172,21 @@ def build(
                     landlord=row.slug,
                     name=row.name,
                     person=row.referent,
-                    action="Convention qui se termine : préparer le bilan et le renouvellement",
+                    action=f"Convention{number} qui se termine\u00a0: proposer son renouvellement",
                     due=row.ends_on,
                     days_late=(today - row.ends_on).days,
-                    command=f"bailleurs show {row.slug}",
+                    command=f"bailleurs convention {row.slug} --renouveler --debut … --fin …",
                 )
             )
-        if row.status == "signee" and row.ends_on < today and row.bilan_on is None:
-            due = add_months(row.ends_on, BILAN_MONTHS)
+        # The bilan is owed two weeks after the last workshop of the period, or, when no
+        # workshop was noted, two months after the convention's end.
+        if row.status == "signee" and row.bilan_on is None:
+            if row.last_workshop is not None and row.last_workshop < today:
+                due = row.last_workshop + timedelta(days=BILAN_AFTER_WORKSHOP_DAYS)
+            elif row.last_workshop is None and row.ends_on < today:
+                due = add_months(row.ends_on, BILAN_MONTHS)
+            else:
+                continue
             bilans.append(
                 Line(
                     key=f"bilan:{row.id}",
@@ -182,7 +197,7 @@ def build(
                     "satisfaction)",
                     due=due,
                     days_late=(today - due).days,
-                    command=f"bailleurs convention {row.slug} --bilan-remis",
+                    command=f"bailleurs bilan {row.slug}, puis bailleurs bilan {row.slug} --remis",
                 )
             )
     sections = {
@@ -293,6 +308,18 @@ def collect(
     assert isinstance(session, Session)
     purge_due = len(due_for_purge(session, today=today, months=retention_months))
     items = next_items(session, today=today, days=days, stale_after_days=stale_after_days)
+    from sqlalchemy import func
+
+    from bailleurs_cli.models import Workshop
+
+    renewed = {i for i in session.exec(select(Partnership.previous_id)).all() if i is not None}
+    last_workshop = dict(
+        session.exec(
+            select(Workshop.partnership_id, func.max(Workshop.ends_on)).group_by(
+                col(Workshop.partnership_id)
+            )
+        ).all()
+    )
     rows = [
         PartnershipRow(
             id=p.id or 0,
@@ -302,6 +329,9 @@ def collect(
             ends_on=p.ends_on,
             bilan_on=p.bilan_on,
             referent=p.referent_landlord,
+            number=p.number,
+            renewed=p.id in renewed,
+            last_workshop=last_workshop.get(p.id),
         )
         for p, ll in session.exec(
             select(Partnership, Landlord)

@@ -210,6 +210,8 @@ def partnerships(session: Session) -> list[dict[str, Any]]:
     return [
         {
             "id": p.id,
+            "number": p.number,
+            "renews": p.previous_id,
             "landlord": slugs.get(p.landlord_id),
             "kind": p.kind,
             "object": p.object,
@@ -317,6 +319,31 @@ def label_links(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+def workshops(session: Session) -> list[dict[str, Any]]:
+    """Every workshop and its results, with the tenant share against the target."""
+    from bailleurs_cli import workshops as core
+
+    return [core.as_json(w, ll) for w, ll in core.listing(session)]
+
+
+def allies(session: Session) -> list[dict[str, Any]]:
+    """The associations approaches are made with."""
+    from bailleurs_cli.tables.workshop import Ally
+
+    return [
+        {
+            "ally": a.slug,
+            "name": a.name,
+            "contact": a.contact,
+            "email": a.email,
+            "phone": a.phone,
+            "departements": a.departements,
+            "signatory": a.signatory,
+        }
+        for a in session.exec(select(Ally).order_by(col(Ally.name))).all()
+    ]
+
+
 def digest_sent(session: Session) -> list[dict[str, Any]]:
     """Digest lines already mailed (``digest --send --only-new``)."""
     from bailleurs_cli.tables.digest_sent import DigestSent
@@ -339,6 +366,8 @@ TABLE_KEYS = {
     "import_run": "import_runs",
     "digest_sent": "digest_sent",
     "label_link": "label_links",
+    "workshop": "workshops",
+    "ally": "allies",
 }
 #: The JSON/YAML document's tables, in order.
 READERS = {
@@ -353,6 +382,8 @@ READERS = {
     "import_runs": import_runs,
     "digest_sent": digest_sent,
     "label_links": label_links,
+    "workshops": workshops,
+    "allies": allies,
 }
 
 

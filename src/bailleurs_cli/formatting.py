@@ -69,6 +69,13 @@ CHANNEL_LABELS: dict[str, str] = {
     Channel.EVENT: "événement",
 }
 
+CONVENTION_STATUS_LABELS: dict[str, str] = {
+    "brouillon": "brouillon",
+    "envoyee": "envoyée",
+    "signee": "signée",
+    "echue": "échue",
+}
+
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.POSITIVE: "positif",
     Outcome.NEUTRAL: "neutre",

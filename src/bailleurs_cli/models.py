@@ -30,10 +30,12 @@ from bailleurs_cli.tables.partnership import Partnership
 from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.reminder import Reminder
 from bailleurs_cli.tables.territory import ImportRun, LabelLink, Presence, Qpv
+from bailleurs_cli.tables.workshop import Ally, Workshop
 
 __all__ = [
     "CLOSED_STAGES",
     "STALE_STAGES",
+    "Ally",
     "Channel",
     "Contribution",
     "ConventionStatus",
@@ -55,4 +57,5 @@ __all__ = [
     "Reminder",
     "Stage",
     "StageChange",
+    "Workshop",
 ]

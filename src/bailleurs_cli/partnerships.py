@@ -56,10 +56,15 @@ class ConventionInput:
     referent_landlord: str | None = None
     landlord_signatory: str | None = None
     status: str | None = None
+    previous_id: int | None = None  # set by renew(): the convention this one renews
 
     def only_status(self) -> bool:
         """True when the user only asks to move an existing convention's status."""
-        given = [v for k, v in vars(self).items() if k != "status" and v not in (None, [])]
+        given = [
+            v
+            for k, v in vars(self).items()
+            if k not in ("status", "previous_id") and v not in (None, [])
+        ]
         return self.status is not None and not given
 
 
@@ -101,24 +106,125 @@ def _contributions(items: list[str]) -> list[dict[str, Any]]:
     return parsed
 
 
-def set_status(session: Session, landlord_query: str, status: str) -> Partnership:
-    """Move the latest convention of a landlord to ``status``."""
-    landlord = resolve(session, landlord_query)
-    target = validation.choice(status, ConventionStatus, "--status")
-    latest = session.exec(
-        select(Partnership)
-        .where(Partnership.landlord_id == landlord.id)
-        .order_by(col(Partnership.id).desc())
-    ).first()
-    if latest is None:
+def next_number(session: Session, year: int) -> str:
+    """The next convention number of a year, without gaps: « 2027-003 »."""
+    taken = session.exec(
+        select(Partnership.number).where(col(Partnership.number).like(f"{year}-%"))
+    ).all()
+    last = max((int(n.split("-", 1)[1]) for n in taken if n), default=0)
+    return f"{year}-{last + 1:03d}"
+
+
+def pick(session: Session, landlord: Landlord, number: str | None) -> Partnership:
+    """The landlord's convention with this number, or its latest one.
+
+    Raises:
+        NotFound: no convention (or none with this number; the known ones are listed).
+    """
+    mine = list(
+        session.exec(
+            select(Partnership)
+            .where(Partnership.landlord_id == landlord.id)
+            .order_by(col(Partnership.id).desc())
+        ).all()
+    )
+    if not mine:
         raise NotFound(
             f"aucune convention pour {landlord.name} ; créez-en une avec « bailleurs convention "
             f"{landlord.slug} --contribution … --site … --debut … --fin … »."
         )
-    latest.status = target.value
-    latest.updated_at = datetime.now(UTC)
-    session.add(latest)
-    return latest
+    if number is None:
+        return mine[0]
+    for partnership in mine:
+        if partnership.number == number.strip():
+            return partnership
+    known = ", ".join(p.number or "?" for p in mine)
+    raise NotFound(
+        f"--numero : pas de convention n° {number} pour {landlord.name} ; ses conventions : "
+        f"{known}."
+    )
+
+
+def set_status(
+    session: Session,
+    landlord_query: str,
+    status: str,
+    *,
+    today: date,
+    number: str | None = None,
+    default_delay: int = 14,
+) -> tuple[Partnership, bool]:
+    """Move a convention (by number, else the latest) to ``status``; a signed one makes
+    its landlord a partner (the stage change is recorded). Returns the convention and
+    whether the landlord changed stage."""
+    from bailleurs_cli import pipeline
+    from bailleurs_cli.enums import Stage
+
+    landlord = resolve(session, landlord_query)
+    target = validation.choice(status, ConventionStatus, "--status")
+    chosen = pick(session, landlord, number)
+    chosen.status = target.value
+    chosen.updated_at = datetime.now(UTC)
+    session.add(chosen)
+    moved = False
+    if target == ConventionStatus.SIGNED and landlord.stage != Stage.PARTNER.value:
+        moved = pipeline.move(
+            session,
+            landlord,
+            Stage.PARTNER,
+            today=today,
+            reason=f"convention n° {chosen.number} signée",
+            default_delay=default_delay,
+        )
+    return chosen, moved
+
+
+def renewal(
+    session: Session, landlord_query: str, data: ConventionInput, *, number: str | None = None
+) -> ConventionInput:
+    """The next period's convention: the previous one's terms (contributions, sites,
+    amounts, referents), with what ``data`` changes; linked to it.
+
+    Raises:
+        NotFound: no convention to renew.
+        InvalidInput: no new period (--debut, --fin).
+    """
+    landlord = resolve(session, landlord_query)
+    try:
+        previous = pick(session, landlord, number)
+    except NotFound:
+        raise NotFound(
+            f"--renouveler : aucune convention à renouveler pour {landlord.name} ; créez la "
+            "première avec « bailleurs convention … »."
+        ) from None
+    if not data.start or not data.end:
+        raise InvalidInput("--renouveler : donnez la nouvelle période avec --debut et --fin.")
+
+    def cents(value: int | None) -> str | None:
+        return None if value is None else f"{value / 100:g}"
+
+    contributions = data.contributions or [
+        f"{c['kind']}={cents(c['cents'])}" if c.get("cents") else str(c["kind"])
+        for c in previous.contributions
+    ]
+    return ConventionInput(
+        kind=data.kind or previous.kind,
+        contributions=contributions,
+        sites=data.sites or list(previous.sites),
+        start=data.start,
+        end=data.end,
+        value=data.value or (None if data.contributions else cents(previous.in_kind_cents)),
+        amount=data.amount or cents(previous.amount_cents),
+        covers=data.covers,
+        schedule=data.schedule,
+        pieces=data.pieces,
+        object=data.object or previous.object,
+        referent_association=data.referent_association or previous.referent_association,
+        referent_landlord=data.referent_landlord or previous.referent_landlord,
+        landlord_signatory=data.landlord_signatory,
+        status=data.status,
+        previous_id=previous.id,
+    )
 
 
 def bilan_delivered(session: Session, landlord_query: str, *, today: date) -> Partnership:
@@ -214,6 +320,8 @@ def create(
         status=status.value,
         referent_association=referent_association,
         referent_landlord=referent_landlord,
+        number=next_number(session, start.year),
+        previous_id=data.previous_id,
         created_at=now,
         updated_at=now,
     )
@@ -229,7 +337,7 @@ def create(
         for c in contributions
     ]
     fields = contexts.ConventionFields(
-        numero=f"{start.year}-{partnership.id:03d}",
+        numero=partnership.number or f"{start.year}-{partnership.id:03d}",
         type=kind.value,
         objet=object_text,
         contributions=items,

@@ -36,7 +36,7 @@ from sqlmodel import Session, create_engine
 from bailleurs_cli.errors import StoreError
 
 #: Alembic revisions shipped with this version, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 HEAD = REVISIONS[-1]
 BUSY_TIMEOUT_MS = 10_000
 #: Pause after each step of a stepped write on SQLite (see Store.write_in_steps).

@@ -81,6 +81,7 @@ REGISTRY: dict[str, str] = {
     "restore": "backup_cmd:restore",
     "letter": "documents:letter",
     "convention": "documents:convention",
+    "atelier": "atelier_cmd:app",
     "digest": "reminders:digest",
     "cron": "reminders:cron",
     "agenda": "reminders:agenda",

@@ -228,6 +228,17 @@ def convention(
     bilan_remis: Annotated[
         bool, typer.Option("--bilan-remis", help="Noter que le bilan a été remis (aujourd'hui).")
     ] = False,
+    numero: Annotated[
+        str | None,
+        typer.Option("--numero", help="La convention visée, par son numéro (2027-002)."),
+    ] = None,
+    renouveler: Annotated[
+        bool,
+        typer.Option(
+            "--renouveler",
+            help="Établir la période suivante (--debut, --fin), aux mêmes termes sauf changement.",
+        ),
+    ] = False,
     template: Annotated[
         str | None, typer.Option("--template", help="Autre modèle de convention.")
     ] = None,
@@ -239,7 +250,10 @@ def convention(
 ) -> None:
     """Établir une convention de partenariat (non financier par défaut) et l'enregistrer.
 
-    Avec --status seul, met à jour le statut de la dernière convention du bailleur.
+    Avec --status seul, met à jour le statut de la dernière convention du bailleur (ou
+    de celle de --numero) ; signée, le bailleur passe à l'étape partenaire. Avec
+    --renouveler, la convention de la période suivante reprend les termes de la
+    précédente, sauf ce que vous changez.
 
     Exemple : bailleurs convention rivp --contribution locaux --contribution communication
     --site "Centre social Belleville, Paris 20e" --debut 2027-02-10 --fin 2027-02-14 --valeur 1200
@@ -267,16 +281,35 @@ def convention(
     if bilan_remis:
         with st.store().write() as session:
             record = partnerships.bilan_delivered(session, landlord, today=st.today)
-            number = record.id
+            number = record.number or str(record.id)
         info(f"Bilan noté comme remis pour la convention n° {number}.")
         return
     if data.only_status():
+        from bailleurs_cli.formatting import CONVENTION_STATUS_LABELS
+
         assert status is not None
         with st.store().write() as session:
-            record = partnerships.set_status(session, landlord, status)
-            shown = record.status
-        info(f"Convention mise à jour : statut {shown}.")
+            record, moved = partnerships.set_status(
+                session,
+                landlord,
+                status,
+                today=st.today,
+                number=numero,
+                default_delay=st.settings.delay_for("email"),
+            )
+            shown, numbered = record.status, record.number
+            from bailleurs_cli.models import Landlord
+
+            owner = session.get(Landlord, record.landlord_id)
+            name = owner.name if owner else landlord
+        label = CONVENTION_STATUS_LABELS.get(shown, shown)
+        info(f"Convention n° {numbered} de {name} : {label}.")
+        if moved:
+            info(f"{name} passe à l'étape partenaire.")
         return
+    if renouveler:
+        with st.store().read() as session:
+            data = partnerships.renewal(session, landlord, data, number=numero)
     made = partnerships.write_convention(
         st.store(),
         landlord,
@@ -291,7 +324,11 @@ def convention(
     out(str(made.path))
     if made.pdf:
         out(str(made.pdf))
-    info(f"Convention n° {made.number} enregistrée pour {made.landlord} (statut {made.status}).")
+    from bailleurs_cli.formatting import CONVENTION_STATUS_LABELS
+
+    label = CONVENTION_STATUS_LABELS.get(made.status, made.status)
+    renewed = " (renouvellement)" if renouveler else ""
+    info(f"Convention n° {made.number}{renewed} enregistrée pour {made.landlord} ({label}).")
 
 
 templates_app = sub_app(

@@ -108,15 +108,24 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
     Exemple : bailleurs show "plaine commune"
     """
     from bailleurs_cli import landlords as core
+    from bailleurs_cli import workshops
     from bailleurs_cli.cli import render
 
     st = state(ctx)
     with st.store().read() as session:
         detail = core.detail(session, landlord, territories=st.settings.territories)
+        held = workshops.listing(session, landlord=detail.landlord)
         if as_json:
-            emit_json(render.detail_json(detail))
+            emit_json(
+                {
+                    **render.detail_json(detail),
+                    "tenant_target": list(workshops.target(detail.landlord)),
+                    "workshops": [workshops.as_json(w, ll) for w, ll in held],
+                }
+            )
             return
         lines = render.detail_lines(detail, today=st.today)
+        lines += render.workshop_lines(held)
     for line in lines:
         out(line)
 
@@ -224,11 +233,20 @@ def edit(
         list[str] | None,
         typer.Option("--qpv", help="QPV où vous savez qu'il a des logements (code, répétable)."),
     ] = None,
+    tenant_target: Annotated[
+        str | None,
+        typer.Option(
+            "--cible-locataires",
+            metavar="MIN-MAX",
+            help="Part de ses locataires attendue parmi les participants, en % (défaut 15-30).",
+        ),
+    ] = None,
 ) -> None:
     """Modifier la fiche d'un bailleur (seules les options données changent).
 
     --present et --qpv notent ce que vous apprenez sur le terrain (par exemple auprès
-    du service politique de la ville) : la priorité en tient compte.
+    du service politique de la ville) : la priorité en tient compte. --cible-locataires
+    est la part de ses locataires que le bailleur attend parmi les participants.
 
     Exemple : bailleurs edit rivp --note "Contact via la politique de la ville du 20e"
     """
@@ -238,10 +256,19 @@ def edit(
     data = _common_fields(
         kind, departement, adresse, siren, site, groupe, description, alias, note, name=name
     )
+    wanted = None
+    if tenant_target is not None:
+        from bailleurs_cli.workshops import parse_target
+
+        wanted = parse_target(tenant_target)
     with st.store().write() as session:
-        if present or qpv:
+        if present or qpv or wanted:
             found = core.resolve(session, landlord)
-            core.declare_presence(session, found, present or [], qpv or [])
+            if present or qpv:
+                core.declare_presence(session, found, present or [], qpv or [])
+            if wanted is not None:
+                found.tenant_target_min, found.tenant_target_max = wanted
+                session.add(found)
             if any(v is not None for v in vars(data).values()):
                 core.edit(session, landlord, data)
             shown = found.name

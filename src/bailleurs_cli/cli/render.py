@@ -274,6 +274,8 @@ def _euros(cents: int | None) -> str | None:
 def partnership_json(partnership: Partnership) -> dict[str, Any]:
     """One partnership as ``show --json`` prints it (amounts in euros)."""
     return {
+        "number": partnership.number,
+        "renews": partnership.previous_id,
         "kind": partnership.kind,
         "status": partnership.status,
         "contributions": [c["kind"] for c in partnership.contributions],
@@ -289,7 +291,8 @@ def partnership_json(partnership: Partnership) -> dict[str, Any]:
 def partnership_line(partnership: Partnership) -> str:
     """``non financier, brouillon : locaux, communication — 10/02/2027 → 14/02/2027 …``."""
     kinds = ", ".join(_CONTRIBUTIONS.get(c["kind"], c["kind"]) for c in partnership.contributions)
-    text = f"{_KIND.get(partnership.kind, partnership.kind)}, "
+    number = f"n° {partnership.number}, " if partnership.number else ""
+    text = f"{number}{_KIND.get(partnership.kind, partnership.kind)}, "
     text += _STATUS.get(partnership.status, partnership.status)
     if kinds:
         text += f"\u00a0: {kinds}"
@@ -303,3 +306,26 @@ def partnership_line(partnership: Partnership) -> str:
         if cents:
             text += f" — {label} {_euros(cents)}"
     return text
+
+
+def workshop_lines(held: list[tuple[Any, Any]]) -> list[str]:
+    """``show``'s workshops: where, when, how many, the tenant share."""
+    from bailleurs_cli import workshops
+    from bailleurs_cli.geo import display
+
+    if not held:
+        return ["Ateliers\u00a0: aucun"]
+    lines = [f"Ateliers ({len(held)})\u00a0:"]
+    for workshop, landlord in held:
+        when = f"{short_date(workshop.starts_on)} – {short_date(workshop.ends_on)}"
+        figures = (
+            f"{workshop.participants} participants, "
+            + workshops.share_sentence(workshops.share(workshop), workshops.target(landlord))
+            if workshop.participants is not None
+            else "résultats à noter"
+        )
+        lines.append(
+            f"  - n° {workshop.id}, {when}, {workshop.site} ({display(workshop.commune)}) : "
+            f"{figures}"
+        )
+    return lines

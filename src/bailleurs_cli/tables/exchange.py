@@ -34,6 +34,7 @@ class Exchange(SQLModel, table=True):
     author: str | None = None  # who logged it (utilisateur.nom), filled by the store
     document: str | None = None  # file name of the letter this exchange records
     batch: str | None = None  # the `letter --all --log` run that logged it
+    ally_id: int | None = None  # the allied association the approach was made with
 
 
 class StageChange(SQLModel, table=True):

@@ -56,6 +56,10 @@ class Landlord(SQLModel, table=True):
     to_verify: bool = False  # identity (SIREN, legal kind) not yet confirmed by SIRENE
     # Slug of the landlord that absorbed this one (registry): no letter, no next step.
     absorbed_by: str | None = None
+    # The share of its tenants among participants this landlord expects, in percent
+    # (one landlord asked for 15 to 30 %; None: that default).
+    tenant_target_min: int | None = None
+    tenant_target_max: int | None = None
 
     # What the user owns: never touched by `registry sync`.
     stage: str = Stage.IDENTIFIED.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import ConventionStatus, PartnershipKind
@@ -16,6 +16,7 @@ class Partnership(SQLModel, table=True):
     """A partnership formalised by a convention (issue #3). Amounts are in cents."""
 
     __tablename__ = "partnership"
+    __table_args__ = (Index("ix_partnership_number", "number", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
@@ -37,3 +38,6 @@ class Partnership(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     author: str | None = None
+    # « 2027-002 »: per start year, without gaps (the convention's number).
+    number: str | None = None
+    previous_id: int | None = None  # the convention this one renews

@@ -1,0 +1,277 @@
+"""Workshops and their results: what a partnership gives, in the figures landlords ask.
+
+The thesis is explicit: landlords judge a project on « le nombre de participants,
+leur implication, l'avis des enfants et de leurs parents, l'assiduité, le retour de
+la structure accueillante, le taux de locataires du bailleur parmi les participants
+et leur satisfaction », and one funds only if « au moins 15 % à 30 % des locataires
+concernés par site sont présents aux ateliers ». The tenant share is computed here
+and stated against the landlord's target (15–30 % unless set otherwise).
+
+Core functions take resolved objects and typed values; parsing of what users type
+happens in the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli.errors import InvalidInput, NotFound
+from bailleurs_cli.models import ConventionStatus, Landlord, Partnership, Workshop
+
+#: The share of its tenants among participants a landlord expects unless told otherwise.
+DEFAULT_TARGET = (15, 30)
+
+
+@dataclass(frozen=True)
+class WorkshopInput:
+    """A workshop as the user describes it (already parsed)."""
+
+    site: str
+    commune: str  # INSEE code
+    starts_on: date
+    ends_on: date
+    sessions: int
+    qpv_code: str | None = None
+    theme: str | None = None
+    animators: int | None = None
+
+
+@dataclass(frozen=True)
+class Results:
+    """What a workshop gave; None: not known (or not changed)."""
+
+    participants: int | None = None
+    tenants: int | None = None
+    families: int | None = None
+    attendance: int | None = None
+    satisfaction_children: float | None = None
+    satisfaction_parents: float | None = None
+    host_feedback: str | None = None
+    landlord_visit: date | None = None
+
+
+def target(landlord: Landlord) -> tuple[int, int]:
+    """The tenant share the landlord expects, in percent."""
+    if landlord.tenant_target_min is None or landlord.tenant_target_max is None:
+        return DEFAULT_TARGET
+    return landlord.tenant_target_min, landlord.tenant_target_max
+
+
+def parse_target(text: str) -> tuple[int, int]:
+    """``15-30`` (or ``15–30``, ``15 à 30``, ``20``) → (15, 30).
+
+    Raises:
+        InvalidInput: not a range of percents.
+    """
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,3})\s*(?:%?\s*(?:-|–|à|a)\s*(\d{1,3}))?\s*%?\s*", text)
+    if match is None:
+        raise InvalidInput(
+            f"--cible-locataires : « {text} » n'est pas une fourchette de pourcentages ; "
+            "exemple : 15-30."
+        )
+    low = int(match[1])
+    high = int(match[2]) if match[2] else low
+    if not 0 <= low <= high <= 100:
+        raise InvalidInput(
+            f"--cible-locataires : « {text} » : attendu deux pourcentages de 0 à 100, le "
+            "plus petit d'abord (exemple : 15-30)."
+        )
+    return low, high
+
+
+def share(workshop: Workshop) -> float | None:
+    """Tenants among participants, in percent (None when not counted)."""
+    if not workshop.participants or workshop.tenants is None:
+        return None
+    return 100 * workshop.tenants / workshop.participants
+
+
+def share_sentence(value: float | None, wanted: tuple[int, int]) -> str:
+    """« 29 % de locataires, dans la cible 15–30 % » (« sous la cible », « au-dessus »)."""
+    low, high = wanted
+    band = f"{low}\u202f%" if low == high else f"{low}–{high}\u202f%"
+    if value is None:
+        return f"part de locataires non comptée (cible {band})"
+    shown = f"{round(value)}\u202f% de locataires"
+    if value < low:
+        return f"{shown}, sous la cible {band}"
+    if value > high:
+        return f"{shown}, au-dessus de la cible {band}"
+    return f"{shown}, dans la cible {band}"
+
+
+def _covering(session: Session, landlord: Landlord, day: date) -> Partnership | None:
+    """The landlord's convention whose period holds ``day`` (a signed one first)."""
+    rows = session.exec(
+        select(Partnership)
+        .where(
+            Partnership.landlord_id == landlord.id,
+            col(Partnership.starts_on) <= day,
+            col(Partnership.ends_on) >= day,
+        )
+        .order_by(col(Partnership.id).desc())
+    ).all()
+    signed = [p for p in rows if p.status == ConventionStatus.SIGNED.value]
+    chosen = signed or list(rows)
+    return chosen[0] if chosen else None
+
+
+def add(
+    session: Session, landlord: Landlord, data: WorkshopInput, *, qpv_communes: list[str] | None
+) -> Workshop:
+    """Record a workshop; it is attached to the convention covering its start, if any.
+
+    ``qpv_communes`` are the communes of ``data.qpv_code`` (checked by the caller
+    against the shipped QPV list).
+
+    Raises:
+        InvalidInput: an empty site, a workshop ending before it starts, no session,
+            a QPV outside the commune.
+    """
+    site = " ".join(data.site.split())
+    if not site:
+        raise InvalidInput("--site : vide ; nommez la structure accueillante.")
+    if data.ends_on < data.starts_on:
+        raise InvalidInput(
+            f"--fin : le {data.ends_on:%d/%m/%Y} précède le début ({data.starts_on:%d/%m/%Y}) ; "
+            "vérifiez les dates."
+        )
+    if data.sessions < 1:
+        raise InvalidInput("--seances : au moins une séance.")
+    if data.animators is not None and data.animators < 1:
+        raise InvalidInput("--animateurs : au moins un animateur, ou retirez l'option.")
+    if data.qpv_code is not None and qpv_communes is not None:
+        from bailleurs_cli.geo import display
+
+        inside = data.commune in qpv_communes or (
+            data.commune.startswith("751") and "75056" in qpv_communes
+        )
+        if not inside:
+            raise InvalidInput(
+                f"--qpv : {data.qpv_code} n'est pas dans {display(data.commune)} ; "
+                "vérifiez le code avec « bailleurs territoire COMMUNE »."
+            )
+    covering = _covering(session, landlord, data.starts_on)
+    workshop = Workshop(
+        landlord_id=landlord.id,  # type: ignore[arg-type]
+        partnership_id=covering.id if covering else None,
+        site=site,
+        commune=data.commune,
+        qpv_code=data.qpv_code,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        sessions=data.sessions,
+        theme=(data.theme or "").strip() or None,
+        animators=data.animators,
+        created_at=datetime.now(UTC),
+    )
+    session.add(workshop)
+    session.flush()
+    return workshop
+
+
+def get(session: Session, number: int) -> Workshop:
+    """The workshop with this number.
+
+    Raises:
+        NotFound: no such workshop (``atelier list`` gives the numbers).
+    """
+    found = session.get(Workshop, number)
+    if found is None:
+        raise NotFound(
+            f"atelier n° {number} introuvable ; les numéros sont dans « bailleurs atelier list »."
+        )
+    return found
+
+
+def record_results(session: Session, number: int, results: Results) -> Workshop:
+    """Set what is given of a workshop's results; the whole must stay coherent.
+
+    Raises:
+        NotFound: unknown workshop.
+        InvalidInput: tenants above participants, a rate outside 0–100, a score
+            outside 1–5, a visit outside any sensible date.
+    """
+    workshop = get(session, number)
+    given = {f.name: getattr(results, f.name) for f in fields(results)}
+    if all(v is None for v in given.values()):
+        raise InvalidInput("rien à noter : donnez --participants, --locataires, … (voir --help).")
+    merged = {k: v if v is not None else getattr(workshop, k) for k, v in given.items()}
+    for option, key in (("--participants", "participants"), ("--locataires", "tenants"),
+                        ("--familles", "families")):  # fmt: skip
+        value = merged[key]
+        if value is not None and value < 0:
+            raise InvalidInput(f"{option} : {value} ; un nombre ne peut pas être négatif.")
+    tenants, participants = merged["tenants"], merged["participants"]
+    if tenants is not None and participants is not None and tenants > participants:
+        raise InvalidInput(
+            f"--locataires : {tenants} locataires pour {participants} participants ; "
+            "les locataires sont comptés parmi les participants."
+        )
+    if merged["attendance"] is not None and not 0 <= merged["attendance"] <= 100:
+        raise InvalidInput(f"--assiduite : {merged['attendance']} % ; un taux va de 0 à 100.")
+    for option, key in (("--satisfaction-enfants", "satisfaction_children"),
+                        ("--satisfaction-parents", "satisfaction_parents")):  # fmt: skip
+        score = merged[key]
+        if score is not None and not 1 <= score <= 5:
+            raise InvalidInput(f"{option} : {score:g} ; une note va de 1 à 5.")
+    if merged["host_feedback"] is not None:
+        merged["host_feedback"] = " ".join(str(merged["host_feedback"]).split()) or None
+    for key, value in merged.items():
+        setattr(workshop, key, value)
+    session.add(workshop)
+    return workshop
+
+
+def listing(
+    session: Session, *, landlord: Landlord | None = None, year: int | None = None
+) -> list[tuple[Workshop, Landlord]]:
+    """Workshops, oldest first, with their landlord."""
+    statement = (
+        select(Workshop, Landlord)
+        .join(Landlord, col(Landlord.id) == col(Workshop.landlord_id))
+        .order_by(col(Workshop.starts_on), col(Workshop.id))
+    )
+    if landlord is not None:
+        statement = statement.where(Workshop.landlord_id == landlord.id)
+    if year is not None:
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        statement = statement.where(
+            col(Workshop.starts_on) >= first, col(Workshop.starts_on) <= last
+        )
+    return [(w, ll) for w, ll in session.exec(statement).all()]
+
+
+def as_json(workshop: Workshop, landlord: Landlord) -> dict[str, object]:
+    """Stable keys, ISO dates; ``tenant_share`` in percent, rounded to one decimal."""
+    value = share(workshop)
+    low, high = target(landlord)
+    return {
+        "id": workshop.id,
+        "landlord": landlord.slug,
+        "partnership_id": workshop.partnership_id,
+        "site": workshop.site,
+        "commune": workshop.commune,
+        "qpv": workshop.qpv_code,
+        "starts_on": workshop.starts_on.isoformat(),
+        "ends_on": workshop.ends_on.isoformat(),
+        "sessions": workshop.sessions,
+        "theme": workshop.theme,
+        "animators": workshop.animators,
+        "participants": workshop.participants,
+        "tenants": workshop.tenants,
+        "families": workshop.families,
+        "attendance": workshop.attendance,
+        "satisfaction_children": workshop.satisfaction_children,
+        "satisfaction_parents": workshop.satisfaction_parents,
+        "host_feedback": workshop.host_feedback,
+        "landlord_visit": workshop.landlord_visit.isoformat() if workshop.landlord_visit else None,
+        "tenant_share": None if value is None else round(value, 1),
+        "tenant_target": [low, high],
+        "author": workshop.author,
+    }
