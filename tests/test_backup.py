@@ -78,7 +78,7 @@ def test_backup_into_a_folder_that_cannot_be_made(run: Run, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert result.stderr == (
         f"Erreur : --out : impossible de créer le dossier {blocker}/sauvegardes "
-        "(Not a directory).\n"
+        "(un élément du chemin n'est pas un dossier).\n"
     )
     assert blocker.read_text(encoding="utf-8") == "pas un dossier"
 

@@ -352,6 +352,7 @@ def test_history_latest_first(run: Run) -> None:
         "id",
         "author",
         "document",
+        "batch",
     }
 
 

@@ -531,8 +531,8 @@ def test_letter_on_a_full_disk_writes_and_logs_nothing(
     result = run("letter", "rivp", "--log", "--out", str(full_disk))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {full_disk}/rivp-prospection.docx (No space left on "
-        "device) ; libérez de la place ou choisissez un autre dossier avec --out.\n"
+        f"Erreur : impossible d'écrire {full_disk}/rivp-prospection.docx (disque plein) ; "
+        "libérez de la place ou choisissez un autre dossier avec --out.\n"
     )
     assert list(full_disk.iterdir()) == []  # no temporary file left either
     with store.read() as session:
@@ -548,7 +548,7 @@ def test_convention_on_a_full_disk_records_nothing(
     assert result.exit_code == 1
     assert result.stderr == (
         f"Erreur : impossible d'écrire {full_disk}/rivp-convention-non-financiere-2027-001.docx "
-        "(No space left on device) ; libérez de la place ou choisissez un autre dossier avec "
+        "(disque plein) ; libérez de la place ou choisissez un autre dossier avec "
         "--out.\n"
     )
     assert list(full_disk.iterdir()) == []
@@ -561,7 +561,7 @@ def test_config_set_on_a_full_disk_keeps_nothing(run: Run, full_disk: Path) -> N
         "BAILLEURS_HOME": str(full_disk)})  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {full_disk}/config.toml (No space left on device) ; "
+        f"Erreur : impossible d'écrire {full_disk}/config.toml (disque plein) ; "
         "libérez de la place ou vérifiez le dossier de configuration.\n"
     )
     assert list(full_disk.iterdir()) == []
@@ -575,7 +575,7 @@ def test_config_set_where_the_folder_cannot_be(run: Run, home: Path, tmp_path: P
         "BAILLEURS_HOME": str(blocker / "maison")})  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {blocker}/maison/config.toml (Not a directory) ; "
+        f"Erreur : impossible d'écrire {blocker}/maison/config.toml (un élément du chemin n'est pas un dossier) ; "
         "vérifiez le dossier de configuration.\n"
     )
     assert blocker.read_text() == "x" and sorted(home.iterdir()) == before
@@ -605,8 +605,8 @@ def test_output_folder_that_cannot_be_created(run: Run, identity: None, tmp_path
     result = run("letter", "rivp", "--out", str(blocker / "courriers"))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : --out : impossible de créer le dossier {blocker / 'courriers'} (Not a "
-        "directory) ; choisissez un autre dossier.\n"
+        f"Erreur : --out : impossible de créer le dossier {blocker / 'courriers'} (un élément "
+        "du chemin n'est pas un dossier) ; choisissez un autre dossier.\n"
     )
 
 

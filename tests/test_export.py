@@ -53,10 +53,13 @@ def test_csv_file_opens_in_a_french_spreadsheet(run: Run, tmp_path: Path) -> Non
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads the accents right
     header = raw[3:].split(b"\r\n")[0].decode("utf-8")
     assert header == (
-        "Bailleur;Date;Canal;Sens;Interlocuteur;Résumé;Issue;Étape;Prochaine action;Échéance"
+        "Bailleur;Date;Canal;Sens;Interlocuteur;Résumé;Issue;Étape;Prochaine action;Échéance;Par"
     )
     (row,) = read_csv(raw.decode("utf-8"))
     assert row["Résumé"] == "Présentation ; suite à donner"  # quoted, not split
+    # Read by people: French labels, not the slugs of the store; who logged it.
+    assert (row["Canal"], row["Sens"], row["Étape"]) == ("e-mail", "sortant", "contacté")
+    assert row["Par"]
 
 
 def test_exported_registry_reimports_without_changes(run: Run, tmp_path: Path) -> None:
@@ -160,7 +163,7 @@ def test_export_on_a_full_disk(run: Run, full_disk: Path) -> None:
     result = run("export", "--out", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {target} (No space left on device) ; libérez de la "
+        f"Erreur : impossible d'écrire {target} (disque plein) ; libérez de la "
         "place ou choisissez un autre fichier avec --out.\n"
     )
     assert list(full_disk.iterdir()) == []  # no temporary file left

@@ -493,7 +493,7 @@ def test_human_report(run: Run) -> None:
     ]
     lines = result.stdout.splitlines()
     assert (
-        "conflit   ligne 11  elogie-siemp, nature : « sem » gardé, le fichier dit « esh »" in lines
+        "conflit   ligne 11  elogie-siemp, nature : « SEM » gardé, le fichier dit « ESH »" in lines
     )
     # Fields in French; --json keeps their stable names.
     assert (

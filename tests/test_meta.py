@@ -198,7 +198,7 @@ def test_help_frame_is_in_french(home: Path) -> None:
     result = run_module(home, "plan", "--help")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "Utilisation : bailleurs plan [OPTIONS] {BAILLEUR} {DATE} {ACTION}"
+    assert lines[0] == "Utilisation : bailleurs plan [OPTIONS] BAILLEUR DATE ACTION"
     assert "Arguments :" in lines and "Options :" in lines
     assert "  -h, --help      Afficher cette aide et quitter." in lines
     for english in ("Usage", "Show this message", "[required]", "<str>", "Commands:"):

@@ -189,6 +189,7 @@ def test_export_json_holds_everything(run: Run, store: Store, awa: Path) -> None
         "partnerships": [
             {
                 "id": 1,
+                "number": "2027-001",
                 "status": "brouillon",
                 "starts_on": "2027-02-10",
                 "ends_on": "2027-02-14",
@@ -197,6 +198,7 @@ def test_export_json_holds_everything(run: Run, store: Store, awa: Path) -> None
             },
             {
                 "id": 2,
+                "number": "2027-002",
                 "status": "brouillon",
                 "starts_on": "2027-07-06",
                 "ends_on": "2027-07-10",

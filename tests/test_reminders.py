@@ -121,7 +121,7 @@ def test_agenda_to_an_unwritable_path(run: Run, tmp_path: Path) -> None:
     result = run("agenda", "--ics", str(blocker / "suivi.ics"))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {blocker / 'suivi.ics'} (Not a directory) ; "
+        f"Erreur : impossible d'écrire {blocker / 'suivi.ics'} (un élément du chemin n'est pas un dossier) ; "
         "choisissez un autre fichier avec --ics.\n"
     )
     assert blocker.read_text() == "x"
@@ -133,7 +133,7 @@ def test_agenda_on_a_full_disk(run: Run, full_disk: Path) -> None:
     result = run("agenda", "--ics", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {target} (No space left on device) ; libérez de la "
+        f"Erreur : impossible d'écrire {target} (disque plein) ; libérez de la "
         "place ou choisissez un autre fichier avec --ics.\n"
     )
     assert list(full_disk.iterdir()) == []  # no temporary file left

@@ -39,16 +39,15 @@ def backup_before_upgrade(
     """What runs before an existing store is upgraded: a backup, its path said."""
 
     def before(version: str) -> None:
-        from datetime import datetime
-
         from bailleurs_cli import backups
+        from bailleurs_cli.config import paris_now
         from bailleurs_cli.errors import ToolMissing
 
         try:
             made = backups.make_backup(
                 url,
                 folder=config.backup_dir(),
-                now=datetime.now(),
+                now=paris_now(),
                 reason=f"avant-mise-a-jour-{version}",
                 keep=settings.backup_keep,
             )

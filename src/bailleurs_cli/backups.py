@@ -30,6 +30,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bailleurs_cli.errors import InvalidInput, StoreError, ToolMissing
+from bailleurs_cli.files import reason as os_reason
 
 #: The tables a backup listing counts, with their French names.
 COUNTED = (
@@ -257,7 +258,7 @@ def _target(url: str, *, out: Path | None, folder: Path, reason: str | None, now
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(
-            f"--out : impossible de créer le dossier {directory} ({exc.strerror})."
+            f"--out : impossible de créer le dossier {directory} ({os_reason(exc)})."
         ) from None
     if not os.access(directory, os.W_OK):
         raise InvalidInput(

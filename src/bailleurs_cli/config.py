@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeGuard
 
@@ -36,6 +36,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from bailleurs_cli.enums import Channel
 from bailleurs_cli.errors import InvalidInput
+from bailleurs_cli.files import reason
 
 APP_NAME = "bailleurs"
 CONFIG_FILE = "config.toml"
@@ -324,7 +325,7 @@ class FollowUpSection(Section):
     """``[suivi]``."""
 
     sans_echange_jours: Days = Field(45, description="jours sans échange avant « sans nouvelles »")
-    horizon_jours: Days = Field(7, description="horizon par défaut de `next`")
+    horizon_jours: Days = Field(7, description="horizon par défaut de « bailleurs next », en jours")
     delais: DelaysSection = DelaysSection.model_construct()
 
 
@@ -792,7 +793,7 @@ def read_toml(path: Path) -> dict[str, Any]:
             f"{path} : fichier illisible, il n'est pas en UTF-8 ; réenregistrez-le en UTF-8."
         ) from None
     except OSError as exc:
-        raise InvalidInput(f"{path} : lecture impossible ({exc.strerror}).") from None
+        raise InvalidInput(f"{path} : lecture impossible ({reason(exc)}).") from None
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -805,6 +806,14 @@ def load_settings(path: Path | None = None) -> Settings:
     if not path.is_file():
         return Settings()
     return Settings(read_config(read_toml(path), path), path)
+
+
+def paris_now() -> datetime:
+    """The wall clock in Paris, naive (file names, listings): what the user's clock says,
+    whatever the server's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
 
 
 def today_from_env() -> date:

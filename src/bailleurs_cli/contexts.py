@@ -135,6 +135,28 @@ class Exchange(_Doc):
     )
 
 
+class Ally(_Doc):
+    """Une association alliée, pour une démarche commune (thèse, préconisation 2)."""
+
+    nom: str = Field(description="Son nom", examples=["Les Petits Débrouillards IDF"])
+    de: str = Field(
+        description="Son nom après « de », article compris", examples=["des Petits Débrouillards IDF"]
+    )
+    a: str = Field(
+        description="Son nom après « à », article compris", examples=["aux Petits Débrouillards IDF"]
+    )
+    pluriel: bool = Field(description="Vrai si le nom est au pluriel", examples=[True])
+    signataire: str = Field(
+        description="Qui signe pour elle (à défaut, son contact)", examples=["Jeanne Roux"]
+    )
+    contact: str | None = Field(description="Son contact, ou vide", examples=["Jeanne Roux"])
+    email: str | None = Field(description="Son e-mail, ou vide", examples=["idf@debrouillards.org"])
+    telephone: str | None = Field(description="Son téléphone, ou vide", examples=["01 23 45 67 89"])
+    territoire: str | None = Field(
+        description="Ses départements, ou vide", examples=["Seine-Saint-Denis"]
+    )
+
+
 class LetterContext(_Doc):
     """Variables d'un courrier (prospection, relance, remerciement)."""
 
@@ -162,6 +184,11 @@ class LetterContext(_Doc):
     )
     dernier_envoi: dt.date | None = Field(description="Date du dernier envoi au bailleur, ou vide")
     dernier_echange: dt.date | None = Field(description="Date du dernier échange, ou vide")
+    allie: Ally | None = Field(
+        default=None,
+        description="L'association alliée qui écrit et signe avec nous (bailleurs letter "
+        "--avec), ou vide : {%p if allie %} … {%p endif %}",
+    )
 
 
 class ContributionItem(_Doc):
@@ -208,6 +235,220 @@ class ConventionContext(LetterContext):
     """Variables d'une convention (non financière ou financière)."""
 
     convention: ConventionFields
+
+
+class Period(_Doc):
+    """La période d'un bilan."""
+
+    debut: dt.date = Field(description="Premier jour")
+    fin: dt.date = Field(description="Dernier jour")
+    libelle: str = Field(
+        description="La période, préposition comprise, à placer après « Bilan des ateliers »",
+        examples=["de février 2027", "du 10 au 14 février 2027", "de l'année 2027"],
+    )
+
+
+class Figures(_Doc):
+    """Les chiffres d'un atelier ou de toute la période, écrits à la française
+    (« — » : non noté). Assiduité et satisfaction du total : moyennes pondérées par le
+    nombre de participants de chaque atelier."""
+
+    participants: str = Field(description="Enfants accueillis", examples=["24"])
+    locataires: str = Field(
+        description="Dont enfants de familles locataires du bailleur", examples=["7"]
+    )
+    familles: str = Field(description="Familles touchées", examples=["15"])
+    assiduite: str = Field(description="Assiduité", examples=["82\u202f%"])
+    satisfaction_enfants: str = Field(description="Satisfaction des enfants", examples=["4,5/5"])
+    satisfaction_parents: str = Field(description="Satisfaction des parents", examples=["4,2/5"])
+    part_locataires: str = Field(
+        description="Part des locataires parmi les participants", examples=["29\u202f%"]
+    )
+    cible: str = Field(
+        description="La part des locataires dite face à la cible du bailleur",
+        examples=["29\u202f% de locataires, dans la cible 15–30\u202f%"],
+    )
+    situation: str | None = Field(
+        description="dans_la_cible, sous_la_cible, au_dessus_de_la_cible, ou vide (non comptée)",
+        examples=["dans_la_cible"],
+    )
+
+
+class WorkshopItem(_Doc):
+    """Un atelier de la période."""
+
+    numero: int = Field(description="Son numéro (bailleurs atelier list)", examples=[12])
+    lieu: str = Field(
+        description="La structure accueillante", examples=["Centre social Belleville"]
+    )
+    commune: str = Field(description="La commune", examples=["Paris 20e"])
+    qpv: str | None = Field(
+        description="Le quartier prioritaire, ou vide", examples=["Belleville – Amandiers"]
+    )
+    dates: str = Field(description="Ses dates, en toutes lettres", examples=["du 15 au 19 février 2027"])
+    debut: dt.date = Field(description="Premier jour")
+    fin: dt.date = Field(description="Dernier jour")
+    seances: int = Field(description="Nombre de séances", examples=[5])
+    theme: str | None = Field(description="Thème, ou vide", examples=["Sciences et jeux"])
+    animateurs: int | None = Field(description="Nombre d'animateurs, ou vide", examples=[2])
+    resultats: bool = Field(description="Vrai si ses résultats sont notés")
+    chiffres: Figures
+
+
+class Totals(_Doc):
+    """Toute la période."""
+
+    ateliers: int = Field(description="Nombre d'ateliers", examples=[2])
+    seances: int = Field(description="Nombre de séances", examples=[10])
+    lieux: list[str] = Field(
+        description="Structures accueillantes", examples=[["Centre social Belleville"]]
+    )
+    chiffres: Figures
+    ateliers_comptes: int = Field(
+        description="Ateliers dont la part de locataires est comptée", examples=[2]
+    )
+    ateliers_dans_la_cible: int = Field(
+        description="Parmi eux, ceux dans la cible du bailleur", examples=[1]
+    )
+    sans_resultats: list[int] = Field(
+        description="Numéros des ateliers dont les résultats ne sont pas notés", examples=[[14]]
+    )
+
+
+class Visit(_Doc):
+    """Une visite du bailleur à un atelier."""
+
+    date: dt.date = Field(description="Sa date (filtres date_lettre, date_longue)")
+    lieu: str = Field(description="L'atelier visité", examples=["Centre social Belleville"])
+
+
+class Feedback(_Doc):
+    """Le retour d'une structure accueillante."""
+
+    lieu: str = Field(description="La structure", examples=["Centre social Belleville"])
+    texte: str = Field(description="Son retour", examples=["Très bonne dynamique"])
+
+
+class BilanConvention(_Doc):
+    """La convention signée qui couvre la période, avec ce que le bailleur apporte."""
+
+    numero: str = Field(description="Numéro de la convention", examples=["2027-002"])
+    type: str = Field(description="non_financier ou financier")
+    debut: dt.date = Field(description="Premier jour")
+    fin: dt.date = Field(description="Dernier jour")
+    contributions: list[ContributionItem] = Field(description="Contributions du bailleur")
+    valeur_totale: float | None = Field(
+        description="Valorisation totale des contributions en euros, ou vide (filtre montant)"
+    )
+    montant: float | None = Field(description="Participation financière en euros, ou vide")
+    referent_association: str | None = Field(
+        description="Référent de l'association, ou vide (bilan anonyme)"
+    )
+    referent_bailleur: str | None = Field(
+        description="Référent du bailleur, ou vide (bilan anonyme)"
+    )
+
+
+class Renewal(_Doc):
+    """Le renouvellement, quand la convention s'achève pendant la période ou peu après."""
+
+    fin: dt.date = Field(description="Fin de la convention en cours")
+    achevee: bool = Field(description="Vrai si elle est déjà achevée à la date du bilan")
+    suivante: str | None = Field(
+        description="Numéro de la convention qui prend le relais, ou vide (à proposer)",
+        examples=["2027-003"],
+    )
+    suivante_debut: dt.date | None = Field(description="Son premier jour, ou vide")
+    suivante_fin: dt.date | None = Field(description="Son dernier jour, ou vide")
+
+
+class BilanContext(_Doc):
+    """Variables du bilan des ateliers remis à un bailleur partenaire (bailleurs bilan)."""
+
+    association: Association
+    bailleur: Landlord
+    destinataire: Recipient | None = Field(
+        description="La personne à qui le bilan est remis, ou vide (bilan anonyme)"
+    )
+    anonyme: bool = Field(
+        description="Vrai pour un bilan anonyme (« Bailleur 1 », sans aucun nom de personne "
+        "ni retour des structures)"
+    )
+    date: dt.date = Field(description="Date du bilan (filtres date_lettre, date_longue)")
+    lieu: str = Field(description="Ville d'où l'on écrit", examples=["Montrouge"])
+    objet: str = Field(
+        description="Titre du bilan", examples=["Bilan des ateliers de février 2027"]
+    )
+    periode: Period
+    ateliers: list[WorkshopItem] = Field(description="Les ateliers de la période, dans l'ordre")
+    totaux: Totals
+    cible: str = Field(description="La cible du bailleur", examples=["15–30\u202f%"])
+    ponderation: str = Field(
+        description="Comment les moyennes du total sont calculées",
+        examples=["moyennes pondérées par le nombre de participants de chaque atelier"],
+    )
+    visites: list[Visit] = Field(description="Les visites du bailleur aux ateliers")
+    retours: list[Feedback] = Field(
+        description="Les retours des structures accueillantes (vide dans un bilan anonyme)"
+    )
+    convention: BilanConvention | None = Field(
+        description="La convention signée qui couvre la période, ou vide"
+    )
+    renouvellement: Renewal | None = Field(
+        description="Le renouvellement à proposer ou déjà fait, ou vide"
+    )
+    prochains_ateliers: list[WorkshopItem] = Field(
+        description="Les ateliers déjà notés après la période"
+    )
+    prochaines_etapes: list[str] = Field(description="La suite proposée, phrase par phrase")
+    graphique: Any = Field(
+        default=None,
+        description="Le graphique (image) : participants et locataires par atelier, face à la "
+        "cible ; vide si aucun résultat n'est noté",
+    )
+    graphique_legende: str = Field(
+        description="Sa légende",
+        examples=["Participants et locataires du bailleur par atelier…"],
+    )
+
+
+class Meeting(_Doc):
+    """La rencontre annuelle (thèse, préconisation 4)."""
+
+    date: dt.date = Field(description="Son jour (filtres date_lettre, date_longue)")
+    heure: str | None = Field(description="Son heure, ou vide", examples=["14\u00a0h\u00a030"])
+    lieu: str = Field(description="Où elle a lieu", examples=["Maison des associations, Montreuil"])
+    objet: str = Field(description="Son objet", examples=["Rencontre annuelle bailleurs–associations"])
+    bailleurs: list[str] = Field(
+        description="Les bailleurs partenaires invités", examples=[["RIVP", "Paris Habitat"]]
+    )
+    associations: list[str] = Field(
+        description="Les associations alliées invitées", examples=[["Les Petits Débrouillards IDF"]]
+    )
+
+
+class Guest(_Doc):
+    """Qui reçoit cette invitation : un bailleur partenaire ou une association alliée."""
+
+    nom: str = Field(description="Son nom", examples=["RIVP"])
+    bailleur: bool = Field(description="Vrai pour un bailleur, faux pour une association")
+    adresse_lignes: list[str] = Field(description="Son adresse, ligne par ligne (peut être vide)")
+    attention: str | None = Field(
+        description="La personne, après « À l'attention », ou vide", examples=["de Mme Awa Diallo"]
+    )
+
+
+class InvitationContext(_Doc):
+    """Variables d'une invitation à la rencontre annuelle (bailleurs rencontre)."""
+
+    association: Association
+    invite: Guest
+    appel: str = Field(description="Formule d'appel", examples=["Madame"])
+    date: dt.date = Field(description="Date du courrier")
+    lieu: str = Field(description="Ville d'où l'on écrit", examples=["Montrouge"])
+    objet: str = Field(description="Objet du courrier")
+    reference: str = Field(description="Référence du courrier")
+    rencontre: Meeting
 
 
 CONTRIBUTION_TEXT: dict[str, tuple[str, str]] = {
@@ -276,6 +517,17 @@ def kind_label(kind: str) -> str:
     return KIND_LABELS.get(kind, kind)
 
 
+def _shown(example: object) -> str:
+    """An example as a template author reads it: « oui », « 12 rue X / 92120 Montrouge »."""
+    if example is None:
+        return ""
+    if isinstance(example, bool):
+        return "oui" if example else "non"
+    if isinstance(example, list | tuple):
+        return " / ".join(_shown(item) for item in example)
+    return str(example)
+
+
 def describe(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, str]]:
     """Flatten a context model into (variable, description, example) rows."""
     rows: list[tuple[str, str, str]] = []
@@ -288,7 +540,7 @@ def describe(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str, s
             rows.extend(describe(nested, prefix=f"{path}."))
             continue
         example = info.examples[0] if info.examples else ""
-        rows.append((path, info.description or "", "" if example is None else str(example)))
+        rows.append((path, info.description or "", _shown(example)))
     return rows
 
 
@@ -303,3 +555,12 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 return inner
     return None
+
+
+#: The documented context of each kind of template (``templates variables``, ``check``).
+MODEL_FOR_KIND: dict[str, type[BaseModel]] = {
+    "courrier": LetterContext,
+    "convention": ConventionContext,
+    "bilan": BilanContext,
+    "invitation": InvitationContext,
+}

@@ -27,6 +27,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bailleurs_cli.errors import InvalidInput, TemplateProblem, ToolMissing
+from bailleurs_cli.files import reason
 from bailleurs_cli.files import write_atomic as write_atomic  # letters and callers use it here
 from bailleurs_cli.formatting import NNBSP, date_lettre, long_date
 
@@ -38,7 +39,7 @@ class TemplateInfo:
     """A template the tool knows: its name, kind and default subject."""
 
     name: str
-    kind: str  # "courrier" or "convention"
+    kind: str  # "courrier", "convention", "bilan" or "invitation"
     title: str
     subject: str
 
@@ -77,7 +78,27 @@ BUILTIN: dict[str, TemplateInfo] = {
             "Convention de partenariat financier",
             "Convention de partenariat financier",
         ),
+        TemplateInfo(
+            "bilan",
+            "bilan",
+            "Bilan des ateliers remis à un bailleur partenaire (chiffres, cible, graphique)",
+            "Bilan des ateliers",
+        ),
+        TemplateInfo(
+            "invitation",
+            "invitation",
+            "Invitation à la rencontre annuelle des bailleurs et des associations",
+            "Invitation à notre rencontre annuelle",
+        ),
     )
+}
+
+#: The command that renders each kind of template.
+COMMAND_FOR_KIND = {
+    "courrier": "bailleurs letter",
+    "convention": "bailleurs convention",
+    "bilan": "bailleurs bilan",
+    "invitation": "bailleurs rencontre",
 }
 
 
@@ -124,7 +145,9 @@ def info_for(name: str) -> TemplateInfo:
     """Catalogue entry of a template, default ones or a user's own."""
     if name in BUILTIN:
         return BUILTIN[name]
-    kind = "convention" if name.startswith("convention") else "courrier"
+    kind = next(
+        (k for k in ("convention", "bilan", "invitation") if name.startswith(k)), "courrier"
+    )
     return TemplateInfo(name, kind, "Modèle personnalisé", "Partenariat avec votre organisme")
 
 
@@ -237,8 +260,12 @@ def render_bytes(
     *,
     template_name: str,
     logo: str | None = None,
+    pictures: dict[str, tuple[bytes, int]] | None = None,
 ) -> bytes:
     """Render one document in memory.
+
+    ``pictures`` maps a variable to an image (PNG bytes, width in mm) shown inline
+    where the template prints it: the bilan's chart.
 
     Raises:
         TemplateProblem: the template fails on this context (named, with why).
@@ -253,6 +280,8 @@ def render_bytes(
             **values["association"],
             "logo": InlineImage(document, logo, width=Mm(35)),
         }
+    for key, (data, width) in (pictures or {}).items():
+        values[key] = InlineImage(document, BytesIO(data), width=Mm(width))
     try:
         document.render(values, jinja_env=env, autoescape=True)
     except (TemplateError, SecurityError) as exc:
@@ -279,7 +308,7 @@ def ensure_folder(folder: Path, option: str = "--out") -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(
-            f"{option} : impossible de créer le dossier {folder} ({exc.strerror}) ; choisissez "
+            f"{option} : impossible de créer le dossier {folder} ({reason(exc)}) ; choisissez "
             "un autre dossier."
         ) from None
     if not os.access(folder, os.W_OK):

@@ -65,7 +65,7 @@ HEADERS = {
     "exchanges": {
         "landlord": "Bailleur", "date": "Date", "channel": "Canal", "direction": "Sens",
         "person": "Interlocuteur", "summary": "Résumé", "outcome": "Issue", "stage": "Étape",
-        "next_action": "Prochaine action", "next_due": "Échéance",
+        "next_action": "Prochaine action", "next_due": "Échéance", "author": "Par",
     },
 }  # fmt: skip
 
@@ -399,6 +399,22 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _in_french(row: dict[str, Any]) -> None:
+    """A spreadsheet is read by people: French labels, not slugs (``import csv`` reads
+    them back)."""
+    from bailleurs_cli import formatting as f
+
+    for key, labels in (
+        ("kind", f.KIND_SHORT),
+        ("stage", f.STAGE_LABELS),
+        ("channel", f.CHANNEL_LABELS),
+        ("direction", f.DIRECTION_LABELS),
+        ("outcome", f.OUTCOME_LABELS),
+    ):
+        if row.get(key) in labels:
+            row[key] = labels[row[key]]
+
+
 def _commune_name(code: str) -> str:
     """``Saint-Denis``, ``Paris 20e``: a commune's name, for a spreadsheet."""
     from bailleurs_cli.geo import communes
@@ -453,6 +469,7 @@ def render(
             if name == "landlords":
                 row["address"] = _postal_address(row)
                 row["communes"] = [f"{_commune_name(c)} ({c})" for c in row["communes"]]
+            _in_french(row)
             writer.writerow([safe_cell(row[key]) for key in headers])
         return buffer.getvalue()
     from bailleurs_cli.store import HEAD

@@ -19,6 +19,38 @@ from bailleurs_cli.errors import Conflict, InvalidInput
 #: Errors a user fixes by making room rather than by choosing another place.
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
+#: The system's reasons, said in French (the C library says them in English).
+_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOSPC: "disque plein",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EFBIG: "fichier trop gros",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EEXIST: "existe déjà",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EBUSY: "ressource occupée",
+    errno.ECONNREFUSED: "connexion refusée",
+    errno.ETIMEDOUT: "délai dépassé",
+    errno.EHOSTUNREACH: "hôte inaccessible",
+    errno.ENETUNREACH: "réseau inaccessible",
+}
+
+
+def reason(exc: OSError) -> str:
+    """Why an operation on a file (or a socket) failed, in French."""
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return "nom d'hôte inconnu"
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    return exc.strerror or type(exc).__name__
+
 
 def _umask() -> int:
     current = os.umask(0)
@@ -63,9 +95,8 @@ def write_atomic(
     except OSError as exc:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-        reason = exc.strerror or type(exc).__name__
         room = "libérez de la place ou " if exc.errno in _FULL else ""
-        raise InvalidInput(f"impossible d'écrire {path} ({reason}) ; {room}{fix}.") from None
+        raise InvalidInput(f"impossible d'écrire {path} ({reason(exc)}) ; {room}{fix}.") from None
     except BaseException:
         if temporary is not None:
             temporary.unlink(missing_ok=True)

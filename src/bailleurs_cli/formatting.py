@@ -407,6 +407,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     Channel.VIDEO: ("visioconférence", "visioconference"),
     Channel.VISIT: ("visite d'atelier",),
     Outcome.NO_ANSWER: ("pas de réponse",),
+    LegalKind.UNKNOWN: ("inconnue",),
+    LegalKind.COOP: ("coopérative", "cooperative hlm"),
 }
 
 
@@ -450,7 +452,10 @@ def french_case(text: str) -> str:
             return (head if not first else head.capitalize()) + sep + word(tail.upper(), True)
         if lowered in _SMALL and not first:
             return lowered
-        return "-".join(part.capitalize() for part in lowered.split("-"))
+        parts = lowered.split("-")  # « Seine-et-Marne », « Saint-Ouen-sur-Seine »
+        return "-".join(
+            part if i and part in _SMALL else part.capitalize() for i, part in enumerate(parts)
+        )
 
     tokens = text.split()
     return " ".join(

@@ -106,6 +106,7 @@ class Report:
     pdfs: list[Path] = field(default_factory=list)
     logged: int = 0
     caught_up: int = 0  # existing letters of an interrupted run, logged now
+    batch: str | None = None  # the batch id the logged exchanges carry
 
 
 def check_association(settings: Settings) -> None:
@@ -546,11 +547,11 @@ def run(
 
 
 def raise_if_unknown_template_kind(info: documents.TemplateInfo, expected: str) -> None:
-    """``letter`` takes letters, ``convention`` takes conventions."""
+    """``letter`` takes letters, ``convention`` conventions, ``bilan`` bilans…"""
     if info.kind != expected:
-        command = "bailleurs convention" if info.kind == "convention" else "bailleurs letter"
+        command = documents.COMMAND_FOR_KIND.get(info.kind, "bailleurs letter")
         raise InvalidInput(
-            f"--template : « {info.name} » est un modèle de {info.kind} ; utilisez « {command} »."
+            f"--template : « {info.name} » est un modèle {de(info.kind)} ; utilisez « {command} »."
         )
 
 
@@ -707,5 +708,6 @@ def send(
         on_written=log_written if request.log else None,
     )
     report.logged = logged
+    report.batch = batch if (logged or caught_up) else None
     report.caught_up = caught_up
     return report

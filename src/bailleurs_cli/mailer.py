@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from bailleurs_cli import validation
 from bailleurs_cli.config import SmtpSection, section_error
 from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
+from bailleurs_cli.files import reason
 
 
 class MailError(BailleursError):
@@ -86,7 +87,7 @@ def smtp_settings(section: SmtpSection | Mapping[str, Any]) -> SmtpSettings:
             password = secret.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise InvalidInput(
-                f"smtp.password_file : lecture impossible de {secret} ({exc.strerror})."
+                f"smtp.password_file : lecture impossible de {secret} ({reason(exc)})."
             ) from None
     if smtp.user and password is None:
         raise InvalidInput(
@@ -179,10 +180,9 @@ def send(settings: SmtpSettings, message: EmailMessage, *, timeout: float = 30) 
     except smtplib.SMTPException as exc:  # before OSError: SMTPException subclasses it
         raise MailError(f"envoi refusé par {settings.where} : {exc}.") from None
     except (ConnectionRefusedError, socket.gaierror, TimeoutError, OSError) as exc:
-        reason = "connexion refusée" if isinstance(exc, ConnectionRefusedError) else str(exc)
         raise MailError(
-            f"serveur SMTP injoignable : {settings.where} ({reason}) ; vérifiez smtp.host et "
-            "smtp.port."
+            f"serveur SMTP injoignable : {settings.where} ({reason(exc)}) ; vérifiez smtp.host "
+            "et smtp.port."
         ) from None
     if refused:
         to = [address.addr_spec for address in message["To"].addresses]

@@ -183,11 +183,18 @@ def _documents(
         names = _FILE.findall(exchange.summary)
         if exchange.document:
             names.append(Path(exchange.document).name)
+            pdf = Path(exchange.document).with_suffix(".pdf")
+            if pdf.exists():  # --pdf made a copy beside it
+                names.append(pdf.name)
         for name in names:
             found.setdefault(name, exchange.occurred_on)
     for partnership in partnerships:
         if partnership.document:
-            found.setdefault(Path(partnership.document).name, partnership.created_at.date())
+            made = partnership.created_at.date()
+            found.setdefault(Path(partnership.document).name, made)
+            pdf = Path(partnership.document).with_suffix(".pdf")
+            if pdf.exists():
+                found.setdefault(pdf.name, made)
     return [Document(on, name) for name, on in sorted(found.items(), key=lambda i: (i[1], i[0]))]
 
 
@@ -275,6 +282,7 @@ def as_json(record: PersonRecord) -> dict[str, Any]:
         "partnerships": [
             {
                 "id": p.id,
+                "number": p.number,
                 "status": p.status,
                 "starts_on": p.starts_on.isoformat(),
                 "ends_on": p.ends_on.isoformat(),
@@ -328,7 +336,7 @@ def as_text(record: PersonRecord) -> list[str]:
     section(
         "Conventions dont cette personne est la référente",
         [
-            f"n° {p.id}, du {short_date(p.starts_on)} au {short_date(p.ends_on)}, "
+            f"n° {p.number or p.id}, du {short_date(p.starts_on)} au {short_date(p.ends_on)}, "
             f"référent\u00a0: {p.referent_landlord}"
             for p in record.partnerships
         ],

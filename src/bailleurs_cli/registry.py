@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, RegistryError
+from bailleurs_cli.files import reason
 from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
 
@@ -203,7 +204,7 @@ def load(path: Path | None = None) -> list[Entry]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise RegistryError(f"{label} : lecture impossible ({exc.strerror}).") from None
+        raise RegistryError(f"{label} : lecture impossible ({reason(exc)}).") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", ligne {mark.line + 1}" if mark is not None else ""
@@ -503,6 +504,8 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
                 session, entry.slug, fields, today=today, reason="registre livré avec bailleurs"
             )
             assert landlord.id is not None
+            if entry.absorbed_by:  # its successor is the one to follow: no step of its own
+                landlord.next_action = None
             _replace_presence(session, landlord.id, presence_facts(entry), present=[])
             report.added.append(entry.slug)
             continue
@@ -511,6 +514,8 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
             continue
         assert current.id is not None
         fields = _keep_imported(current, fields)
+        if entry.absorbed_by and current.next_action == FIRST_STEP and current.next_due is None:
+            fields["next_action"] = None  # absorbed since: no step of its own
         changed = {k: v for k, v in fields.items() if getattr(current, k) != v}
         if _replace_presence(
             session, current.id, presence_facts(entry), present=presence_of.get(current.id, [])

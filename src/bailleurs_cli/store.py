@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine
 
 from bailleurs_cli.errors import StoreError
+from bailleurs_cli.files import reason
 
 #: Alembic revisions shipped with this version, oldest first.
 REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
@@ -266,7 +267,7 @@ def _check_writable_location(path: Path, url: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(
-            f"impossible de créer le dossier de la base {path.parent} ({exc.strerror}) ; "
+            f"impossible de créer le dossier de la base {path.parent} ({reason(exc)}) ; "
             "choisissez un autre chemin avec --db ou BAILLEURS_DB."
         ) from None
     target = path if path.exists() else path.parent

@@ -105,7 +105,7 @@ def _parts(path: Path) -> list[list[tuple[str, str]]]:
 
 
 def _allowed(kind: str) -> dict[str, set[str] | None]:
-    model = contexts.ConventionContext if kind == "convention" else contexts.LetterContext
+    model = contexts.MODEL_FOR_KIND.get(kind, contexts.LetterContext)
     allowed: dict[str, set[str] | None] = {}
     for name, info in model.model_fields.items():
         nested = contexts._nested_model(info.annotation)

@@ -105,6 +105,9 @@ _HELP_PATTERNS = (
     (re.compile(r"\[default:\s+"), "[défaut : "),
     (re.compile(r" <list\[\w+\]>"), ""),
     (re.compile(r"<file> ?"), "FICHIER"),
+    # Click writes required arguments in braces in the usage line: « {BAILLEUR} ».
+    (re.compile(r"\{([^{}\s]+?)(?:\.\.\.)?\}(\.\.\.)?"), r"\1\2"),
+    (re.compile(r"(\S+\.\.\.) \1"), r"\1"),
     (re.compile(r"<float> ?"), "NOMBRE"),
 )
 
@@ -162,6 +165,7 @@ def sub_app(help_text: str, **options: Any) -> typer.Typer:
     Its commands are declared with ``cls=FrenchCommand`` so their --help is French.
     """
     options.setdefault("no_args_is_help", True)
+    options.setdefault("add_completion", False)  # English options that edit ~/.bashrc
     return typer.Typer(cls=FrenchGroup, rich_markup_mode=None, help=help_text, **options)
 
 
@@ -251,10 +255,8 @@ class State:
         The change runs in one transaction: if it fails, the store is as it was and
         the backup is removed; otherwise its path is said on stderr.
         """
-        from datetime import datetime
-
         from bailleurs_cli import backups
-        from bailleurs_cli.config import backup_dir
+        from bailleurs_cli.config import backup_dir, paris_now
         from bailleurs_cli.errors import ToolMissing
 
         self.store()  # created and upgraded first: the copy is of the store as it is now
@@ -262,7 +264,7 @@ class State:
             made = backups.make_backup(
                 self.db_url(),
                 folder=backup_dir(),
-                now=datetime.now(),
+                now=paris_now(),
                 reason=reason,
                 keep=self.settings.backup_keep,
             )

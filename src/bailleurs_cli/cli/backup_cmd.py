@@ -39,10 +39,8 @@ def backup(
 
     Exemple : bailleurs backup --out ~/sauvegardes/
     """
-    from datetime import datetime
-
     from bailleurs_cli import backups
-    from bailleurs_cli.config import backup_dir
+    from bailleurs_cli.config import backup_dir, paris_now
 
     st = state(ctx)
     if listing:
@@ -59,7 +57,7 @@ def backup(
     made = backups.make_backup(
         st.db_url(),
         folder=backup_dir(),
-        now=datetime.now(),
+        now=paris_now(),
         out=out_path,
         keep=st.settings.backup_keep,
     )
@@ -85,11 +83,9 @@ def restore(
 
     Exemple : bailleurs restore ~/sauvegardes/bailleurs-2026-12-01-083000.db --yes
     """
-    from datetime import datetime
-
     from bailleurs_cli import backups
     from bailleurs_cli.api import open_default
-    from bailleurs_cli.config import backup_dir
+    from bailleurs_cli.config import backup_dir, paris_now
     from bailleurs_cli.errors import InvalidInput
     from bailleurs_cli.store import REVISIONS, store_tables
 
@@ -109,7 +105,7 @@ def restore(
         url,
         file,
         folder=backup_dir(),
-        now=datetime.now(),
+        now=paris_now(),
         keep=st.settings.backup_keep,
         known=REVISIONS,
         tables=store_tables(),

@@ -135,7 +135,10 @@ def letter(
             "encore noté(s) : noté(s) maintenant, à la date de leur fichier."
         )
     if report.logged:
-        info(f"{report.logged} envoi(s) noté(s) comme échanges, avec leur relance.")
+        info(
+            f"{report.logged} envoi(s) noté(s) comme échanges, avec leur relance (lot "
+            f"{report.batch} ; pour l'annuler : bailleurs exchange delete --lot {report.batch})."
+        )
     if not (report.written or report.skipped or report.failed):
         info("Aucun bailleur ne correspond à ces critères.")
         return
@@ -367,7 +370,7 @@ def templates_variables(
 
     documents.find_template(name, state(ctx).settings.templates_dir)  # an unknown name is an error
     kind = documents.info_for(name).kind
-    model = contexts.ConventionContext if kind == "convention" else contexts.LetterContext
+    model = contexts.MODEL_FOR_KIND.get(kind, contexts.LetterContext)
     rows = [
         [f"{{{{ {path} }}}}", text, example] for path, text, example in contexts.describe(model)
     ]

@@ -150,13 +150,19 @@ def _print(report: Report) -> None:
     for near in report.near_misses:
         out(
             f"proche    ligne {near['line']}  « {near['name']} » ressemble à {near['candidate']} "
-            f"({near['score']} %) : non rapproché, vérifiez"
+            f"({str(near['score']).replace('.', ',')} %) : non rapproché, vérifiez"
         )
+    from bailleurs_cli.formatting import KIND_SHORT
+
+    def kind_shown(field: str, value: object) -> object:
+        return KIND_SHORT.get(str(value), value) if field == "kind" else value
+
     for conflict in report.conflicts:
+        field = conflict["field"]
         out(
             f"conflit   ligne {conflict['line']}  {conflict['landlord']}, "
-            f"{_labels([conflict['field']])} : "
-            f"« {conflict['kept']} » gardé, le fichier dit « {conflict['file']} »"
+            f"{_labels([field])} : « {kind_shown(field, conflict['kept'])} » gardé, le fichier "
+            f"dit « {kind_shown(field, conflict['file'])} »"
         )
     for rejected in report.rejected:
         value = f" [{rejected['value']}]" if rejected["value"] else ""

@@ -106,6 +106,7 @@ def exchange_json(exchange: Exchange, person: str | None) -> dict[str, Any]:
         "next_due": _iso(exchange.next_due),
         "author": exchange.author,
         "document": exchange.document,
+        "batch": exchange.batch,
     }
 
 
@@ -230,6 +231,8 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
         if detail.next_person:
             step += f" — avec {detail.next_person}"
         lines.append(f"Prochaine étape\u00a0: {step}")
+    elif ll.absorbed_by:
+        lines.append(f"Prochaine étape\u00a0: aucune (absorbé : suivez « {ll.absorbed_by} »)")
     else:
         lines.append("Prochaine étape\u00a0: aucune (dossier en pause)")
     lines.append("Interlocuteurs\u00a0:" if detail.people else "Interlocuteurs\u00a0: aucun")

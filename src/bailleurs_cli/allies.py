@@ -1,0 +1,169 @@
+"""Allied associations, for joint approaches to landlords (thesis, recommendation 2).
+
+Landlords are approached by several associations for the same kind of project (the
+thesis' « Bailleur F »); a letter written and signed together reads as one
+proposal instead of competing ones. An ally is recorded once (``allie add``), then
+named in ``letter --avec``; the exchange a joint letter logs keeps the ally, so
+``show`` lists the joint approaches made with each landlord.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bailleurs_cli import contexts, formatting, validation
+from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
+from bailleurs_cli.models import Ally, Exchange, Landlord
+
+
+@dataclass(frozen=True)
+class AllyInput:
+    """What ``allie add`` accepts."""
+
+    name: str
+    contact: str
+    email: str | None = None
+    phone: str | None = None
+    departements: tuple[str, ...] = ()
+    signatory: str | None = None
+
+
+def add(session: Session, data: AllyInput) -> Ally:
+    """Record an allied association.
+
+    Raises:
+        InvalidInput: an empty name or contact, a malformed e-mail, phone or department.
+        Conflict: an ally with the same name is already recorded.
+    """
+    name = validation.name(data.name, "NOM")
+    slug = validation.slugify(name)
+    if not slug:
+        raise InvalidInput(f"NOM : « {name} » ne contient ni lettre ni chiffre.")
+    existing = session.exec(select(Ally).where(Ally.slug == slug)).first()
+    if existing is not None:
+        raise Conflict(
+            f"NOM : l'association « {existing.name} » est déjà enregistrée ({existing.slug}) ; "
+            "voir « bailleurs allie list »."
+        )
+    contact = validation.name(data.contact, "--contact")
+    signatory = validation.name(data.signatory, "--signataire") if data.signatory else None
+    departements = sorted({validation.departement(d) for d in data.departements})
+    ally = Ally(
+        slug=slug,
+        name=name,
+        contact=contact,
+        email=validation.email(data.email) if data.email and data.email.strip() else None,
+        phone=validation.phone(data.phone) if data.phone and data.phone.strip() else None,
+        departements=departements,
+        signatory=signatory,
+        created_at=datetime.now(UTC),
+    )
+    session.add(ally)
+    session.flush()
+    return ally
+
+
+def listing(session: Session) -> list[Ally]:
+    """Every ally, by name."""
+    return list(session.exec(select(Ally).order_by(col(Ally.name))).all())
+
+
+def resolve(session: Session, query: str, option: str = "--avec") -> Ally:
+    """The ally ``query`` names: its identifier, its name, or all the words of it.
+
+    Raises:
+        NotFound: no such ally (the known ones are listed) — exit code 3.
+    """
+    allies = listing(session)
+    wanted = validation.fold(query)
+    for ally in allies:
+        if ally.slug == wanted.replace(" ", "-") or validation.fold(ally.name) == wanted:
+            return ally
+    words = set(wanted.split())
+    found = [a for a in allies if words and words <= set(validation.fold(a.name).split())]
+    if len(found) == 1:
+        return found[0]
+    if not allies:
+        raise NotFound(
+            f"{option} : association « {query} » inconnue ; aucune n'est enregistrée : "
+            'ajoutez-la avec « bailleurs allie add "Nom" --contact … ».'
+        )
+    known = ", ".join(f"{a.name} ({a.slug})" for a in allies)
+    raise NotFound(
+        f"{option} : association « {query} » inconnue ; associations enregistrées : {known}."
+    )
+
+
+def as_json(ally: Ally) -> dict[str, Any]:
+    """Stable keys, as ``allie list --json`` prints them."""
+    return {
+        "ally": ally.slug,
+        "name": ally.name,
+        "contact": ally.contact,
+        "email": ally.email,
+        "phone": ally.phone,
+        "departements": list(ally.departements),
+        "signatory": ally.signatory or ally.contact,
+    }
+
+
+def block(ally: Ally) -> contexts.Ally:
+    """The ``allie`` variables of a joint letter."""
+    forms = formatting.name_forms(ally.name)
+    return contexts.Ally(
+        nom=ally.name,
+        de=forms.de,
+        a=forms.a,
+        pluriel=forms.plural,
+        signataire=ally.signatory or ally.contact or ally.name,
+        contact=ally.contact,
+        email=ally.email,
+        telephone=ally.phone,
+        territoire=formatting.departements_text(list(ally.departements))
+        if ally.departements
+        else None,
+    )
+
+
+@dataclass(frozen=True)
+class JointApproach:
+    """An exchange made with a landlord together with an ally."""
+
+    exchange: Exchange
+    ally: Ally
+
+
+def joint_approaches(session: Session, landlord: Landlord) -> list[JointApproach]:
+    """The exchanges made with ``landlord`` together with an ally, latest first."""
+    rows = session.exec(
+        select(Exchange, Ally)
+        .join(Ally, col(Ally.id) == col(Exchange.ally_id))
+        .where(Exchange.landlord_id == landlord.id)
+        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
+    ).all()
+    return [JointApproach(exchange, ally) for exchange, ally in rows]
+
+
+def approach_json(item: JointApproach) -> dict[str, Any]:
+    """One joint approach, as ``show --json`` lists it under ``joint_approaches``."""
+    return {
+        "date": item.exchange.occurred_on.isoformat(),
+        "ally": item.ally.slug,
+        "ally_name": item.ally.name,
+        "channel": item.exchange.channel,
+        "summary": item.exchange.summary,
+        "document": item.exchange.document,
+    }
+
+
+def approach_line(item: JointApproach) -> str:
+    """``23/11/2026 · courrier avec Les Petits Débrouillards IDF : Courrier « prospection »…``."""
+    channel = formatting.CHANNEL_LABELS.get(item.exchange.channel, item.exchange.channel)
+    return (
+        f"{formatting.short_date(item.exchange.occurred_on)} · {channel} avec "
+        f"{item.ally.name}\u00a0: {item.exchange.summary}"
+    )
