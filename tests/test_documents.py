@@ -575,8 +575,8 @@ def test_config_set_where_the_folder_cannot_be(run: Run, home: Path, tmp_path: P
         "BAILLEURS_HOME": str(blocker / "maison")})  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {blocker}/maison/config.toml (un élément du chemin n'est pas un dossier) ; "
-        "vérifiez le dossier de configuration.\n"
+        f"Erreur : impossible d'écrire {blocker}/maison/config.toml (un élément du chemin "
+        "n'est pas un dossier) ; vérifiez le dossier de configuration.\n"
     )
     assert blocker.read_text() == "x" and sorted(home.iterdir()) == before
 

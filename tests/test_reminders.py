@@ -121,8 +121,8 @@ def test_agenda_to_an_unwritable_path(run: Run, tmp_path: Path) -> None:
     result = run("agenda", "--ics", str(blocker / "suivi.ics"))
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Erreur : impossible d'écrire {blocker / 'suivi.ics'} (un élément du chemin n'est pas un dossier) ; "
-        "choisissez un autre fichier avec --ics.\n"
+        f"Erreur : impossible d'écrire {blocker / 'suivi.ics'} (un élément du chemin n'est "
+        "pas un dossier) ; choisissez un autre fichier avec --ics.\n"
     )
     assert blocker.read_text() == "x"
 
