@@ -409,17 +409,6 @@ def attach_document(partnership: Partnership, path: Path) -> None:
     partnership.document = str(path)
 
 
-def for_landlord(session: Session, landlord: Landlord) -> list[Partnership]:
-    """A landlord's partnerships, latest first."""
-    return list(
-        session.exec(
-            select(Partnership)
-            .where(Partnership.landlord_id == landlord.id)
-            .order_by(col(Partnership.id).desc())
-        ).all()
-    )
-
-
 @dataclass(frozen=True)
 class WrittenConvention:
     """What ``bailleurs convention`` produced."""

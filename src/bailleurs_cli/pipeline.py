@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from bailleurs_cli.errors import Conflict, InvalidInput
-from bailleurs_cli.formatting import stage_label
 from bailleurs_cli.models import CLOSED_STAGES, Landlord, Stage, StageChange
 from bailleurs_cli.registry import FIRST_STEP
 
@@ -76,8 +75,3 @@ def move(
     landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return True
-
-
-def describe_transition(landlord: Landlord) -> str:
-    """``RIVP : proposition depuis le 12/01/2027``."""
-    return f"{landlord.name} : {stage_label(landlord.stage)}"

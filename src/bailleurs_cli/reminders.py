@@ -86,11 +86,6 @@ def all_reminders(session: Session) -> list[tuple[Reminder, Landlord | None]]:
     return [(r, ll) for r, ll in session.exec(statement).all()]
 
 
-def due(session: Session, *, until: date) -> list[tuple[Reminder, Landlord | None]]:
-    """Reminders whose next date is on or before ``until``."""
-    return [(r, ll) for r, ll in all_reminders(session) if r.next_on <= until]
-
-
 def _get(session: Session, reminder_id: int) -> Reminder:
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:

@@ -17,9 +17,6 @@ from bailleurs_cli.imports.core import Report
 from bailleurs_cli.imports.tabular import Progress
 from bailleurs_cli.store import Store
 
-#: Import kinds, as typed after ``bailleurs import``.
-KINDS = ("sirene", "qpv", "locaux-personnes-morales", "csv")
-
 
 def run_import(
     store: Store,
