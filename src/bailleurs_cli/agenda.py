@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bailleurs_cli.scheduling import NextItem, Reason
+
+if TYPE_CHECKING:
+    from bailleurs_cli.store import Store
 
 
 def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
@@ -60,7 +63,7 @@ def calendar_bytes(items: list[NextItem], *, now: datetime) -> bytes:
 
 
 def export(
-    store: Any,
+    store: Store,
     target: Path,
     *,
     today: date,

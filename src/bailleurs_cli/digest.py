@@ -12,12 +12,17 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli.config import DEFAULT_RETENTION_MONTHS
 from bailleurs_cli.dates import add_months
 from bailleurs_cli.formatting import lateness, long_date
 from bailleurs_cli.scheduling import NextItem, Reason
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bailleurs_cli.store import Store
 
 #: The bilan of a period is owed this many days after its last workshop (issue 10).
 BILAN_AFTER_WORKSHOP_DAYS = 14
@@ -287,7 +292,7 @@ def as_html(digest: Digest) -> str:
 
 
 def collect(
-    session: object,
+    session: Session,
     *,
     today: date,
     days: int,
@@ -299,13 +304,12 @@ def collect(
     ``retention_months`` is ``rgpd.conservation_mois``, the period ``person purge``
     applies.
     """
-    from sqlmodel import Session, col, select
+    from sqlmodel import col, select
 
     from bailleurs_cli.models import Landlord, Partnership
     from bailleurs_cli.privacy import due_for_purge
     from bailleurs_cli.scheduling import next_items
 
-    assert isinstance(session, Session)
     purge_due = len(due_for_purge(session, today=today, months=retention_months))
     items = next_items(session, today=today, days=days, stale_after_days=stale_after_days)
     from sqlalchemy import func
@@ -349,7 +353,7 @@ def collect(
     )
 
 
-def claim_new(session: object, digest: Digest) -> Digest:
+def claim_new(session: Session, digest: Digest) -> Digest:
     """Keep only lines never sent, and record them as sent, in the caller's transaction.
 
     Called inside a write transaction (``BEGIN IMMEDIATE`` on SQLite, a row lock on
@@ -358,11 +362,10 @@ def claim_new(session: object, digest: Digest) -> Digest:
     """
     from datetime import UTC, datetime
 
-    from sqlmodel import Session, col, select
+    from sqlmodel import col, select
 
     from bailleurs_cli.models import DigestSent
 
-    assert isinstance(session, Session)
     keys = {line.key for line in digest.lines()}
     if not keys:
         return digest
@@ -375,19 +378,18 @@ def claim_new(session: object, digest: Digest) -> Digest:
     return digest.only(fresh)
 
 
-def unsent(session: object, digest: Digest) -> Digest:
+def unsent(session: Session, digest: Digest) -> Digest:
     """The lines never mailed yet (``digest --only-new`` without ``--send``)."""
-    from sqlmodel import Session, select
+    from sqlmodel import select
 
     from bailleurs_cli.models import DigestSent
 
-    assert isinstance(session, Session)
     sent = set(session.exec(select(DigestSent.key)).all())
     return digest.only({line.key for line in digest.lines()} - sent)
 
 
 def send(
-    store: Any,
+    store: Store,
     *,
     smtp: dict[str, Any],
     to: list[str],
