@@ -82,7 +82,7 @@ def tag(doc, text: str):  # type: ignore[no-untyped-def]
     return doc.add_paragraph(text)
 
 
-def letterhead(doc) -> None:  # type: ignore[no-untyped-def]
+def letterhead(doc, *, joint: bool = True) -> None:  # type: ignore[no-untyped-def]
     tag(doc, "{%p if association.logo %}")
     para(doc, "{{ association.logo }}", after=0)
     tag(doc, "{%p endif %}")
@@ -93,6 +93,18 @@ def letterhead(doc) -> None:  # type: ignore[no-untyped-def]
     tag(doc, "{%p endfor %}")
     para(doc, "{{ association.telephone }} · {{ association.email }}", after=0)
     para(doc, "SIRET : {{ association.siret }}", size=8, after=12)
+    if not joint:
+        return
+    # A joint letter (letter --avec) names the allied association under ours.
+    tag(doc, "{%p if allie %}")
+    para(
+        doc,
+        "Avec {{ allie.nom }}{% if allie.telephone %} · {{ allie.telephone }}{% endif %}"
+        "{% if allie.email %} · {{ allie.email }}{% endif %}",
+        bold=True,
+        after=12,
+    )
+    tag(doc, "{%p endif %}")
 
 
 def recipient(doc) -> None:  # type: ignore[no-untyped-def]
@@ -140,11 +152,35 @@ CONTACT = (
 
 
 def signature(doc) -> None:  # type: ignore[no-untyped-def]
+    """Ours, then, in a joint letter, the allied association's (both sign)."""
     para(doc, "", after=12)
     right = WD_ALIGN_PARAGRAPH.RIGHT
     para(doc, "{{ association.signataire }}", bold=True, align=right, after=0)
     para(doc, "{{ association.signataire_titre }}", align=right, after=0)
     para(doc, "{{ association.nom }}", align=right)
+    tag(doc, "{%p if allie %}")
+    para(doc, "", after=0)
+    para(doc, "{{ allie.signataire }}", bold=True, align=right, after=0)
+    para(doc, "{{ allie.nom }}", align=right)
+    tag(doc, "{%p endif %}")
+    # The body ends on a paragraph of its own, not on a tag docxtpl removes: text an
+    # editor types at the very end in Word stays in the letter (and is checked).
+    end = para(doc, "", after=0)
+    end.paragraph_format.line_spacing = Pt(1)  # adds no line: a full page stays one page
+
+
+#: The first words of a joint letter: both associations named, one proposal (thesis,
+#: recommendation 2: landlords are approached by several associations for one need).
+JOINT = (
+    "{{ association.nom }} et {{ allie.nom }} vous écrivent ensemble : plutôt que deux "
+    "démarches séparées, nos deux associations vous présentent une proposition commune."
+)
+
+
+def joint(doc, text: str = JOINT) -> None:  # type: ignore[no-untyped-def]
+    tag(doc, "{%p if allie %}")
+    para(doc, text)
+    tag(doc, "{%p endif %}")
 
 
 def prospection() -> None:
@@ -152,6 +188,7 @@ def prospection() -> None:
     letterhead(doc)
     recipient(doc)
     subject(doc)
+    joint(doc)
     para(
         doc,
         f"{ORGANISE}, pendant les vacances scolaires, des ateliers éducatifs et ludiques d'une "
@@ -210,6 +247,11 @@ def relance() -> None:
         "les ateliers éducatifs que " + ORGANISE + " pendant les vacances scolaires pour les "
         "enfants de 6 à 11 ans des quartiers prioritaires"
     )
+    joint(
+        doc,
+        "{{ association.nom }} et {{ allie.nom }} reviennent vers vous ensemble, avec la "
+        "proposition commune de nos deux associations.",
+    )
     tag(doc, "{%p if echange and echange.sans_reponse %}")
     para(
         doc,
@@ -266,6 +308,7 @@ def remerciement() -> None:
     recipient(doc)
     subject(doc)
     interest = "de l'intérêt que vous portez à l'action {{ association.de }}."
+    joint(doc, "{{ association.nom }} et {{ allie.nom }} vous écrivent ensemble.")
     tag(doc, "{%p if echange and echange.ecrit and not echange.sortant %}")
     para(doc, f"Nous vous remercions de {{{{ echange.evocation }}}} et {interest}")
     tag(doc, "{%p elif echange and not echange.ecrit %}")
@@ -493,10 +536,322 @@ def convention_financiere() -> None:
     doc.save(HERE / "convention-financiere.docx")
 
 
+def heading(doc, text: str) -> None:  # type: ignore[no-untyped-def]
+    paragraph = para(doc, text, bold=True, size=12, after=4)
+    paragraph.paragraph_format.space_before = Pt(10)
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def small_table(doc, rows: list[list[str]], widths: list[float]):  # type: ignore[no-untyped-def]
+    """A grid table in 9 pt, its first row bold (the header)."""
+    table = doc.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    table.autofit = False
+    for c_index, width in enumerate(widths):
+        table.columns[c_index].width = Cm(width)  # the grid LibreOffice reads
+    for r_index, row in enumerate(rows):
+        for c_index, text in enumerate(row):
+            cell = table.cell(r_index, c_index)
+            cell.width = Cm(widths[c_index])
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(fr(text))
+            run.font.size = Pt(9)
+            run.bold = r_index == 0
+    return table
+
+
+def bilan() -> None:
+    """The bilan owed to a partner after each period (thesis, 3. and Annexe 2): what was
+    done, the figures landlords judge on, the tenant share against the landlord's own
+    target, the host's feedback, the visit, the contributions valued, what comes next.
+    The landlord is « le bailleur » in the text, as in the convention, so the same
+    wording reads well in the anonymous version (« Bailleur 1 »)."""
+    doc = new_document()
+    letterhead(doc, joint=False)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para(doc, "{{ objet }}", bold=True, size=15, align=center, after=2)
+    para(
+        doc,
+        "{{ bailleur.nom }}{% if convention %} · convention n° {{ convention.numero }}{% endif %}",
+        align=center,
+        after=12,
+    )
+    para(doc, "{{ lieu }}, le {{ date|date_lettre }}", align=WD_ALIGN_PARAGRAPH.RIGHT, after=0)
+    tag(doc, "{%p if destinataire %}")
+    para(
+        doc,
+        "À l'attention {{ destinataire.de }}{% if destinataire.fonction %}, "
+        "{{ destinataire.fonction }}{% endif %}",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        after=0,
+    )
+    tag(doc, "{%p endif %}")
+    para(doc, "", after=6)
+
+    heading(doc, "1. En bref")
+    para(
+        doc,
+        "Sur cette période, {{ association.nom }} {% if association.pluriel %}ont{% else %}a"
+        "{% endif %} animé {{ totaux.en_bref }}, en partenariat avec le bailleur. "
+        "{% if totaux.resume %}Au total : {{ totaux.resume }}.{% else %}Les résultats de ces "
+        "ateliers ne sont pas encore notés.{% endif %}",
+    )
+
+    heading(doc, "2. Les ateliers")
+    table = small_table(
+        doc,
+        [
+            ["N°", "Structure accueillante", "Dates", "Séances", "Thème"],
+            ["{%tr for a in ateliers %}", "", "", "", ""],
+            [
+                "{{ a.numero }}",
+                "{{ a.lieu }}, {{ a.commune }}{% if a.qpv %} (QPV {{ a.qpv }}){% endif %}",
+                "{{ a.dates }}",
+                "{{ a.seances }}",
+                "{% if a.theme %}{{ a.theme }}{% else %}—{% endif %}",
+            ],
+            ["{%tr endfor %}", "", "", "", ""],
+        ],
+        [0.9, 6.2, 4.2, 1.9, 3.4],
+    )
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    para(doc, "", after=6)
+
+    heading(doc, "3. Les chiffres")
+    figures = (
+        "{{ %s.participants }}",
+        "{{ %s.locataires }}",
+        "{{ %s.part_locataires }}",
+        "{{ %s.familles }}",
+        "{{ %s.assiduite }}",
+        "{{ %s.satisfaction_enfants }}",
+        "{{ %s.satisfaction_parents }}",
+    )
+    table = small_table(
+        doc,
+        [
+            [
+                "Atelier",
+                "Participants",
+                "Dont locataires du bailleur",
+                "Part des locataires",
+                "Familles",
+                "Assiduité",
+                "Satisfaction des enfants",
+                "Satisfaction des parents",
+            ],
+            ["{%tr for a in ateliers %}", *[""] * 7],
+            ["n° {{ a.numero }}", *(f % "a.chiffres" for f in figures)],
+            ["{%tr endfor %}", *[""] * 7],
+            ["Ensemble", *(f % "totaux.chiffres" for f in figures)],
+        ],
+        [1.9, 2.4, 2.1, 1.9, 1.7, 1.9, 2.2, 2.2],
+    )
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell in table.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    note = para(
+        doc,
+        "Satisfaction : note de 1 à 5. Pour l'ensemble, assiduité et satisfaction sont des "
+        "{{ ponderation }}. « — » : non noté.",
+        size=8,
+    )
+    note.paragraph_format.space_before = Pt(3)
+    tag(doc, "{%p if totaux.sans_resultats %}")
+    para(
+        doc,
+        "Résultats encore à noter pour {% if totaux.sans_resultats|length > 1 %}les ateliers "
+        "n° {% else %}l'atelier n° {% endif %}{{ totaux.sans_resultats|join(', ') }}.",
+        size=8,
+    )
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "4. La part des locataires du bailleur")
+    para(
+        doc,
+        "Le bailleur souhaite que ses locataires représentent {{ cible }} des participants. "
+        "Sur l'ensemble de la période : {{ totaux.chiffres.cible }}"
+        "{% if totaux.ateliers_comptes %} ; {{ totaux.dans_la_cible }}{% endif %}.",
+    )
+    tag(doc, "{%p if graphique %}")
+    para(doc, "{{ graphique }}", align=center, after=2)
+    para(doc, "{{ graphique_legende }}", align=center, size=8, after=10)
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "5. Le retour des structures accueillantes")
+    tag(doc, "{%p if retours %}")
+    tag(doc, "{%p for r in retours %}")
+    para(doc, "– {{ r.lieu }} : « {{ r.texte }} »", after=2)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p elif anonyme %}")
+    para(
+        doc,
+        "Les retours des structures accueillantes, qui peuvent nommer des personnes, ne "
+        "figurent pas dans cette version anonyme.",
+    )
+    tag(doc, "{%p else %}")
+    para(doc, "Aucun retour n'a encore été noté.")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "6. La visite du bailleur")
+    tag(doc, "{%p if visites %}")
+    para(doc, "Le bailleur est venu voir les ateliers :", after=2)
+    tag(doc, "{%p for v in visites %}")
+    para(doc, "– le {{ v.date|date_longue }} : {{ v.lieu }}", after=2)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "Aucune visite n'a été notée sur cette période : nous serions heureux d'accueillir le "
+        "bailleur lors d'un prochain atelier.",
+    )
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "7. Les contributions du bailleur")
+    tag(doc, "{%p if convention %}")
+    para(
+        doc,
+        "Au titre de la convention n° {{ convention.numero }} ({{ convention.dates }})"
+        "{% if convention.montant %}, le bailleur participe au projet à hauteur de "
+        "{{ convention.montant|montant }}{% if convention.contributions %} et apporte :"
+        "{% else %}.{% endif %}{% else %}, le bailleur apporte :{% endif %}",
+    )
+    tag(doc, "{%p if convention.contributions %}")
+    contributions = doc.add_table(rows=3, cols=2)
+    contributions.style = "Table Grid"
+    contributions.cell(0, 0).text = "Contribution"
+    contributions.cell(0, 1).text = fr("Valorisation")
+    contributions.cell(1, 0).text = "{%tr for c in convention.contributions %}"
+    contributions.rows[2].cells[0].text = fr("{{ c.libelle }} : {{ c.description }}")
+    contributions.rows[2].cells[
+        1
+    ].text = "{% if c.valeur %}{{ c.valeur|montant }}{% else %}—{% endif %}"
+    contributions.add_row().cells[0].text = "{%tr endfor %}"
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if convention.valeur_totale %}")
+    para(
+        doc,
+        "Ces contributions sont valorisées, d'un commun accord, à "
+        "{{ convention.valeur_totale|montant }}. Elles ont rendu possibles les ateliers "
+        "décrits dans ce bilan.",
+    )
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "{% if convention.contributions %}Ces contributions ont{% else %}Cette participation "
+        "a{% endif %} rendu possibles les ateliers décrits dans ce bilan.",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "Aucune convention signée ne couvre cette période. Nous proposons au bailleur de "
+        "formaliser ce partenariat par une convention simple, qui reconnaît et valorise ses "
+        "contributions : mise à disposition de locaux, communication auprès des locataires, "
+        "mobilisation des familles.",
+    )
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "8. La suite")
+    tag(doc, "{%p for etape in prochaines_etapes %}")
+    para(doc, "– {{ etape }}", after=2)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if convention and convention.referent_bailleur %}")
+    para(
+        doc,
+        "Référents : pour l'association, {{ convention.referent_association }} ; pour le "
+        "bailleur, {{ convention.referent_bailleur }}.",
+    )
+    tag(doc, "{%p endif %}")
+    para(doc, CONTACT)
+    para(doc, "", after=12)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    tag(doc, "{%p if association.signataire %}")
+    para(doc, "{{ association.signataire }}", bold=True, align=right, after=0)
+    para(doc, "{{ association.signataire_titre }}", align=right, after=0)
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ association.nom }}", align=right)
+    doc.save(HERE / "bilan.docx")
+
+
+def invitation() -> None:
+    """The yearly multi-actor meeting (thesis, recommendation 4): landlords, associations
+    and the city's politique de la ville, each saying its projects and needs."""
+    doc = new_document()
+    letterhead(doc, joint=False)
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    para(doc, "{{ invite.nom }}", bold=True, align=right, after=0)
+    tag(doc, "{%p if invite.attention %}")
+    para(doc, "À l'attention {{ invite.attention }}", align=right, after=0)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for ligne in invite.adresse_lignes %}")
+    para(doc, "{{ ligne }}", align=right, after=0)
+    tag(doc, "{%p endfor %}")
+    para(doc, "", after=6)
+    para(doc, "{{ lieu }}, le {{ date|date_lettre }}", align=right, after=12)
+    subject(doc)
+    para(
+        doc,
+        "{{ association.nom }} {% if association.pluriel %}ont{% else %}a{% endif %} le "
+        "plaisir de vous inviter à {% if association.pluriel %}leur{% else %}sa{% endif %} "
+        "rencontre annuelle des bailleurs sociaux et des associations :",
+    )
+    runs(doc, ("« {{ rencontre.objet }} »", True), after=2)
+    runs(
+        doc,
+        ("Date : ", True),
+        ("{{ rencontre.date|date_longue }}{% if rencontre.heure %}, à {{ rencontre.heure }}"
+         "{% endif %}", False),
+        after=2,
+    )  # fmt: skip
+    runs(doc, ("Lieu : ", True), ("{{ rencontre.lieu }}", False))
+    para(
+        doc,
+        "Cette rencontre réunit les bailleurs partenaires, des associations du territoire et "
+        "les équipes de la politique de la ville : chaque association y présente ses projets, "
+        "les bailleurs et la ville y disent les besoins de leurs quartiers, et des pistes de "
+        "travail commun peuvent en naître.",
+    )
+    tag(doc, "{%p if invite.bailleur %}")
+    para(
+        doc,
+        "Votre présence nous serait précieuse : ce sera aussi l'occasion de revenir ensemble "
+        "sur les ateliers menés avec vos équipes et de préparer la suite.",
+    )
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "Nous serions heureux que votre association y présente ses projets, aux côtés des "
+        "nôtres : les bailleurs sont plus attentifs à des propositions portées ensemble.",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if rencontre.nombre_invites > 1 %}")
+    para(doc, "Sont invités à cette rencontre {{ rencontre.invites }}.")
+    tag(doc, "{%p endif %}")
+    para(
+        doc,
+        "Merci de nous confirmer votre présence par courriel à {{ association.email }} ou au "
+        "{{ association.telephone }}.",
+    )
+    para(
+        doc,
+        "Nous vous prions d'agréer, {{ appel }}, l'expression de nos salutations distinguées.",
+    )
+    para(doc, "", after=12)
+    para(doc, "{{ association.signataire }}", bold=True, align=right, after=0)
+    para(doc, "{{ association.signataire_titre }}", align=right, after=0)
+    para(doc, "{{ association.nom }}", align=right)
+    doc.save(HERE / "invitation.docx")
+
+
 if __name__ == "__main__":
     prospection()
     relance()
     remerciement()
     convention_non_financiere()
     convention_financiere()
+    bilan()
+    invitation()
     print("templates written to", HERE)

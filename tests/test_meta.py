@@ -88,7 +88,7 @@ try:
 except SystemExit:
     pass
 heavy = ["docx", "docxtpl", "jinja2", "yaml", "alembic", "rapidfuzz", "babel",
-         "email_validator", "rich", "sqlalchemy", "sqlmodel"]
+         "email_validator", "rich", "sqlalchemy", "sqlmodel", "PIL"]
 print("LOADED:", *(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
@@ -129,6 +129,15 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
         }
         == set()
     )
+
+
+@pytest.mark.parametrize(
+    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
+)
+def test_only_bilan_imports_the_chart_library(home: Path, args: list[str]) -> None:
+    """Pillow draws the bilan's chart (about 25 ms to import): no other command pays it."""
+    loaded_modules(home, "next")  # first run creates and seeds the store
+    assert "PIL" not in loaded_modules(home, *args)
 
 
 def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:

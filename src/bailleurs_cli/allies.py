@@ -9,15 +9,19 @@ named in ``letter --avec``; the exchange a joint letter logs keeps the ally, so
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, formatting, validation
+from bailleurs_cli import formatting, validation
 from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
 from bailleurs_cli.models import Ally, Exchange, Landlord
+
+if TYPE_CHECKING:
+    from bailleurs_cli import contexts
 
 
 @dataclass(frozen=True)
@@ -51,13 +55,15 @@ def add(session: Session, data: AllyInput) -> Ally:
         )
     contact = validation.name(data.contact, "--contact")
     signatory = validation.name(data.signatory, "--signataire") if data.signatory else None
-    departements = sorted({validation.departement(d) for d in data.departements})
+    departements = sorted(
+        {_checked(validation.departement, d, "--territoire") for d in data.departements}
+    )
     ally = Ally(
         slug=slug,
         name=name,
         contact=contact,
-        email=validation.email(data.email) if data.email and data.email.strip() else None,
-        phone=validation.phone(data.phone) if data.phone and data.phone.strip() else None,
+        email=_checked(validation.email, data.email, "--email"),
+        phone=_checked(validation.phone, data.phone, "--telephone"),
         departements=departements,
         signatory=signatory,
         created_at=datetime.now(UTC),
@@ -65,6 +71,17 @@ def add(session: Session, data: AllyInput) -> Ally:
     session.add(ally)
     session.flush()
     return ally
+
+
+def _checked(check: Callable[[str], str], value: str | None, option: str) -> Any:
+    """``check(value)``, its message naming this command's option (« --telephone : … »)."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return check(value)
+    except InvalidInput as exc:
+        _, _, why = exc.message.partition(" : ")
+        raise InvalidInput(f"{option} : {why}") from None
 
 
 def listing(session: Session) -> list[Ally]:
@@ -113,6 +130,8 @@ def as_json(ally: Ally) -> dict[str, Any]:
 
 def block(ally: Ally) -> contexts.Ally:
     """The ``allie`` variables of a joint letter."""
+    from bailleurs_cli import contexts
+
     forms = formatting.name_forms(ally.name)
     return contexts.Ally(
         nom=ally.name,

@@ -32,11 +32,12 @@ SIZE = (1260, 590)
 DPI = 200
 _SCALE = 2  # drawn at twice the size, then scaled down (anti-aliasing)
 
-LIGHT = (215, 215, 215)
-DARK = (55, 55, 55)
-INK = (0, 0, 0)
-GRID = (190, 190, 190)
-PAPER = (255, 255, 255)
+#: Grey levels: the chart is drawn in greyscale, as it is often printed.
+LIGHT = 215
+DARK = 55
+INK = 0
+GRID = 190
+PAPER = 255
 
 #: Sans-serif fonts with the French accents, looked for in this order: Liberation Sans
 #: has Arial's metrics (the templates' font), DejaVu Sans is on nearly every Linux
@@ -110,6 +111,11 @@ def _printable(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _number(label: str) -> str:
+    """« 12 » for « n° 12 »: the label of a crowded chart."""
+    return label.split()[-1]
+
+
 def _ticks(top: int) -> tuple[int, int]:
     """A round step and the axis' end: 0, 5, 10… or 0, 10, 20…, at most 6 steps."""
     top = max(top, 1)
@@ -163,7 +169,7 @@ def workshop_bars(bars: list[Bar], target: tuple[int, int]) -> bytes:
         raise ValueError("no workshop to draw")
     s = _SCALE
     width, height = SIZE[0] * s, SIZE[1] * s
-    image = Image.new("RGB", (width, height), PAPER)
+    image = Image.new("L", (width, height), PAPER)
     draw = ImageDraw.Draw(image)
     many = len(bars) > 14
     font = _font(23 * s)
@@ -213,6 +219,8 @@ def workshop_bars(bars: list[Bar], target: tuple[int, int]) -> bytes:
     draw.line([(left, top - 8 * s), (left, bottom)], fill=INK, width=2 * s)
 
     slot = (right - left) / len(bars)
+    widest = max(draw.textlength(_printable(_number(b.label)), font=small) for b in bars)
+    every = max(1, math.ceil((widest + 8 * s) / slot))
     bar = max(2 * s, min(round(slot * 0.32), 90 * s))
     gap = max(s, round(bar * 0.12))
     for index, item in enumerate(bars):
@@ -240,12 +248,12 @@ def workshop_bars(bars: list[Bar], target: tuple[int, int]) -> bytes:
             _text(draw, (x_t + bar / 2, y_label), shown, small, "ms")
             _text(draw, (centre, bottom + 12 * s), item.label, small, "mt")
             _text(draw, (centre, bottom + 40 * s), item.sublabel, small, "mt")
-        else:
-            _text(draw, (centre, bottom + 10 * s), item.label.removeprefix("n° "), small, "mt")
+        elif index % every == 0:  # numbers that would overlap are shown one in ``every``
+            _text(draw, (centre, bottom + 10 * s), _number(item.label), small, "mt")
     if many:
         _text(draw, (right, height - 8 * s), "Numéros des ateliers", small, "rd")
 
-    final = image.resize(SIZE, Image.Resampling.LANCZOS)
+    final = image.reduce(_SCALE)  # a box filter: smooth edges, fast
     buffer = BytesIO()
-    final.save(buffer, format="PNG", optimize=True, dpi=(DPI, DPI))
+    final.save(buffer, format="PNG", dpi=(DPI, DPI))
     return buffer.getvalue()

@@ -140,10 +140,12 @@ class Ally(_Doc):
 
     nom: str = Field(description="Son nom", examples=["Les Petits Débrouillards IDF"])
     de: str = Field(
-        description="Son nom après « de », article compris", examples=["des Petits Débrouillards IDF"]
+        description="Son nom après « de », article compris",
+        examples=["des Petits Débrouillards IDF"],
     )
     a: str = Field(
-        description="Son nom après « à », article compris", examples=["aux Petits Débrouillards IDF"]
+        description="Son nom après « à », article compris",
+        examples=["aux Petits Débrouillards IDF"],
     )
     pluriel: bool = Field(description="Vrai si le nom est au pluriel", examples=[True])
     signataire: str = Field(
@@ -285,7 +287,9 @@ class WorkshopItem(_Doc):
     qpv: str | None = Field(
         description="Le quartier prioritaire, ou vide", examples=["Belleville – Amandiers"]
     )
-    dates: str = Field(description="Ses dates, en toutes lettres", examples=["du 15 au 19 février 2027"])
+    dates: str = Field(
+        description="Ses dates, en toutes lettres", examples=["du 15 au 19 février 2027"]
+    )
     debut: dt.date = Field(description="Premier jour")
     fin: dt.date = Field(description="Dernier jour")
     seances: int = Field(description="Nombre de séances", examples=[5])
@@ -309,6 +313,20 @@ class Totals(_Doc):
     )
     ateliers_dans_la_cible: int = Field(
         description="Parmi eux, ceux dans la cible du bailleur", examples=[1]
+    )
+    dans_la_cible: str = Field(
+        description="Les mêmes, en toutes lettres", examples=["1 atelier sur 2 dans la cible"]
+    )
+    en_bref: str = Field(
+        description="Ce qui a été fait, en une expression",
+        examples=["2 ateliers (10 séances) dans 2 structures accueillantes"],
+    )
+    resume: str = Field(
+        description="Les chiffres principaux, en une phrase (vide si aucun résultat n'est noté)",
+        examples=[
+            "42 enfants accueillis, dont 9 de familles locataires du bailleur (21\u202f% de "
+            "locataires, dans la cible 15–30\u202f%) ; 27 familles touchées"
+        ],
     )
     sans_resultats: list[int] = Field(
         description="Numéros des ateliers dont les résultats ne sont pas notés", examples=[[14]]
@@ -336,6 +354,9 @@ class BilanConvention(_Doc):
     type: str = Field(description="non_financier ou financier")
     debut: dt.date = Field(description="Premier jour")
     fin: dt.date = Field(description="Dernier jour")
+    dates: str = Field(
+        description="Sa période, en toutes lettres", examples=["du 1er février au 31 mars 2027"]
+    )
     contributions: list[ContributionItem] = Field(description="Contributions du bailleur")
     valeur_totale: float | None = Field(
         description="Valorisation totale des contributions en euros, ou vide (filtre montant)"
@@ -418,13 +439,22 @@ class Meeting(_Doc):
     date: dt.date = Field(description="Son jour (filtres date_lettre, date_longue)")
     heure: str | None = Field(description="Son heure, ou vide", examples=["14\u00a0h\u00a030"])
     lieu: str = Field(description="Où elle a lieu", examples=["Maison des associations, Montreuil"])
-    objet: str = Field(description="Son objet", examples=["Rencontre annuelle bailleurs–associations"])
+    objet: str = Field(
+        description="Son objet", examples=["Rencontre annuelle bailleurs–associations"]
+    )
     bailleurs: list[str] = Field(
         description="Les bailleurs partenaires invités", examples=[["RIVP", "Paris Habitat"]]
     )
     associations: list[str] = Field(
         description="Les associations alliées invitées", examples=[["Les Petits Débrouillards IDF"]]
     )
+    invites: str = Field(
+        description="Tous les invités, en toutes lettres",
+        examples=[
+            "les bailleurs RIVP et Paris Habitat, et l'association Les Petits Débrouillards IDF"
+        ],
+    )
+    nombre_invites: int = Field(description="Combien d'invitations en tout", examples=[3])
 
 
 class Guest(_Doc):

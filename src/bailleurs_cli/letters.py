@@ -46,6 +46,7 @@ from bailleurs_cli.formatting import (
 )
 from bailleurs_cli.models import (
     CLOSED_STAGES,
+    Ally,
     Direction,
     Exchange,
     Landlord,
@@ -79,6 +80,7 @@ class LetterRequest:
     pdf: bool = False
     log: bool = False
     force: bool = False
+    ally: str | None = None  # --avec: an allied association writes and signs with us
 
 
 @dataclass
@@ -94,6 +96,7 @@ class Job:
     problem: str | None = None
     skipped: bool = False
     warning: str | None = None  # written all the same, but the user should know
+    ally_id: int | None = None  # a joint letter: the allied association
 
 
 @dataclass
@@ -281,9 +284,12 @@ def letter_context(
     template: documents.TemplateInfo,
     today: date,
     qpv: frozenset[str] | None = None,
+    ally: Ally | None = None,
 ) -> contexts.LetterContext:
     """The variables of one letter to ``landlord`` (``qpv``: :func:`qpv_communes`,
-    read once by a bulk run)."""
+    read once by a bulk run; ``ally``: the association writing with us, if any)."""
+    from bailleurs_cli import allies
+
     person = _recipient(session, landlord)
     _, city = contexts.split_address(settings.association["adresse"])
     last = _latest(session, landlord, outbound=False)
@@ -302,6 +308,7 @@ def letter_context(
         envoi=exchange_block(sent, last=last) if sent else None,
         dernier_envoi=sent.occurred_on if sent else None,
         dernier_echange=last.occurred_on if last else None,
+        allie=allies.block(ally) if ally else None,
     )
 
 
@@ -323,6 +330,7 @@ def plan(
     fmt: str = "docx",
     force: bool = False,
     log: bool = False,
+    ally: Ally | None = None,
 ) -> list[Job]:
     """Build every job and name what cannot be done; writes nothing."""
     if fmt not in FORMATS:
@@ -332,11 +340,14 @@ def plan(
     for landlord in landlords:
         # A slug made from a long name before slugs were capped must not make a name
         # the file system refuses (issue 9: « File name too long », even with --dry-run).
-        target = out_dir / validation.file_name(landlord.slug, f"-{template.name}.{fmt}")
+        joint = f"-avec-{ally.slug}" if ally else ""
+        target = out_dir / validation.file_name(landlord.slug, f"-{template.name}{joint}.{fmt}")
         job = Job(slug=landlord.slug, name=landlord.name, target=target, subject=template.subject)
+        job.ally_id = ally.id if ally else None
         context = letter_context(
-            session, landlord, settings=settings, template=template, today=today, qpv=in_qpv
-        )
+            session, landlord, settings=settings, template=template, today=today, qpv=in_qpv,
+            ally=ally,
+        )  # fmt: skip
         job.context = context.model_dump()
         job.subject = context.objet
         if template.name in RECALLS_EXCHANGE and context.echange is None:
@@ -443,6 +454,7 @@ def email_body(docx: bytes, greeting_line: str | None) -> str:
     previous_right = False
     for text, right in paragraphs[start:]:
         if not text:
+            previous_right = False  # a blank line parts two signatures (a joint letter)
             continue
         if right and previous_right:
             blocks[-1].append(text)  # the signature: name, title, association
@@ -587,6 +599,7 @@ def log_one(
     )
     exchange.document = str(job.target.resolve())
     exchange.batch = batch
+    exchange.ally_id = job.ally_id
     session.add(exchange)
     return exchange
 
@@ -612,7 +625,7 @@ def prepare(
     store: Store, request: LetterRequest, *, settings: Settings, today: date
 ) -> tuple[documents.TemplateInfo, Path, list[Job]]:
     """Check everything and plan every letter; writes nothing (``--dry-run`` stops here)."""
-    from bailleurs_cli import landlords, template_check
+    from bailleurs_cli import allies, landlords, template_check
 
     check_association(settings)
     info = documents.info_for(request.template)
@@ -626,6 +639,7 @@ def prepare(
         raise InvalidInput("--all : ne donnez pas de bailleur avec --all (utilisez les filtres).")
     template_check.require_usable(path, kind="courrier")
     with store.read() as session:
+        ally = allies.resolve(session, request.ally) if request.ally else None
         if request.everything:
             chosen = landlords.search(
                 session,
@@ -653,6 +667,7 @@ def prepare(
             fmt=request.fmt,
             force=request.force,
             log=request.log,
+            ally=ally,
         )
     return info, path, jobs
 

@@ -227,9 +227,18 @@ def renewal(
     )
 
 
-def bilan_delivered(session: Session, landlord_query: str, *, today: date) -> Partnership:
-    """Record that the bilan of the latest signed convention was handed over today."""
+def bilan_delivered(
+    session: Session, landlord_query: str, *, today: date, number: str | None = None
+) -> Partnership:
+    """Record that the bilan of a convention (``number``, else the latest signed one)
+    was handed over today: the digest stops asking for it."""
     landlord = resolve(session, landlord_query)
+    if number is not None:
+        chosen = pick(session, landlord, number)
+        chosen.bilan_on = today
+        chosen.updated_at = datetime.now(UTC)
+        session.add(chosen)
+        return chosen
     signed = session.exec(
         select(Partnership)
         .where(Partnership.landlord_id == landlord.id, Partnership.status == "signee")

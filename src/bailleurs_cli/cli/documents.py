@@ -91,11 +91,19 @@ def letter(
         bool, typer.Option("--dry-run", help="Dire ce qui serait écrit, sans rien écrire.")
     ] = False,
     force: ForceOpt = False,
+    avec: Annotated[
+        str | None,
+        typer.Option(
+            "--avec",
+            help="Association alliée qui écrit et signe avec vous (bailleurs allie list).",
+        ),
+    ] = None,
 ) -> None:
     """Écrire des courriers depuis un modèle Word, un par bailleur.
 
     Un fichier existant est ignoré sans --force : relancer la même commande reprend
-    un envoi interrompu.
+    un envoi interrompu. Avec --avec, le courrier est commun : les deux associations
+    y sont nommées et le signent ; --log note l'échange avec l'alliée.
 
     Exemple : bailleurs letter --all --priorite haute --stage identifie --template prospection
     """
@@ -118,6 +126,7 @@ def letter(
         pdf=pdf,
         log=log,
         force=force,
+        ally=avec,
     )
     if dry_run:
         _, _, jobs = letters.prepare(st.store(), request, settings=st.settings, today=st.today)

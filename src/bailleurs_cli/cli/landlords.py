@@ -107,25 +107,30 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
 
     Exemple : bailleurs show "plaine commune"
     """
+    from bailleurs_cli import allies, workshops
     from bailleurs_cli import landlords as core
-    from bailleurs_cli import workshops
     from bailleurs_cli.cli import render
 
     st = state(ctx)
     with st.store().read() as session:
         detail = core.detail(session, landlord, territories=st.settings.territories)
         held = workshops.listing(session, landlord=detail.landlord)
+        joint = allies.joint_approaches(session, detail.landlord)
         if as_json:
             emit_json(
                 {
                     **render.detail_json(detail),
                     "tenant_target": list(workshops.target(detail.landlord)),
                     "workshops": [workshops.as_json(w, ll) for w, ll in held],
+                    "joint_approaches": [allies.approach_json(item) for item in joint],
                 }
             )
             return
         lines = render.detail_lines(detail, today=st.today)
         lines += render.workshop_lines(held)
+        if joint:  # with other associations (thesis, recommendation 2)
+            lines.append(f"Démarches communes ({len(joint)})\u00a0:")
+            lines.extend("  - " + allies.approach_line(item) for item in joint)
     for line in lines:
         out(line)
 
