@@ -111,7 +111,7 @@ def retired(before: dict[str, dict[Any, dict[str, Any]]]) -> set[Any]:
         for row in before["landlord"].values()
         if row["in_registry"] and row["slug"] not in shipped
     }
-    for table in ("person", "exchange", "partnership", "reminder"):
+    for table in ("person", "exchange", "partnership", "reminder", "workshop"):
         for row in before.get(table, {}).values():
             gone.discard(row["landlord_id"])
     return gone
@@ -233,6 +233,8 @@ def test_fixtures_were_made_by_the_releases() -> None:
             assert "'Camille Martin'" in dump and "'lot-" in dump  # authors, a letter batch
         if schema >= "0006":
             assert 'INSERT INTO "label_link"' in dump
+        if schema >= "0007":
+            assert 'INSERT INTO "workshop"' in dump and 'INSERT INTO "ally"' in dump
         assert (FIXTURES / f"schema-{schema}.postgresql.sql").stat().st_size > 10_000
 
 
