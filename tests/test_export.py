@@ -112,7 +112,10 @@ def test_json_and_yaml_hold_every_table_of_the_store(run: Run, db_url: str, tmp_
     fixture = Path(__file__).parent / "fixtures" / "imports" / "locaux_pm_2024_extrait.csv"
     assert run("import", "locaux-personnes-morales", str(fixture)).exit_code == 0
 
-    data = json.loads(run("export", "--format", "json").stdout)
+    written = run("export", "--format", "json").stdout
+    data = json.loads(written)
+    # Written row by row, the document is the one json.dumps gives, to the byte.
+    assert written == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert (data["format"], data["version"]) == ("bailleurs-export", 2)
     assert data["territories"] == {"communes": ["93066"], "departements": ["93"]}
     engine = create_engine(resolve_db_url(db_url, Settings()))
@@ -176,3 +179,12 @@ def test_export_and_list_agree_on_departments_and_name_communes(run: Run) -> Non
     assert listed["adoma"] == ["75"]  # its head office, as show says
     rows = {r["Identifiant"]: r for r in read_csv(run("export").stdout)}
     assert "Saint-Denis (93066)" in rows["plaine-commune-habitat"]["Communes de présence"]
+
+
+def test_an_empty_table_is_an_empty_list_in_json_and_yaml(run: Run) -> None:
+    """A fresh store has no exchange: the streamed writers still give ``[]``."""
+    written = run("export", "--format", "json").stdout
+    data = json.loads(written)
+    assert data["exchanges"] == [] and data["stage_changes"]
+    assert written == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert yaml.safe_load(run("export", "--format", "yaml").stdout) == data

@@ -12,7 +12,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from bailleurs_cli.errors import Conflict, InvalidInput
 
@@ -68,9 +71,8 @@ def write_atomic(
 ) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
-    The temporary file is ``.<name>.XXXXXXXX.tmp`` (``letters`` removes those an
-    interrupted run left). It is removed whatever goes wrong, so ``path`` is either
-    the old file, untouched, or the complete new one.
+    ``path`` is either the old file, untouched, or the complete new one (see
+    :func:`atomic_stream`, which it uses).
 
     Args:
         path: the file to write.
@@ -82,6 +84,28 @@ def write_atomic(
     Raises:
         InvalidInput: the file cannot be written (named, with the system's reason).
     """
+    with atomic_stream(path, mode=mode, parents=parents, fix=fix) as stream:
+        stream.write(data)
+
+
+@contextmanager
+def atomic_stream(
+    path: Path,
+    *,
+    mode: int | None = None,
+    parents: bool = False,
+    fix: str = "choisissez un autre dossier avec --out",
+) -> Iterator[BinaryIO]:
+    """A binary stream to a temporary file beside ``path``, renamed over ``path`` when
+    the block ends without error: large outputs are written as they are made.
+
+    The temporary file is ``.<name>.XXXXXXXX.tmp`` (``letters`` removes those an
+    interrupted run left). It is removed whatever goes wrong (a full disk, an error
+    in the block, Ctrl-C), so ``path`` is either the old file or the complete new one.
+
+    Raises:
+        InvalidInput: the file cannot be written (named, with the system's reason).
+    """
     temporary: Path | None = None
     try:
         if parents:
@@ -89,7 +113,7 @@ def write_atomic(
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         temporary = Path(name)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         temporary.chmod(mode if mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
         temporary.replace(path)
     except OSError as exc:

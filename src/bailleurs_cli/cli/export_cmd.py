@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -55,18 +58,29 @@ def export(
             raise InvalidInput(f"--out : dossier « {out_file.parent} » introuvable.")
         files.refuse_overwrite(out_file, force)  # before reading the whole store
     zones = st.settings.territories
+    territories = {"communes": list(zones.communes), "departements": list(zones.departements)}
     with st.store().read() as session:
-        text = core.render(
-            session,
-            fmt,
-            table,
-            territories={
-                "communes": list(zones.communes),
-                "departements": list(zones.departements),
-            },
-        )
-    if out_file is None:
-        sys.stdout.write(text)
-        return
-    files.write_atomic(out_file, text.encode("utf-8"), fix="choisissez un autre fichier avec --out")
+        if out_file is None:
+            core.write(session, fmt, sys.stdout, table, territories=territories)
+            return
+        fix = "choisissez un autre fichier avec --out"
+        with files.atomic_stream(out_file, fix=fix) as raw:
+            stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+            with _progress() as tick:
+                core.write(session, fmt, stream, table, territories=territories, progress=tick)
+            stream.flush()
+            stream.detach()  # the atomic writer closes the file
     info(f"Export écrit : {out_file}")
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """Rows written so far, on a terminal only (a cron job's log stays clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("Export", total=None)
+        yield lambda rows: progress.update(task, completed=rows)
