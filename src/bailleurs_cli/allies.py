@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from bailleurs_cli import formatting, validation
-from bailleurs_cli.errors import Conflict, InvalidInput, NotFound
+from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
 from bailleurs_cli.models import Ally, Exchange, Landlord
 
 if TYPE_CHECKING:
@@ -90,20 +90,29 @@ def listing(session: Session) -> list[Ally]:
 
 
 def resolve(session: Session, query: str, option: str = "--avec") -> Ally:
-    """The ally ``query`` names: its identifier, its name, or all the words of it.
+    """The ally ``query`` names: its identifier, its name, all the words of it or a clear
+    typo of it (:mod:`bailleurs_cli.names`).
 
     Raises:
         NotFound: no such ally (the known ones are listed) — exit code 3.
+        AmbiguousName: the words given fit several allies.
     """
+    from bailleurs_cli import names
+
     allies = listing(session)
-    wanted = validation.fold(query)
+    slug = validation.fold(query).replace(" ", "-")
     for ally in allies:
-        if ally.slug == wanted.replace(" ", "-") or validation.fold(ally.name) == wanted:
+        if ally.slug == slug:
             return ally
-    words = set(wanted.split())
-    found = [a for a in allies if words and words <= set(validation.fold(a.name).split())]
-    if len(found) == 1:
-        return found[0]
+    found = names.find(query, allies, lambda a: [a.name])
+    if found.item is not None:
+        return found.item
+    if found.ambiguous:
+        listed = ", ".join(f"{a.name} ({a.slug})" for a in found.ambiguous)
+        raise AmbiguousName(
+            f"{option} : « {query} » désigne plusieurs associations : {listed} ; "
+            "donnez le nom complet ou l'identifiant entre parenthèses."
+        )
     if not allies:
         raise NotFound(
             f"{option} : association « {query} » inconnue ; aucune n'est enregistrée : "

@@ -218,7 +218,7 @@ def resolve(query: str, field: str | None = None) -> Commune:
 
 
 def _suggest(key: str, departement: str | None) -> list[Commune]:
-    from rapidfuzz import fuzz, process
+    from bailleurs_cli import names as matching
 
     names = dict(_by_name())
     for old_name, new_code in MERGED.values():
@@ -226,8 +226,8 @@ def _suggest(key: str, departement: str | None) -> list[Commune]:
     starting = [c for name, cs in names.items() if name.startswith(key + " ") for c in cs]
     if starting:
         return starting[:3]
-    matches = process.extract(key, list(names), scorer=fuzz.WRatio, limit=5, score_cutoff=80)
-    found = [c for name, _, _ in matches for c in names[name]]
+    close = matching.suggest(key, [(cs, [name]) for name, cs in names.items()], limit=5)
+    found = [c for cs in close for c in cs]
     if departement:
         found = [c for c in found if c.departement == departement] or found
     return found[:3]

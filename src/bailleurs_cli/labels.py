@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, delete, select
 
-from bailleurs_cli import registry
+from bailleurs_cli import registry, validation
 from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import Conflict, NotFound
 from bailleurs_cli.tables.landlord import Landlord
@@ -94,12 +94,13 @@ def attach(session: Session, label: str, landlord: Landlord, *, now: datetime) -
     """
     funded = registry.paris_funded()
     if label not in funded:
-        from rapidfuzz import fuzz, process
+        from bailleurs_cli import names
 
-        near = [m[0] for m in process.extract(label, list(funded), scorer=fuzz.ratio, limit=3)]
+        near = names.suggest(validation.fold(label), [(f, [validation.fold(f)]) for f in funded])
+        close = f" (proches : {', '.join(near)})" if near else ""
         raise NotFound(
-            f"libellé « {label} » absent de la liste des logements financés à Paris "
-            f"(proches : {', '.join(near)}) ; voir bailleurs registry labels."
+            f"libellé « {label} » absent de la liste des logements financés à Paris{close} ; "
+            "voir bailleurs registry labels."
         )
     for entry in registry.load():
         if label in entry.paris_labels:

@@ -30,16 +30,6 @@ if TYPE_CHECKING:
     from bailleurs_cli.config import Territories
     from bailleurs_cli.tables.territory import Presence
 
-#: A name opens a landlord on its own only when it is a typo of one of its names: a
-#: whole-string similarity (fuzz.ratio) at least TYPO_SCORE, and at least TYPO_MARGIN
-#: ahead of any other landlord. Anything looser (« OPH Montreuil », « Drancy Habitat »)
-#: lists candidates and stops: a fuzzy match must never log an exchange on the wrong
-#: landlord (issue 12).
-TYPO_SCORE = 85
-TYPO_MARGIN = 8
-FUZZY_SUGGEST = 65
-DUPLICATE_SCORE = 90
-
 
 def _names(landlord: Landlord) -> list[str]:
     return [landlord.name, *landlord.aliases, *landlord.former_names]
@@ -55,98 +45,50 @@ def _listing(landlords: list[Landlord]) -> str:
 
 
 def resolve(session: Session, query: str) -> Landlord:
-    """Find the one landlord ``query`` designates.
+    """Find the one landlord ``query`` designates: its identifier, then a name, alias or
+    former name, through the steps of :mod:`bailleurs_cli.names` (a fuzzy match opens a
+    landlord only when it is a clear typo: it must never log an exchange on the wrong
+    landlord, issue 12).
 
     Raises:
         NotFound: nothing matches (close names are suggested).
         AmbiguousName: several landlords match equally well.
     """
+    from bailleurs_cli import names
+
     wanted = validation.fold(query)
     if not wanted:
         raise InvalidInput("bailleur : nom vide ; donnez un nom, un alias ou un identifiant.")
-    landlords = list(session.exec(select(Landlord)).all())
+    landlords = list(session.exec(select(Landlord).order_by(col(Landlord.id))).all())
     slug = wanted.replace(" ", "-")
     for landlord in landlords:
         if landlord.slug == slug:
             return landlord
-    exact = [ll for ll in landlords if any(validation.fold(n) == wanted for n in _names(ll))]
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
+    found = names.find(query, landlords, _names)
+    if found.item is not None:
+        return found.item
+    if found.ambiguous:
+        precise = "précisez le nom ou " if found.how == "words" else ""
         raise AmbiguousName(
-            f"« {query} » désigne plusieurs bailleurs : {_listing(exact)} ; "
-            "donnez l'identifiant entre parenthèses."
+            f"« {query} » désigne plusieurs bailleurs : {_listing(found.ambiguous)} ; "
+            f"{precise}donnez l'identifiant entre parenthèses."
         )
-    words = set(wanted.split())
-    contained = [
-        ll for ll in landlords if any(words <= set(validation.fold(n).split()) for n in _names(ll))
-    ]
-    if len(contained) == 1:
-        return contained[0]
-    if contained:
-        raise AmbiguousName(
-            f"« {query} » désigne plusieurs bailleurs : {_listing(contained)} ; "
-            "précisez le nom ou donnez l'identifiant entre parenthèses."
-        )
-    typo = _typo_of(wanted, landlords)
-    if typo is not None:
-        return typo
-    scored = _fuzzy(wanted, landlords)
-    suggestions = [ll for score, ll in scored if score >= FUZZY_SUGGEST][:3]
-    if suggestions:
+    if found.suggestions:
         raise NotFound(
-            f"bailleur « {query} » introuvable ; vouliez-vous dire : {_listing(suggestions)} ? "
+            f"bailleur « {query} » introuvable ; vouliez-vous dire : "
+            f"{_listing(found.suggestions)} ? "
             "Donnez le nom exact ou l'identifiant entre parenthèses."
         )
     raise NotFound(f"bailleur « {query} » introuvable ; voyez la liste avec « bailleurs list ».")
 
 
-def _typo_of(wanted: str, landlords: list[Landlord]) -> Landlord | None:
-    """The landlord ``wanted`` is a typo of (« Parsi Habitat », « Valdevi »), if any."""
-    from rapidfuzz import fuzz
-
-    scored = sorted(
-        (
-            (max(float(fuzz.ratio(wanted, validation.fold(n))) for n in _names(ll)), ll)
-            for ll in landlords
-        ),
-        key=lambda pair: -pair[0],
-    )
-    if not scored or scored[0][0] < TYPO_SCORE:
-        return None
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    return scored[0][1] if scored[0][0] - runner_up >= TYPO_MARGIN else None
-
-
-def _fuzzy(wanted: str, landlords: list[Landlord]) -> list[tuple[float, Landlord]]:
-    from rapidfuzz import fuzz
-
-    def score_of(name: str) -> float:
-        # A short name (« INLI ») would match any long query partially: compare whole.
-        scorer = fuzz.ratio if 2 * len(name) < len(wanted) else fuzz.WRatio
-        # A name whose words are all in the query (« Seqens » for « Seqens Habitat »).
-        within = float(fuzz.token_set_ratio(wanted, name)) if len(name) > 3 else 0.0
-        return max(float(scorer(wanted, name)), within)
-
-    scored = []
-    for landlord in landlords:
-        score = max(score_of(validation.fold(n)) for n in _names(landlord))
-        scored.append((float(score), landlord))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
-    return scored
-
-
 def find_near_duplicate(session: Session, name: str, aliases: list[str]) -> Landlord | None:
     """A landlord whose name or alias is the same as, or very close to, one given."""
-    from rapidfuzz import fuzz
+    from bailleurs_cli import names
 
-    wanted = [validation.fold(n) for n in [name, *aliases] if validation.fold(n)]
     for landlord in session.exec(select(Landlord)).all():
-        for existing in _names(landlord):
-            folded = validation.fold(existing)
-            for candidate in wanted:
-                if folded == candidate or fuzz.ratio(folded, candidate) >= DUPLICATE_SCORE:
-                    return landlord
+        if names.near_duplicate([name, *aliases], _names(landlord)):
+            return landlord
     return None
 
 

@@ -72,25 +72,23 @@ def _clean(data: PersonInput) -> dict[str, object]:
 
 
 def find(session: Session, landlord: Landlord, query: str) -> Person:
-    """The person of ``landlord`` that ``query`` names (exact, then all words, then fuzzy).
+    """The person of ``landlord`` that ``query`` names (exact, all words, a clear typo:
+    :mod:`bailleurs_cli.names`).
 
     Raises:
         NotFound: nobody at this landlord has that name.
         AmbiguousName: several people match.
     """
+    from bailleurs_cli import names
+
     people = list(session.exec(select(Person).where(Person.landlord_id == landlord.id)).all())
-    wanted = validation.fold(query)
-    exact = [p for p in people if validation.fold(p.name) == wanted]
-    if len(exact) == 1:
-        return exact[0]
-    words = set(wanted.split())
-    partial = exact or [p for p in people if words <= set(validation.fold(p.name).split())]
-    if len(partial) == 1:
-        return partial[0]
-    if partial:
-        names = ", ".join(p.name for p in partial)
+    found = names.find(query, people, lambda p: [p.name])
+    if found.item is not None:
+        return found.item
+    if found.ambiguous:
+        listed = ", ".join(p.name for p in found.ambiguous)
         raise AmbiguousName(
-            f"« {query} » désigne plusieurs interlocuteurs chez {landlord.name} : {names} ; "
+            f"« {query} » désigne plusieurs interlocuteurs chez {landlord.name} : {listed} ; "
             "donnez le nom complet."
         )
     known = ", ".join(p.name for p in people) or "aucun"

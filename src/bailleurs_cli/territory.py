@@ -417,18 +417,18 @@ def require_qpv(session: Session, code: str) -> Qpv:
     found = session.get(Qpv, wanted) if wanted.isascii() and wanted.isalnum() else None
     if found is not None:
         return found
-    from rapidfuzz import fuzz, process
+    from bailleurs_cli import names
+    from bailleurs_cli.validation import fold
 
-    index = {q.code: q for q in session.exec(select(Qpv)).all()}
-    choices = {c: f"{c} {q.name}" for c, q in index.items()}
+    quarters = session.exec(select(Qpv).order_by(col(Qpv.code))).all()
     # A code or a name: too short a query (« QN ») would look like anything.
     close = (
-        process.extract(code, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+        names.suggest(fold(code), [(q, [fold(q.code), fold(q.name)]) for q in quarters])
         if len(wanted) >= 6
         else []
     )
     hint = (
-        " ; vouliez-vous dire : " + ", ".join(f"{index[k].name} ({k})" for _, _, k in close) + " ?"
+        " ; vouliez-vous dire : " + ", ".join(f"{q.name} ({q.code})" for q in close) + " ?"
         if close
         else " ; voyez la liste avec « bailleurs qpv »."
     )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bailleurs_cli import validation
+from bailleurs_cli import names, validation
 from bailleurs_cli.tables.landlord import Landlord
 
-ACCEPT = 92
-NEAR = 80
+#: The thresholds every name lookup shares (:mod:`bailleurs_cli.names`).
+ACCEPT = names.SAME
+NEAR = names.NEAR
 
 #: Words that say the legal form, not who the landlord is.
 _NOISE = frozenset(
