@@ -42,6 +42,15 @@ def test_siren_checks_the_luhn_key() -> None:
         validation.siren("344810826")
 
 
+def test_siret_checks_the_luhn_key_and_la_postes_rule() -> None:
+    assert validation.is_siret("73282932000074")
+    assert not validation.is_siret("73282932000075")
+    assert validation.is_siret("35600000000048")  # La Poste's head office: Luhn
+    assert validation.is_siret("35600000049837")  # a post office: digits add up to 5k
+    assert not validation.is_siret("35600000049838")
+    assert not validation.is_siret("7328293200007³")
+
+
 def test_address_keeps_cedex_and_complement() -> None:
     assert validation.address(
         "13, avenue de la Porte d'Italie, TSA 61371, 75621 Paris Cedex 13"

@@ -161,19 +161,13 @@ def _phone(value: str | None) -> str | None:
         raise _refuse("n'est pas un numéro français (01 23 45 67 89)") from None
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
 def _siret(value: str | None) -> str | None:
     if value is None:
         return None
+    from bailleurs_cli.validation import is_siret
+
     digits = re.sub(r"\s", "", value)
-    if not re.fullmatch(r"[0-9]{14}", digits) or not _luhn(digits):
+    if not is_siret(digits):
         raise _refuse(
             "invalide ; un SIRET a 14 chiffres (SIREN + NIC) dont le dernier est une clé de "
             "contrôle"
