@@ -43,12 +43,13 @@ def test_command_help(run: Run, sqlite_only: None, command: str) -> None:
     check(f"help-{command.replace(' ', '-')}.txt", run(*command.split(), "--help", env=ENV).stdout)
 
 
-def test_first_next(run: Run, sqlite_only: None) -> None:
+def test_first_next(run: Run) -> None:
+    """The same bytes on SQLite and PostgreSQL, each read through its own driver."""
     result = run("next", "--limit", "8", env=ENV)
     check("next-first.txt", result.stdout + "--- stderr\n" + result.stderr)
 
 
-def test_next_and_digest_with_work_to_do(run: Run, sqlite_only: None) -> None:
+def test_next_and_digest_with_work_to_do(run: Run) -> None:
     run("person", "add", "rivp", "Awa Diallo", "--civilite", "Mme")
     run("contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Envoi",
         env={"BAILLEURS_TODAY": "2026-11-01"})  # fmt: skip

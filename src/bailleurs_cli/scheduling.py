@@ -1,9 +1,11 @@
 """What to do next, for whom, by when, and why: the ranking behind ``bailleurs next``.
 
 :func:`rank` is pure: it takes candidate rows and ``today`` and never reads the
-clock or the store. :func:`candidates` is the one query; it reads only the
-``landlord`` table (whose ``last_exchange_on`` is kept up to date by ``contact``),
-so its cost does not grow with the number of exchanges.
+clock or the store. :func:`candidates` is the one query (:data:`CANDIDATES_SQL`); it
+reads only the ``landlord`` table (whose ``last_exchange_on`` is kept up to date by
+``contact``), so its cost does not grow with the number of exchanges. Every query
+here is plain SQL run through a :class:`~bailleurs_cli.reader.Reader`: ``next`` and
+``digest`` answer without importing SQLAlchemy (issue 14).
 
 Order: overdue steps (most late first), due today, due within the horizon, then
 landlords never contacted (by priority where the association works, when its
@@ -18,14 +20,12 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
-from sqlmodel import Session, col
-
 from bailleurs_cli.enums import CLOSED_STAGES, STALE_STAGES, Stage
-from bailleurs_cli.tables.landlord import Landlord
-from bailleurs_cli.tables.person import Person
+from bailleurs_cli.reader import Reader, as_reader, day, json_value, moment, required_day
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from bailleurs_cli.config import Territories
 
 
@@ -266,55 +266,54 @@ def rank(
     return sorted(items, key=key)
 
 
+def _quoted(stages: frozenset[Stage]) -> str:
+    return ", ".join(f"'{s.value}'" for s in sorted(stages))
+
+
+#: Open landlords, with the person of their step: an inactive person (gone from the
+#: landlord) is not proposed as the contact; an absorbed landlord neither (its
+#: successor is the one). The one definition, for the lean path and the ORM alike.
+CANDIDATES_SQL = f"""
+SELECT l.slug, l.name, l.stage, l.stage_since, l.next_action, l.next_due,
+       l.last_exchange_on, p.name, l.updated_at
+FROM landlord l
+LEFT JOIN person p ON p.id = l.next_person_id AND p.active = TRUE
+WHERE l.stage NOT IN ({_quoted(CLOSED_STAGES)}) AND l.absorbed_by IS NULL
+"""
+
+#: Among them, those ``next`` may show without ``--all``: a step within the horizon,
+#: never contacted, or silent too long in a stage where silence matters.
+_DUE_SQL = f"""
+  AND (l.next_due <= :horizon
+       OR (l.last_exchange_on IS NULL AND l.stage = '{Stage.IDENTIFIED.value}')
+       OR (l.stage IN ({_quoted(STALE_STAGES)})
+           AND (l.last_exchange_on IS NULL OR l.last_exchange_on < :stale_before)))
+"""
+
+
 def candidates(
-    session: Session, *, today: date, days: int, stale_after_days: int, everything: bool
+    source: Session | Reader, *, today: date, days: int, stale_after_days: int, everything: bool
 ) -> list[Candidate]:
     """Open landlords that may appear in ``next``, with the person of their step."""
-    statement = (
-        select(
-            col(Landlord.slug),
-            col(Landlord.name),
-            col(Landlord.stage),
-            col(Landlord.stage_since),
-            col(Landlord.next_action),
-            col(Landlord.next_due),
-            col(Landlord.last_exchange_on),
-            col(Person.name),
-            col(Landlord.updated_at),
-        )
-        # An inactive person (gone from the landlord) is not proposed as the contact.
-        .join(
-            Person,
-            and_(col(Person.id) == col(Landlord.next_person_id), col(Person.active).is_(True)),
-            isouter=True,
-        )
-        .where(col(Landlord.stage).not_in([s.value for s in CLOSED_STAGES]))
-        .where(col(Landlord.absorbed_by).is_(None))  # absorbed: its successor is the one
-    )
+    sql, params = CANDIDATES_SQL, {}
     if not everything:
-        horizon = today + timedelta(days=days)
-        stale_before = today - timedelta(days=stale_after_days)
-        statement = statement.where(
-            or_(
-                col(Landlord.next_due) <= horizon,
-                and_(
-                    col(Landlord.last_exchange_on).is_(None),
-                    col(Landlord.stage) == Stage.IDENTIFIED.value,
-                ),
-                and_(
-                    col(Landlord.stage).in_([s.value for s in STALE_STAGES]),
-                    or_(
-                        col(Landlord.last_exchange_on).is_(None),
-                        col(Landlord.last_exchange_on) < stale_before,
-                    ),
-                ),
-            )
+        sql += _DUE_SQL
+        params = {
+            "horizon": today + timedelta(days=days),
+            "stale_before": today - timedelta(days=stale_after_days),
+        }
+    return [
+        Candidate(
+            slug, name, stage, required_day(since), action, day(due), day(last), person, moment(at)
         )
-    return [Candidate(*row) for row in session.execute(statement).all()]
+        for slug, name, stage, since, action, due, last, person, at in as_reader(source).rows(
+            sql, params
+        )
+    ]
 
 
 def next_items(
-    session: Session,
+    source: Session | Reader,
     *,
     today: date,
     days: int,
@@ -322,16 +321,18 @@ def next_items(
     everything: bool = False,
     territories: Territories | None = None,
 ) -> list[NextItem]:
-    """Query and rank in one call (what the CLI and scripts use)."""
+    """Query and rank in one call (what the CLI and scripts use), through an ORM
+    session or a lean :class:`~bailleurs_cli.reader.Reader`."""
+    reader = as_reader(source)
     rows = candidates(
-        session, today=today, days=days, stale_after_days=stale_after_days, everything=everything
+        reader, today=today, days=days, stale_after_days=stale_after_days, everything=everything
     )
     ranked = None
     known = None
     if territories is not None and territories.configured:
-        ranked = priority_keys(session, territories)
+        ranked = priority_keys(reader, territories)
     else:
-        known = knowledge_keys(session)
+        known = knowledge_keys(reader)
     return rank(
         rows,
         priorities=ranked,
@@ -340,60 +341,46 @@ def next_items(
         days=days,
         stale_after_days=stale_after_days,
         include_later=everything,
-        reminders=reminder_rows(session),
+        reminders=reminder_rows(reader),
     )
 
 
 def priority_keys(
-    session: Session, territories: Territories
+    source: Session | Reader, territories: Territories
 ) -> dict[str, tuple[str, tuple[int, ...]]]:
     """Slug → (priority label, sort key) of every landlord, for :func:`rank`."""
-    from bailleurs_cli.territory import priorities
+    from bailleurs_cli.priority import priorities
 
-    found = priorities(session, territories)
-    slugs = session.execute(select(col(Landlord.id), col(Landlord.slug))).all()
+    reader = as_reader(source)
+    found = priorities(reader, territories)
     return {
         slug: (found[landlord_id].label, found[landlord_id].sort_key())
-        for landlord_id, slug in slugs
+        for landlord_id, slug in reader.rows("SELECT id, slug FROM landlord")
         if landlord_id in found
     }
 
 
-def knowledge_keys(session: Session) -> dict[str, tuple[int, ...]]:
+def knowledge_keys(source: Session | Reader) -> dict[str, tuple[int, ...]]:
     """Slug → sort key of what is known of a landlord, for ranking the never-contacted
     ones before territories are set: the thesis' Tableau 1 landlords first, then those
     with more sourced presence facts, then those with a known head office."""
-    from sqlalchemy import func
-
-    from bailleurs_cli.tables.territory import Presence
-
-    facts = dict(
-        session.execute(
-            select(col(Presence.landlord_id), func.count()).group_by(col(Presence.landlord_id))
-        ).all()
-    )
+    reader = as_reader(source)
+    facts = dict(reader.rows("SELECT landlord_id, count(*) FROM presence GROUP BY landlord_id"))
     keys: dict[str, tuple[int, ...]] = {}
-    for landlord_id, slug, sources, street in session.execute(
-        select(col(Landlord.id), col(Landlord.slug), col(Landlord.sources), col(Landlord.street))
-    ).all():
-        in_thesis = any(s.get("ref") == "memoire-t1" for s in sources or [])
+    for landlord_id, slug, sources, street in reader.rows(
+        "SELECT id, slug, sources, street FROM landlord"
+    ):
+        in_thesis = any(s.get("ref") == "memoire-t1" for s in json_value(sources) or [])
         keys[slug] = (-int(in_thesis), -int(facts.get(landlord_id, 0)), -int(bool(street)))
     return keys
 
 
-def reminder_rows(session: Session) -> list[ReminderRow]:
+def reminder_rows(source: Session | Reader) -> list[ReminderRow]:
     """Every recurring reminder (a handful), with its landlord if any."""
-    from bailleurs_cli.tables.reminder import Reminder
-
-    statement = (
-        select(
-            col(Reminder.id),
-            col(Reminder.label),
-            col(Reminder.next_on),
-            col(Landlord.slug),
-            col(Landlord.name),
-        )
-        .join(Landlord, col(Landlord.id) == col(Reminder.landlord_id), isouter=True)
-        .order_by(col(Reminder.next_on))
+    rows = as_reader(source).rows(
+        "SELECT r.id, r.label, r.next_on, l.slug, l.name FROM reminder r "
+        "LEFT JOIN landlord l ON l.id = r.landlord_id ORDER BY r.next_on, r.id"
     )
-    return [ReminderRow(*row) for row in session.execute(statement).all()]
+    return [
+        ReminderRow(i, label, required_day(on), slug, name) for i, label, on, slug, name in rows
+    ]

@@ -35,11 +35,10 @@ from sqlmodel import Session, create_engine
 
 from bailleurs_cli.errors import StoreError
 from bailleurs_cli.files import reason
+from bailleurs_cli.schema import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
+from bailleurs_cli.schema import HEAD as HEAD
+from bailleurs_cli.schema import REVISIONS as REVISIONS
 
-#: Alembic revisions shipped with this version, oldest first.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
-HEAD = REVISIONS[-1]
-BUSY_TIMEOUT_MS = 10_000
 #: Pause after each step of a stepped write on SQLite (see Store.write_in_steps).
 STEP_PAUSE_S = 0.15
 #: The PostgreSQL advisory lock every write transaction holds ("bailleur" in ASCII).

@@ -24,6 +24,7 @@ from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
 
 if TYPE_CHECKING:
     from bailleurs_cli.config import Settings
+    from bailleurs_cli.reader import Reader
     from bailleurs_cli.store import Store
 
 
@@ -237,6 +238,20 @@ class State:
         if self._store is not None:
             self._store.dispose()
             self._store = None
+
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """Read the store: straight through the driver when it exists at this version's
+        schema (no SQLAlchemy imported: the everyday read commands stay fast), else
+        through :meth:`store`, which creates, upgrades or refuses it first."""
+        from bailleurs_cli.reader import open_reader, session_reader
+
+        with open_reader(self.db_url()) as reader:
+            if reader is not None:
+                yield reader
+                return
+        with self.store().read() as session:
+            yield session_reader(session)
 
     def store(self) -> Store:
         """Open the store (created and seeded on first use)."""

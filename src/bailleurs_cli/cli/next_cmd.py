@@ -55,9 +55,9 @@ def next_steps(
     st = state(ctx)
     settings = st.settings
     horizon = settings.horizon_days if days is None else days
-    with st.store().read() as session:
+    with st.reading() as reader:
         items = next_items(
-            session,
+            reader,
             today=st.today,
             days=horizon,
             stale_after_days=settings.stale_after_days,

@@ -1,0 +1,92 @@
+"""The lean read path (issue 14): the same answers as the ORM, without importing it.
+
+``next`` and ``digest`` read an existing store straight through ``sqlite3`` or
+psycopg; scripts and new stores go through the ORM session. Both run the same SQL:
+these tests compare the two on both backends, with and without territories (the
+priority engine), and check when the lean path steps aside.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from bailleurs_cli.config import Settings, Territories, resolve_db_url
+from bailleurs_cli.priority import priorities, qpv_index
+from bailleurs_cli.reader import open_reader
+from bailleurs_cli.scheduling import next_items
+
+from .conftest import TODAY, Run
+
+
+def _work(run: Run) -> None:
+    run("person", "add", "rivp", "Awa Diallo")
+    run("contact", "rivp", "--channel", "email", "--person", "Awa", "--summary", "Envoi",
+        "--next", "+3j", "--next-action", "Relancer par téléphone")  # fmt: skip
+    run("contact", "adoma", "--channel", "rdv", "--summary", "Rencontre", "--stage",
+        "en_discussion", env={"BAILLEURS_TODAY": "2026-06-01"})  # fmt: skip
+    run("remind", "add", "Rencontre annuelle", "--every", "1a", "--from", "2026-12-10")
+    run("edit", "paris-habitat", "--present", "Saint-Denis")
+
+
+def test_lean_and_orm_paths_agree(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+    _work(run)
+    url = resolve_db_url(db_url, Settings())
+    zones = Territories(("93066", "75120"), ("93",))
+    for territories in (None, zones):
+        for everything in (False, True):
+            options = {
+                "today": TODAY,
+                "days": 7,
+                "stale_after_days": 45,
+                "everything": everything,
+                "territories": territories,
+            }
+            with store.read() as session:
+                through_orm = next_items(session, **options)
+            with open_reader(url) as reader:
+                assert reader is not None
+                lean = next_items(reader, **options)
+            assert lean == through_orm
+            assert any(item.reminder_id for item in lean) == everything  # due in 17 days
+    with store.read() as session:
+        expected = priorities(session, zones, qpv_index(session))
+    with open_reader(url) as reader:
+        assert reader is not None
+        assert priorities(reader, zones, qpv_index(reader)) == expected
+    assert any(p.exact_qpv or p.qpv for p in expected.values())
+
+
+def test_the_lean_path_steps_aside_for_a_store_to_create_or_upgrade(tmp_path: Path) -> None:
+    missing = tmp_path / "nouvelle.db"
+    with open_reader(f"sqlite:///{missing}") as reader:
+        assert reader is None
+    assert not missing.exists()  # reading never creates a store
+
+    old = tmp_path / "ancienne.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0006')")
+    conn.close()
+    with open_reader(f"sqlite:///{old}") as reader:
+        assert reader is None  # the full path upgrades it (with its backup) first
+
+    not_a_store = tmp_path / "texte.db"
+    not_a_store.write_text("pas une base", encoding="utf-8")
+    with open_reader(f"sqlite:///{not_a_store}") as reader:
+        assert reader is None  # the full path says what is wrong, in French
+
+
+def test_next_on_an_old_store_upgrades_it_first(run: Run, tmp_path: Path) -> None:
+    """The lean path never reads a store of an earlier schema: ``next`` upgrades it."""
+    from .test_upgrade import FIXTURES, load_fixture
+
+    db = tmp_path / "ancienne.db"
+    load_fixture("0006", str(db))
+    result = run("--db", str(db), "next", "--limit", "3")
+    assert result.exit_code == 0, result.stderr
+    assert "Sauvegarde" in result.stderr or "sauvegarde" in result.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() != [("0006",)]
+    conn.close()
+    assert FIXTURES.is_dir()
