@@ -134,6 +134,13 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("args", [["next", "--all"], ["digest"], ["digest", "--only-new"]])
+def test_everyday_reads_skip_the_orm(home: Path, args: list[str]) -> None:
+    """On an existing store, the everyday read commands go through the driver alone."""
+    loaded_modules(home, "next")  # first run creates and seeds the store
+    assert loaded_modules(home, *args) & {"sqlalchemy", "sqlmodel", "alembic"} == set()
+
+
 @pytest.mark.parametrize(
     "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
 )

@@ -57,6 +57,33 @@ def test_lean_and_orm_paths_agree(run: Run, db_url: str, store) -> None:  # type
     assert any(p.exact_qpv or p.qpv for p in expected.values())
 
 
+def test_the_digest_is_the_same_through_both_paths(  # type: ignore[no-untyped-def]
+    run: Run, db_url: str, store, tmp_path: Path
+) -> None:
+    from bailleurs_cli import digest
+
+    from .test_documents import IDENTITY
+
+    _work(run)
+    for key, value in IDENTITY.items():
+        run("config", "set", key, value)
+    made = run("convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",
+               "--debut", "2026-09-01", "--fin", "2026-12-20", "--out", str(tmp_path))  # fmt: skip
+    assert made.exit_code == 0, made.stderr
+    signed = run("convention", "rivp", "--status", "signee")
+    assert signed.exit_code == 0, signed.stderr
+    url = resolve_db_url(db_url, Settings())
+    options = {"today": TODAY, "days": 7, "stale_after_days": 45, "retention_months": 1}
+    with store.read() as session:
+        through_orm = digest.collect(session, **options)
+    with open_reader(url) as reader:
+        assert reader is not None
+        lean = digest.collect(reader, **options)
+    assert lean == through_orm
+    text = digest.as_text(lean)
+    assert "RIVP" in text and "renouvel" in text.lower()
+
+
 def test_the_lean_path_steps_aside_for_a_store_to_create_or_upgrade(tmp_path: Path) -> None:
     missing = tmp_path / "nouvelle.db"
     with open_reader(f"sqlite:///{missing}") as reader:

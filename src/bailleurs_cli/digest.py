@@ -22,6 +22,7 @@ from bailleurs_cli.scheduling import NextItem, Reason
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from bailleurs_cli.reader import Reader
     from bailleurs_cli.store import Store
 
 #: The bilan of a period is owed this many days after its last workshop (issue 10).
@@ -291,57 +292,62 @@ def as_html(digest: Digest) -> str:
 # --- Reading the store (the only impure part) ------------------------------------------------
 
 
+_PARTNERSHIPS_SQL = """
+SELECT p.id, l.slug, l.name, p.status, p.ends_on, p.bilan_on, p.referent_landlord, p.number
+FROM partnership p
+JOIN landlord l ON l.id = p.landlord_id
+WHERE p.status IN ('signee', 'envoyee')
+ORDER BY p.id
+"""
+
+
 def collect(
-    session: Session,
+    source: Session | Reader,
     *,
     today: date,
     days: int,
     stale_after_days: int,
     retention_months: int = DEFAULT_RETENTION_MONTHS,
 ) -> Digest:
-    """Query the store and build the digest.
+    """Query the store and build the digest, through an ORM session or a lean
+    :class:`~bailleurs_cli.reader.Reader` (cron finds nothing due without SQLAlchemy).
 
     ``retention_months`` is ``rgpd.conservation_mois``, the period ``person purge``
     applies.
     """
-    from sqlmodel import col, select
-
-    from bailleurs_cli.models import Landlord, Partnership
-    from bailleurs_cli.privacy import due_for_purge
+    from bailleurs_cli.reader import as_reader, day, required_day
+    from bailleurs_cli.retention import due_for_purge
     from bailleurs_cli.scheduling import next_items
 
-    purge_due = len(due_for_purge(session, today=today, months=retention_months))
-    items = next_items(session, today=today, days=days, stale_after_days=stale_after_days)
-    from sqlalchemy import func
-
-    from bailleurs_cli.models import Workshop
-
-    renewed = {i for i in session.exec(select(Partnership.previous_id)).all() if i is not None}
-    last_workshop = dict(
-        session.exec(
-            select(Workshop.partnership_id, func.max(Workshop.ends_on)).group_by(
-                col(Workshop.partnership_id)
-            )
-        ).all()
-    )
+    reader = as_reader(source)
+    purge_due = len(due_for_purge(reader, today=today, months=retention_months))
+    items = next_items(reader, today=today, days=days, stale_after_days=stale_after_days)
+    renewed = {
+        i
+        for (i,) in reader.rows("SELECT previous_id FROM partnership WHERE previous_id IS NOT NULL")
+    }
+    last_workshop = {
+        p: day(ends)
+        for p, ends in reader.rows(
+            "SELECT partnership_id, max(ends_on) FROM workshop GROUP BY partnership_id"
+        )
+    }
     rows = [
         PartnershipRow(
-            id=p.id or 0,
-            slug=ll.slug,
-            name=ll.name,
-            status=p.status,
-            ends_on=p.ends_on,
-            bilan_on=p.bilan_on,
-            referent=p.referent_landlord,
-            number=p.number,
-            renewed=p.id in renewed,
-            last_workshop=last_workshop.get(p.id),
+            id=i,
+            slug=slug,
+            name=name,
+            status=status,
+            ends_on=required_day(ends_on),
+            bilan_on=day(bilan_on),
+            referent=referent,
+            number=number,
+            renewed=i in renewed,
+            last_workshop=last_workshop.get(i),
         )
-        for p, ll in session.exec(
-            select(Partnership, Landlord)
-            .join(Landlord, col(Landlord.id) == col(Partnership.landlord_id))
-            .where(col(Partnership.status).in_(["signee", "envoyee"]))
-        ).all()
+        for i, slug, name, status, ends_on, bilan_on, referent, number in reader.rows(
+            _PARTNERSHIPS_SQL
+        )
     ]
     return build(
         items,
@@ -378,13 +384,11 @@ def claim_new(session: Session, digest: Digest) -> Digest:
     return digest.only(fresh)
 
 
-def unsent(session: Session, digest: Digest) -> Digest:
+def unsent(source: Session | Reader, digest: Digest) -> Digest:
     """The lines never mailed yet (``digest --only-new`` without ``--send``)."""
-    from sqlmodel import select
+    from bailleurs_cli.reader import as_reader
 
-    from bailleurs_cli.models import DigestSent
-
-    sent = set(session.exec(select(DigestSent.key)).all())
+    sent = {key for (key,) in as_reader(source).rows("SELECT key FROM digest_sent")}
     return digest.only({line.key for line in digest.lines()} - sent)
 
 

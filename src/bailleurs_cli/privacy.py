@@ -28,15 +28,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
-from bailleurs_cli.dates import add_months
 from bailleurs_cli.formatting import CHANNEL_LABELS, DIRECTION_LABELS, short_date
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, StageChange
 from bailleurs_cli.people import find
+from bailleurs_cli.retention import Due as Due
+from bailleurs_cli.retention import due_for_purge as due_for_purge
 
 #: What replaces a name, an e-mail or a phone number once the person is erased.
 REDACTED = "interlocuteur supprimé"
@@ -460,40 +460,6 @@ def erasure_lines(erasures: list[Erasure], backups: list[Path], backup_folder: P
 
 
 # --- Retention -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Due:
-    """A person due for erasure under the retention rule."""
-
-    person_id: int
-    name: str
-    landlord_slug: str
-    landlord_name: str
-    last_exchange: date | None
-    recorded_on: date
-
-
-def due_for_purge(session: Session, *, today: date, months: int) -> list[Due]:
-    """People whose landlord had no exchange for more than ``months`` months and who were
-    recorded before that, by landlord then name."""
-    cutoff = add_months(today, -months)
-    latest_by_landlord = select(
-        col(Exchange.landlord_id), func.max(col(Exchange.occurred_on))
-    ).group_by(col(Exchange.landlord_id))
-    last: dict[int, date] = dict(session.exec(latest_by_landlord).all())
-    due = []
-    for person, landlord in session.exec(
-        select(Person, Landlord)
-        .join(Landlord, col(Landlord.id) == col(Person.landlord_id))
-        .order_by(col(Landlord.name), col(Person.name))
-    ).all():
-        recorded = person.created_at.date()
-        latest = last.get(landlord.id or 0)
-        if max(recorded, latest or recorded) < cutoff:
-            assert person.id is not None
-            due.append(Due(person.id, person.name, landlord.slug, landlord.name, latest, recorded))
-    return due
 
 
 def purge(session: Session, due: list[Due]) -> list[Erasure]:

@@ -54,7 +54,23 @@ def digest(
     if fmt not in ("texte", "markdown"):
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : texte, markdown.")
     if send:
+        from bailleurs_cli import mailer
+
         recipients = to or ([settings.digest_to] if settings.digest_to else [])
+        mailer.smtp_settings(settings.smtp)  # a bad mail setting is said even on a quiet day
+        mailer.recipients(recipients)
+        with st.reading() as reader:
+            found = core.collect(
+                reader,
+                today=st.today,
+                days=horizon,
+                stale_after_days=settings.stale_after_days,
+                retention_months=settings.retention_months,
+            )
+            if only_new:
+                found = core.unsent(reader, found)
+        if not found:
+            return  # nothing due: cron stays silent, and the store was only read
         sent = core.send(
             st.store(),
             smtp=settings.smtp,
@@ -68,16 +84,16 @@ def digest(
         if sent and sys.stderr.isatty():
             info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(sent.lines())} éléments).")
         return
-    with st.store().read() as session:
+    with st.reading() as reader:
         result = core.collect(
-            session,
+            reader,
             today=st.today,
             days=horizon,
             stale_after_days=settings.stale_after_days,
             retention_months=settings.retention_months,
         )
         if only_new:
-            result = core.unsent(session, result)
+            result = core.unsent(reader, result)
     rendered = core.as_markdown(result) if fmt == "markdown" else core.as_text(result)
     if rendered:
         sys.stdout.write(rendered)
