@@ -38,6 +38,10 @@ def main() -> None:
         "minimal Typer + SQLModel, one row": [py, str(HERE / "typer_sqlmodel_min.py"), "show", db],
         "bailleurs --help": [exe, "--help"],
         "bailleurs next": [exe, "next"],
+        "bailleurs list": [exe, "list"],
+        "bailleurs history rivp": [exe, "history", "rivp"],
+        "bailleurs show rivp": [exe, "show", "rivp"],
+        "bailleurs digest (nothing due)": [exe, "digest"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
     for index in range(rounds + 3):

@@ -134,7 +134,16 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("args", [["next", "--all"], ["digest"], ["digest", "--only-new"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["next", "--all"],
+        ["digest"],
+        ["digest", "--only-new"],
+        ["list", "--departement", "93"],
+        ["history", "rivp"],
+    ],
+)
 def test_everyday_reads_skip_the_orm(home: Path, args: list[str]) -> None:
     """On an existing store, the everyday read commands go through the driver alone."""
     loaded_modules(home, "next")  # first run creates and seeds the store

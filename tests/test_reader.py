@@ -117,3 +117,67 @@ def test_next_on_an_old_store_upgrades_it_first(run: Run, tmp_path: Path) -> Non
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() != [("0006",)]
     conn.close()
     assert FIXTURES.is_dir()
+
+
+def test_column_kinds_follow_the_orm_tables() -> None:
+    """The lean path converts exactly the columns the ORM types convert."""
+    from sqlalchemy import JSON, Boolean, Date, DateTime
+    from sqlalchemy.types import TypeDecorator
+    from sqlmodel import SQLModel
+
+    import bailleurs_cli.models  # noqa: F401  (registers the tables)
+    from bailleurs_cli.reader import COLUMN_KINDS
+
+    expected: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, table in SQLModel.metadata.tables.items():
+        kinds: dict[str, list[str]] = {}
+        for column in table.columns:
+            kind = column.type
+            if isinstance(kind, TypeDecorator):
+                kind = kind.impl_instance
+            for cls, label in ((DateTime, "datetime"), (Date, "date"), (JSON, "json"),
+                               (Boolean, "bool")):  # fmt: skip
+                if isinstance(kind, cls):
+                    kinds.setdefault(label, []).append(column.name)
+                    break
+        expected[name] = {k: tuple(v) for k, v in kinds.items()}
+    assert expected == COLUMN_KINDS
+
+
+def test_records_read_what_the_orm_reads(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+    """Every column of every row, as the ORM gives it, for the tables read lean."""
+    from sqlmodel import select
+
+    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, Presence, Qpv
+    from bailleurs_cli.reader import records
+
+    _work(run)
+    with store.read() as session:
+        for entity, table in ((Landlord, "landlord"), (Person, "person"),
+                              (Exchange, "exchange"), (Presence, "presence"), (Qpv, "qpv"),
+                              (Partnership, "partnership")):  # fmt: skip
+            orm = {row.model_dump()["id" if table != "qpv" else "code"]: row.model_dump()
+                   for row in session.exec(select(entity)).all()}  # fmt: skip
+            lean = {vars(r)["id" if table != "qpv" else "code"]: vars(r)
+                    for r in records(session, table)}  # fmt: skip
+            assert lean == orm, table
+
+
+def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+    from bailleurs_cli import landlords, lookup
+
+    _work(run)
+    url = resolve_db_url(db_url, Settings())
+    zones = Territories(("93066", "75056"), ("93", "75"))
+    with open_reader(url) as reader, store.read() as session:
+        assert reader is not None
+        for filters in ({}, {"departement": "93"}, {"commune": "Paris 20e"},
+                        {"qpv": "QN07520M"}, {"priority": "moyenne", "territories": zones},
+                        {"sort": "priorite", "territories": zones}, {"text": "habitat"},
+                        {"stage": "contacte"}, {"kind": "oph"}):  # fmt: skip
+            lean = [ll.slug for ll in lookup.search(reader, **filters)]
+            assert lean == [ll.slug for ll in landlords.search(session, **filters)]
+            assert lean or filters.get("stage"), filters
+        ll, rows = lookup.history(reader, "rivp")
+        assert ll.slug == "rivp" and [name for _, name in rows] == ["Awa Diallo"]
+        assert landlords.resolve(session, "Parsi Habitat").slug == "paris-habitat"

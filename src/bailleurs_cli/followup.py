@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from bailleurs_cli import people, pipeline, validation
 from bailleurs_cli.config import Settings
@@ -232,19 +232,3 @@ def set_stage(
         default_delay=settings.delay_for(Channel.EMAIL),
     )
     return landlord, changed
-
-
-def history(
-    session: Session, landlord_query: str, *, limit: int | None = None
-) -> tuple[Landlord, list[tuple[Exchange, str | None]]]:
-    """Exchanges with a landlord, latest first, with the person's name."""
-    landlord = resolve(session, landlord_query)
-    statement = (
-        select(Exchange, Person.name)
-        .join(Person, col(Person.id) == col(Exchange.person_id), isouter=True)
-        .where(Exchange.landlord_id == landlord.id)
-        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
-    )
-    if limit is not None:
-        statement = statement.limit(limit)
-    return landlord, [(e, name) for e, name in session.exec(statement).all()]

@@ -1,8 +1,7 @@
-"""Landlords: resolve a name typed by the user, add, edit, list, describe.
+"""Landlords: add, edit, describe; resolve and search as ORM entities.
 
-Name resolution goes slug → name → alias or former name → all words contained →
-fuzzy match (rapidfuzz). An unknown or ambiguous name is an error that lists the
-candidates, never a silent guess.
+Resolving a typed name and filtering the list are read in :mod:`bailleurs_cli.lookup`
+(plain SQL, no ORM); the wrappers here give the commands that write the entities.
 """
 
 from __future__ import annotations
@@ -13,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import validation
-from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
+from bailleurs_cli import lookup, validation
+from bailleurs_cli.errors import Conflict, InvalidInput
+from bailleurs_cli.lookup import PRIORITY_FILTERS as PRIORITY_FILTERS
+from bailleurs_cli.lookup import departements_of as departements_of
+from bailleurs_cli.lookup import names_of
 from bailleurs_cli.models import (
     Exchange,
     Landlord,
     LegalKind,
     Partnership,
     Person,
-    Stage,
     StageChange,
 )
 from bailleurs_cli.registry import enter_pipeline, unique_slug
@@ -31,55 +32,18 @@ if TYPE_CHECKING:
     from bailleurs_cli.tables.territory import Presence
 
 
-def _names(landlord: Landlord) -> list[str]:
-    return [landlord.name, *landlord.aliases, *landlord.former_names]
-
-
-def _label(landlord: Landlord) -> str:
-    return f"{landlord.name} ({landlord.slug})"
-
-
-def _listing(landlords: list[Landlord]) -> str:
-    shown = ", ".join(_label(ll) for ll in landlords[:6])
-    return shown + (", …" if len(landlords) > 6 else "")
-
-
 def resolve(session: Session, query: str) -> Landlord:
-    """Find the one landlord ``query`` designates: its identifier, then a name, alias or
-    former name, through the steps of :mod:`bailleurs_cli.names` (a fuzzy match opens a
-    landlord only when it is a clear typo: it must never log an exchange on the wrong
-    landlord, issue 12).
+    """Find the one landlord ``query`` designates (:func:`lookup.resolve`), as the ORM
+    entity a command can change.
 
     Raises:
+        InvalidInput: empty query.
         NotFound: nothing matches (close names are suggested).
         AmbiguousName: several landlords match equally well.
     """
-    from bailleurs_cli import names
-
-    wanted = validation.fold(query)
-    if not wanted:
-        raise InvalidInput("bailleur : nom vide ; donnez un nom, un alias ou un identifiant.")
-    landlords = list(session.exec(select(Landlord).order_by(col(Landlord.id))).all())
-    slug = wanted.replace(" ", "-")
-    for landlord in landlords:
-        if landlord.slug == slug:
-            return landlord
-    found = names.find(query, landlords, _names)
-    if found.item is not None:
-        return found.item
-    if found.ambiguous:
-        precise = "précisez le nom ou " if found.how == "words" else ""
-        raise AmbiguousName(
-            f"« {query} » désigne plusieurs bailleurs : {_listing(found.ambiguous)} ; "
-            f"{precise}donnez l'identifiant entre parenthèses."
-        )
-    if found.suggestions:
-        raise NotFound(
-            f"bailleur « {query} » introuvable ; vouliez-vous dire : "
-            f"{_listing(found.suggestions)} ? "
-            "Donnez le nom exact ou l'identifiant entre parenthèses."
-        )
-    raise NotFound(f"bailleur « {query} » introuvable ; voyez la liste avec « bailleurs list ».")
+    found = session.get(Landlord, lookup.resolve(session, query).id)
+    assert found is not None
+    return found
 
 
 def find_near_duplicate(session: Session, name: str, aliases: list[str]) -> Landlord | None:
@@ -87,7 +51,7 @@ def find_near_duplicate(session: Session, name: str, aliases: list[str]) -> Land
     from bailleurs_cli import names
 
     for landlord in session.exec(select(Landlord)).all():
-        if names.near_duplicate([name, *aliases], _names(landlord)):
+        if names.near_duplicate([name, *aliases], names_of(landlord)):
             return landlord
     return None
 
@@ -146,7 +110,7 @@ def add(session: Session, data: LandlordInput, *, today: date, force: bool = Fal
     duplicate = find_near_duplicate(session, values["name"], values.get("aliases", []))
     if duplicate is not None and not force:
         raise Conflict(
-            f"un bailleur proche existe déjà : {_label(duplicate)} ; utilisez-le, "
+            f"un bailleur proche existe déjà : {lookup.label(duplicate)} ; utilisez-le, "
             "ou ajoutez --force pour en créer un autre."
         )
     return enter_pipeline(
@@ -167,7 +131,7 @@ def edit(session: Session, query: str, data: LandlordInput) -> Landlord:
     if "name" in values and values["name"] != landlord.name:
         other = find_near_duplicate(session, values["name"], [])
         if other is not None and other.id != landlord.id:
-            raise Conflict(f"un autre bailleur porte déjà ce nom : {_label(other)}.")
+            raise Conflict(f"un autre bailleur porte déjà ce nom : {lookup.label(other)}.")
     for key, value in values.items():
         setattr(landlord, key, value)
     landlord.updated_at = datetime.now(UTC)
@@ -216,103 +180,13 @@ def declare_presence(
     return added
 
 
-def departements_of(landlord: Landlord) -> list[str]:
-    """Departments where the landlord is present, plus its head office's."""
-    codes = list(landlord.departements)
-    if landlord.postcode and landlord.postcode[:2] not in codes:
-        codes.append(landlord.postcode[:2])
-    return codes
-
-
-#: ``--priorite`` values: the lowest level kept.
-PRIORITY_FILTERS = {"haute": 3, "moyenne": 2, "basse": 1}
-
-
-def _need_territories(territories: Territories | None, option: str) -> Territories:
-    if territories is None or not territories.configured:
-        raise InvalidInput(
-            f"{option} : vos territoires ne sont pas réglés ; faites d'abord "
-            "« bailleurs config territoires --commune … --departement … »."
-        )
-    return territories
-
-
-def search(
-    session: Session,
-    *,
-    stage: str | None = None,
-    departement: str | None = None,
-    kind: str | None = None,
-    text: str | None = None,
-    commune: str | None = None,
-    qpv: str | None = None,
-    priority: str | None = None,
-    territories: Territories | None = None,
-    sort: str = "nom",
-    absorbed: bool = True,
-) -> list[Landlord]:
-    """Landlords matching every filter given, by name or by priority (``sort="priorite"``).
-
-    ``absorbed=False`` leaves out landlords absorbed by another (bulk letters).
-
-    ``commune`` keeps landlords present there; ``qpv`` those present in the QPV's
-    communes or linked to it; ``priority`` those at that level or above.
-    """
-    from bailleurs_cli import territory
-
-    if sort not in ("nom", "priorite"):
-        raise InvalidInput(f"--sort : « {sort} » inconnu ; valeurs possibles : nom, priorite.")
-    statement = select(Landlord).order_by(col(Landlord.name))
-    if not absorbed:
-        statement = statement.where(col(Landlord.absorbed_by).is_(None))
-    if stage is not None:
-        statement = statement.where(
-            Landlord.stage == validation.choice(stage, Stage, "--stage").value
-        )
-    if kind is not None:
-        statement = statement.where(
-            Landlord.kind == validation.choice(kind, LegalKind, "--kind").value
-        )
-    landlords = list(session.exec(statement).all())
-    if departement is not None:
-        code = validation.departement(departement)
-        present = set(territory.present_in_departement(session, code))
-        landlords = [ll for ll in landlords if code in departements_of(ll) or ll.id in present]
-    if commune is not None:
-        from bailleurs_cli import geo
-
-        place = geo.resolve(commune, "--commune")
-        present = set(territory.present_in(session, [place.code]))
-        landlords = [ll for ll in landlords if ll.id in present]
-    if qpv is not None:
-        found = territory.require_qpv(session, qpv)
-        present = set(territory.present_in(session, found.communes, qpv=found.code))
-        landlords = [ll for ll in landlords if ll.id in present]
-    if priority is not None or sort == "priorite":
-        zones = _need_territories(territories, "--priorite" if priority else "--sort priorite")
-        ranks = territory.priorities(session, zones)
-        nothing = territory.Priority()
-        if priority is not None:
-            minimum = PRIORITY_FILTERS.get(validation.fold(priority))
-            if minimum is None:
-                raise InvalidInput(
-                    f"--priorite : « {priority} » inconnu ; valeurs possibles : haute, "
-                    "moyenne, basse."
-                )
-            landlords = [ll for ll in landlords if ranks.get(ll.id or 0, nothing).level >= minimum]
-        if sort == "priorite":
-            landlords.sort(key=lambda ll: ranks.get(ll.id or 0, nothing).sort_key())
-    if text:
-        wanted = validation.fold(text)
-        landlords = [
-            ll
-            for ll in landlords
-            if any(
-                wanted in validation.fold(value)
-                for value in [*_names(ll), ll.city or "", ll.description or "", ll.notes or ""]
-            )
-        ]
-    return landlords
+def search(session: Session, **filters: Any) -> list[Landlord]:
+    """:func:`lookup.search`, as ORM entities (bulk letters log exchanges on them)."""
+    ids = [ll.id for ll in lookup.search(session, **filters)]
+    loaded = {
+        ll.id: ll for ll in session.exec(select(Landlord).where(col(Landlord.id).in_(ids))).all()
+    }
+    return [loaded[i] for i in ids]
 
 
 @dataclass(frozen=True)

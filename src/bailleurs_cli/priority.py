@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from bailleurs_cli.reader import Reader, as_reader, json_value, placeholders
+from bailleurs_cli.reader import Reader, as_reader, json_value, placeholders, records
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bailleurs_cli.config import Territories
+    from bailleurs_cli.tables.territory import Presence, Qpv
 
 PARIS = "75056"
 
@@ -327,3 +328,79 @@ def _add(priority: Priority, row: _Fact, territories: Territories, index: QpvInd
         priority.elsewhere.append(row.commune)
         if row.source not in priority.sources:
             priority.sources.append(row.source)
+
+
+# --- Where landlords are present -------------------------------------------------------------
+
+
+def presence_of(source: Session | Reader, landlord_id: int) -> list[Presence]:
+    """A landlord's presence facts, by commune."""
+    return records(
+        source, "presence", "landlord_id = :id", {"id": landlord_id}, order="commune, id"
+    )
+
+
+def rows_at(source: Session | Reader, communes: Iterable[str], qpv: str | None) -> list[Presence]:
+    """Presence facts in ``communes`` (arrondissements match Paris and back) or in ``qpv``."""
+    from bailleurs_cli.config import Territories
+
+    places, whole_paris = places_of(Territories(tuple(communes)))
+    listed, params = placeholders("place", places)
+    where = [f"commune IN ({listed})"] if places else []
+    if whole_paris:
+        where.append("commune LIKE '751%'")
+    if qpv is not None:
+        where.append("qpv_code = :qpv")
+        params["qpv"] = qpv
+    if not where:
+        return []
+    return records(source, "presence", " OR ".join(where), params, order="id")
+
+
+def present_in(
+    source: Session | Reader, communes: Iterable[str], qpv: str | None = None
+) -> list[int]:
+    """Landlords present in any of ``communes`` (arrondissements match Paris and back),
+    or linked to the QPV ``qpv``, in the order of their first fact."""
+    return list(dict.fromkeys(row.landlord_id for row in rows_at(source, communes, qpv)))
+
+
+def present_in_departement(source: Session | Reader, departement: str) -> list[int]:
+    """Landlords with a known presence in a department."""
+    rows = as_reader(source).rows(
+        "SELECT DISTINCT landlord_id FROM presence WHERE commune LIKE :prefix",
+        {"prefix": f"{departement}%"},
+    )
+    return sorted(owner for (owner,) in rows)
+
+
+def require_qpv(source: Session | Reader, code: str) -> Qpv:
+    """The QPV with this code (case and spaces tolerated).
+
+    Raises:
+        NotFound: unknown code, with close codes or names suggested.
+    """
+    from bailleurs_cli import names
+    from bailleurs_cli.errors import NotFound
+    from bailleurs_cli.validation import fold
+
+    wanted = code.strip().upper().replace(" ", "")
+    # Codes are ASCII letters and digits; anything else (a NUL byte PostgreSQL refuses
+    # in a query) cannot be one, and only gets the suggestions.
+    if wanted.isascii() and wanted.isalnum():
+        found = records(source, "qpv", "code = :code", {"code": wanted})
+        if found:
+            return found[0]  # type: ignore[no-any-return]
+    quarters = records(source, "qpv", order="code")
+    # A code or a name: too short a query (« QN ») would look like anything.
+    close = (
+        names.suggest(fold(code), [(q, [fold(q.code), fold(q.name)]) for q in quarters])
+        if len(wanted) >= 6
+        else []
+    )
+    hint = (
+        " ; vouliez-vous dire : " + ", ".join(f"{q.name} ({q.code})" for q in close) + " ?"
+        if close
+        else " ; voyez la liste avec « bailleurs qpv »."
+    )
+    raise NotFound(f"--qpv : quartier « {code} » inconnu{hint}")

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from bailleurs_cli.schema import BUSY_TIMEOUT_MS, HEAD
@@ -44,6 +45,12 @@ class Reader(Protocol):
         """Every row ``sql`` returns, as tuples."""
         ...
 
+    def named(
+        self, sql: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The column names and every row ``sql`` returns."""
+        ...
+
 
 class _DbapiReader:
     def __init__(self, connection: Any, dialect: Dialect) -> None:
@@ -51,10 +58,16 @@ class _DbapiReader:
         self.dialect: Dialect = dialect
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.named(sql, params)[1]
+
+    def named(
+        self, sql: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         if self.dialect == "postgresql":
             sql = _PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
         cursor = self.connection.execute(sql, _plain(params))
-        return [tuple(row) for row in cursor.fetchall()]
+        names = [d[0] for d in cursor.description or ()]
+        return names, [tuple(row) for row in cursor.fetchall()]
 
     def close(self) -> None:
         self.connection.close()
@@ -67,10 +80,16 @@ class _SessionReader:
         self.dialect: Dialect = "postgresql" if name == "postgresql" else "sqlite"
 
     def rows(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.named(sql, params)[1]
+
+    def named(
+        self, sql: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
         from sqlalchemy import text
 
+        self.session.flush()  # what the ORM would autoflush before a query
         result = self.session.connection().execute(text(sql), _plain(params))
-        return [tuple(row) for row in result.all()]
+        return list(result.keys()), [tuple(row) for row in result.all()]
 
 
 def _plain(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -158,10 +177,12 @@ def required_day(value: Any) -> date:
 
 
 def moment(value: Any) -> datetime | None:
-    """A DATETIME column's value (text on SQLite) as a datetime."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+    """A DATETIME column's value (naive UTC text on SQLite) as an aware datetime, as
+    the ORM gives it (SQLModel's ``UTCDateTime``)."""
+    if value is None:
+        return None
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.utcoffset() is not None else found.replace(tzinfo=UTC)
 
 
 def json_value(value: Any) -> Any:
@@ -173,3 +194,85 @@ def placeholders(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]
     """``:name0, :name1…`` and their parameters, for ``IN (…)``."""
     keys = [f"{name}{i}" for i in range(len(values))]
     return ", ".join(f":{k}" for k in keys), dict(zip(keys, values, strict=True))
+
+
+#: The columns a lean read converts from what SQLite gives (text, 0 and 1), per table,
+#: as the ORM's column types do; ``tests/test_reader.py`` checks it against them.
+COLUMN_KINDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ally": {"datetime": ("created_at",), "json": ("departements",)},
+    "digest_sent": {"datetime": ("sent_at",)},
+    "exchange": {"date": ("occurred_on", "next_due"), "datetime": ("created_at",)},
+    "import_run": {"datetime": ("run_at",), "json": ("report",)},
+    "label_link": {"datetime": ("created_at",)},
+    "landlord": {
+        "bool": ("in_registry", "to_verify"),
+        "date": ("stage_since", "next_due", "last_exchange_on"),
+        "datetime": ("created_at", "updated_at"),
+        "json": ("aliases", "former_names", "dwellings", "departements", "communes", "sources"),
+    },
+    "partnership": {
+        "date": ("starts_on", "ends_on", "bilan_on"),
+        "datetime": ("created_at", "updated_at"),
+        "json": ("contributions", "sites"),
+    },
+    "person": {"bool": ("active",), "datetime": ("created_at",)},
+    "presence": {"datetime": ("updated_at",)},
+    "qpv": {"datetime": ("updated_at",), "json": ("communes",)},
+    "reminder": {"date": ("next_on",), "datetime": ("created_at",)},
+    "stage_change": {"date": ("changed_on",), "datetime": ("created_at",)},
+    "workshop": {
+        "date": ("starts_on", "ends_on", "landlord_visit"),
+        "datetime": ("created_at",),
+    },
+}
+
+
+def _flag(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "date": day,
+    "datetime": moment,
+    "json": json_value,
+    "bool": _flag,
+}
+
+
+class Record(SimpleNamespace):
+    """One row of a table read by the lean path: the ORM entity's attributes, with the
+    values the ORM would give (dates, aware datetimes, decoded JSON, booleans). Read
+    only: writes go through the ORM."""
+
+
+def records(
+    source: Session | Reader,
+    table: str,
+    where: str = "",
+    params: dict[str, Any] | None = None,
+    *,
+    order: str = "",
+    limit: int | None = None,
+) -> list[Any]:
+    """Rows of ``table`` (``SELECT *``) as :class:`Record` objects.
+
+    Typed ``Any`` on purpose: callers hold them as the ORM entity they stand for
+    (``list[Landlord]``), whose attributes they have.
+    """
+    sql = f"SELECT * FROM {table}"  # table names are this module's constants, never input
+    if where:
+        sql += f" WHERE {where}"
+    if order:
+        sql += f" ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    names, rows = as_reader(source).named(sql, params)
+    kinds = {c: _CONVERT[k] for k, cs in COLUMN_KINDS[table].items() for c in cs}
+    convert = [(i, kinds[n]) for i, n in enumerate(names) if n in kinds]
+    found = []
+    for row in rows:
+        values = list(row)
+        for i, fn in convert:
+            values[i] = fn(values[i])
+        found.append(Record(**dict(zip(names, values, strict=True))))
+    return found

@@ -36,9 +36,13 @@ from bailleurs_cli.priority import (
     is_arrondissement,
     labels,
     matching_code,
-    places_of,
+    presence_of,
+    present_in,
+    present_in_departement,
     priorities,
     qpv_index,
+    require_qpv,
+    rows_at,
 )
 from bailleurs_cli.tables.exchange import Exchange
 from bailleurs_cli.tables.landlord import Landlord
@@ -51,8 +55,12 @@ __all__ = [
     "QpvIndex",
     "Territories",
     "labels",
+    "presence_of",
+    "present_in",
+    "present_in_departement",
     "priorities",
     "qpv_index",
+    "require_qpv",
     "seed_qpv",
 ]
 
@@ -83,77 +91,6 @@ def seed_qpv(session: Session) -> int:
             )
             added += 1
     return added
-
-
-def presence_of(session: Session, landlord_id: int) -> list[Presence]:
-    """A landlord's presence facts, by commune."""
-    return list(
-        session.exec(
-            select(Presence)
-            .where(Presence.landlord_id == landlord_id)
-            .order_by(col(Presence.commune), col(Presence.id))
-        ).all()
-    )
-
-
-def present_in(session: Session, communes: Iterable[str], qpv: str | None = None) -> list[int]:
-    """Landlords present in any of ``communes`` (arrondissements match Paris and back),
-    or linked to the QPV ``qpv``."""
-    return list(dict.fromkeys(row.landlord_id for row in _rows_at(session, communes, qpv)))
-
-
-def _rows_at(session: Session, communes: Iterable[str], qpv: str | None) -> list[Presence]:
-    """Presence facts in ``communes`` (arrondissements match Paris and back) or in ``qpv``."""
-    from sqlalchemy import ColumnElement, or_
-
-    places, whole_paris = places_of(Territories(tuple(communes)))
-    where: list[ColumnElement[bool]] = [col(Presence.commune).in_(places)]
-    if whole_paris:
-        where.append(col(Presence.commune).startswith("751"))
-    if qpv is not None:
-        where.append(col(Presence.qpv_code) == qpv)
-    statement = select(Presence).where(or_(*where)).order_by(col(Presence.id))
-    return list(session.exec(statement).all())
-
-
-def present_in_departement(session: Session, departement: str) -> list[int]:
-    """Landlords with a known presence in a department."""
-    rows = session.exec(
-        select(Presence.landlord_id).where(col(Presence.commune).startswith(departement))
-    ).all()
-    return sorted(set(rows))
-
-
-def require_qpv(session: Session, code: str) -> Qpv:
-    """The QPV with this code (case and spaces tolerated).
-
-    Raises:
-        NotFound: unknown code, with close codes or names suggested.
-    """
-    from bailleurs_cli.errors import NotFound
-
-    wanted = code.strip().upper().replace(" ", "")
-    # Codes are ASCII letters and digits; anything else (a NUL byte PostgreSQL refuses
-    # in a query) cannot be one, and only gets the suggestions.
-    found = session.get(Qpv, wanted) if wanted.isascii() and wanted.isalnum() else None
-    if found is not None:
-        return found
-    from bailleurs_cli import names
-    from bailleurs_cli.validation import fold
-
-    quarters = session.exec(select(Qpv).order_by(col(Qpv.code))).all()
-    # A code or a name: too short a query (« QN ») would look like anything.
-    close = (
-        names.suggest(fold(code), [(q, [fold(q.code), fold(q.name)]) for q in quarters])
-        if len(wanted) >= 6
-        else []
-    )
-    hint = (
-        " ; vouliez-vous dire : " + ", ".join(f"{q.name} ({q.code})" for q in close) + " ?"
-        if close
-        else " ; voyez la liste avec « bailleurs qpv »."
-    )
-    raise NotFound(f"--qpv : quartier « {code} » inconnu{hint}")
 
 
 def presence_json(row: Presence) -> dict[str, Any]:
@@ -198,7 +135,7 @@ def _present(
     session: Session, places: Iterable[str], qpv: str | None = None
 ) -> list[PresentLandlord]:
     by_landlord: dict[int, list[Presence]] = {}
-    for row in _rows_at(session, places, qpv):
+    for row in rows_at(session, places, qpv):
         by_landlord.setdefault(row.landlord_id, []).append(row)
     if not by_landlord:
         return []

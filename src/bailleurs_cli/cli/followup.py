@@ -173,12 +173,12 @@ def history(
     Exemple : bailleurs history rivp
     """
     at_least(limit, 1, "--limit")
-    from bailleurs_cli import followup as core
+    from bailleurs_cli import lookup
     from bailleurs_cli.cli import render
 
     st = state(ctx)
-    with st.store().read() as session:
-        ll, rows = core.history(session, landlord, limit=limit)
+    with st.reading() as reader:
+        ll, rows = lookup.history(reader, landlord, limit=limit)
         data = [render.exchange_json(e, name) for e, name in rows]
         name = ll.name
     if as_json:

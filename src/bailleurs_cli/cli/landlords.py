@@ -56,15 +56,14 @@ def list_landlords(
 
     Exemple : bailleurs list --qpv QN09342M --sort priorite
     """
-    from bailleurs_cli import landlords as core
-    from bailleurs_cli import territory
+    from bailleurs_cli import lookup, priority
     from bailleurs_cli.cli import render
 
     st = state(ctx)
     territories = st.settings.territories
-    with st.store().read() as session:
-        found = core.search(
-            session,
+    with st.reading() as reader:
+        found = lookup.search(
+            reader,
             stage=stage,
             departement=departement,
             kind=kind,
@@ -75,7 +74,7 @@ def list_landlords(
             territories=territories,
             sort=sort,
         )
-        levels = territory.labels(session, territories)
+        levels = priority.labels(reader, territories)
         rows = [render.landlord_summary(ll, levels.get(ll.id or 0)) for ll in found]
     if as_json:
         emit_json(rows)

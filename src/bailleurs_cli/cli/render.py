@@ -19,7 +19,7 @@ from bailleurs_cli.formatting import (
     short_date,
     stage_label,
 )
-from bailleurs_cli.landlords import departements_of
+from bailleurs_cli.lookup import departements_of
 
 if TYPE_CHECKING:
     from bailleurs_cli.landlords import LandlordDetail
