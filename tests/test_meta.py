@@ -142,6 +142,8 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
         ["digest", "--only-new"],
         ["list", "--departement", "93"],
         ["history", "rivp"],
+        ["show", "rivp"],
+        ["show", "rivp", "--json"],
     ],
 )
 def test_everyday_reads_skip_the_orm(home: Path, args: list[str]) -> None:

@@ -181,3 +181,25 @@ def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str
         ll, rows = lookup.history(reader, "rivp")
         assert ll.slug == "rivp" and [name for _, name in rows] == ["Awa Diallo"]
         assert landlords.resolve(session, "Parsi Habitat").slug == "paris-habitat"
+
+
+def test_show_reads_the_same_through_both_paths(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+    from bailleurs_cli import allies, lookup, workshops
+
+    _work(run)
+    run("allie", "add", "Les Petits Débrouillards IDF", "--contact", "Jeanne Roux")
+    run("atelier", "add", "rivp", "--site", "Centre social", "--commune", "Paris 20e",
+        "--debut", "2026-12-01", "--fin", "2026-12-05", "--seances", "5")  # fmt: skip
+    url = resolve_db_url(db_url, Settings())
+    zones = Territories(("93066", "75120"), ("93",))
+    with open_reader(url) as reader, store.read() as session:
+        assert reader is not None
+        for territories in (None, zones):
+            lean = lookup.detail(reader, "rivp", territories=territories)
+            assert lean == lookup.detail(session, "rivp", territories=territories)
+        assert [p.name for p in lean.people] == ["Awa Diallo"]
+        assert lean.priority is not None and lean.stage_history
+        held = workshops.listing(reader, landlord=lean.landlord)
+        assert [w.site for w, _ in held] == ["Centre social"]
+        assert held == workshops.listing(session, landlord=lean.landlord)
+        assert allies.joint_approaches(reader, lean.landlord) == []

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
-
 from bailleurs_cli import formatting, validation
 from bailleurs_cli.errors import AmbiguousName, Conflict, InvalidInput, NotFound
-from bailleurs_cli.models import Ally, Exchange, Landlord
+from bailleurs_cli.reader import Reader, records
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from bailleurs_cli import contexts
+    from bailleurs_cli.models import Ally, Exchange, Landlord
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ def add(session: Session, data: AllyInput) -> Ally:
         InvalidInput: an empty name or contact, a malformed e-mail, phone or department.
         Conflict: an ally with the same name is already recorded.
     """
+    from sqlmodel import select
+
+    from bailleurs_cli.models import Ally
+
     name = validation.name(data.name, "NOM")
     slug = validation.slugify(name)
     if not slug:
@@ -84,12 +89,13 @@ def _checked(check: Callable[[str], str], value: str | None, option: str) -> Any
         raise InvalidInput(f"{option} : {why}") from None
 
 
-def listing(session: Session) -> list[Ally]:
-    """Every ally, by name."""
-    return list(session.exec(select(Ally).order_by(col(Ally.name))).all())
+def listing(source: Session | Reader) -> list[Ally]:
+    """Every ally, by name (read-only records)."""
+    found: list[Ally] = records(source, "ally")
+    return sorted(found, key=lambda ally: (ally.name, ally.id))
 
 
-def resolve(session: Session, query: str, option: str = "--avec") -> Ally:
+def resolve(session: Session | Reader, query: str, option: str = "--avec") -> Ally:
     """The ally ``query`` names: its identifier, its name, all the words of it or a clear
     typo of it (:mod:`bailleurs_cli.names`).
 
@@ -165,15 +171,17 @@ class JointApproach:
     ally: Ally
 
 
-def joint_approaches(session: Session, landlord: Landlord) -> list[JointApproach]:
+def joint_approaches(source: Session | Reader, landlord: Landlord) -> list[JointApproach]:
     """The exchanges made with ``landlord`` together with an ally, latest first."""
-    rows = session.exec(
-        select(Exchange, Ally)
-        .join(Ally, col(Ally.id) == col(Exchange.ally_id))
-        .where(Exchange.landlord_id == landlord.id)
-        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
-    ).all()
-    return [JointApproach(exchange, ally) for exchange, ally in rows]
+    made = records(
+        source,
+        "exchange",
+        "landlord_id = :landlord AND ally_id IS NOT NULL",
+        {"landlord": landlord.id},
+        order="occurred_on DESC, id DESC",
+    )
+    allies = {ally.id: ally for ally in records(source, "ally")} if made else {}
+    return [JointApproach(e, allies[e.ally_id]) for e in made if e.ally_id in allies]
 
 
 def approach_json(item: JointApproach) -> dict[str, Any]:

@@ -162,6 +162,18 @@ def number(value: int) -> str:
     return f"{value:,}".replace(",", NNBSP)
 
 
+def montant(value: float | int | None) -> str:
+    """``1 200 €`` or ``1 200,50 €`` (narrow no-break thousands, no-break before €)."""
+    if value is None:
+        return ""
+    cents = round(float(value) * 100)
+    euros, rest = divmod(abs(cents), 100)
+    text = number(euros)
+    if rest:
+        text += f",{rest:02d}"
+    return ("-" if cents < 0 else "") + text + "\u00a0€"
+
+
 def stage_label(stage: str) -> str:
     """French label of a stage slug."""
     return STAGE_LABELS.get(stage, stage)

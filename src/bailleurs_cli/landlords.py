@@ -18,18 +18,13 @@ from bailleurs_cli.lookup import PRIORITY_FILTERS as PRIORITY_FILTERS
 from bailleurs_cli.lookup import departements_of as departements_of
 from bailleurs_cli.lookup import names_of
 from bailleurs_cli.models import (
-    Exchange,
     Landlord,
     LegalKind,
-    Partnership,
-    Person,
-    StageChange,
 )
 from bailleurs_cli.registry import enter_pipeline, unique_slug
 
 if TYPE_CHECKING:
-    from bailleurs_cli.config import Territories
-    from bailleurs_cli.tables.territory import Presence
+    pass
 
 
 def resolve(session: Session, query: str) -> Landlord:
@@ -187,78 +182,3 @@ def search(session: Session, **filters: Any) -> list[Landlord]:
         ll.id: ll for ll in session.exec(select(Landlord).where(col(Landlord.id).in_(ids))).all()
     }
     return [loaded[i] for i in ids]
-
-
-@dataclass(frozen=True)
-class LandlordDetail:
-    """Everything ``show`` displays about one landlord."""
-
-    landlord: Landlord
-    people: list[Person]
-    exchanges: list[tuple[Exchange, str | None]]
-    next_person: str | None
-    stage_history: list[StageChange]
-    partnerships: list[Partnership]
-    presence: list[Presence]
-    priority: str | None  # level label, when territories are set
-    priority_reason: str | None  # the one line that explains it
-
-
-def detail(
-    session: Session,
-    query: str,
-    *,
-    exchanges: int = 5,
-    territories: Territories | None = None,
-) -> LandlordDetail:
-    """Facts, people, last exchanges, stage, next step and priority of one landlord."""
-    from bailleurs_cli import territory
-
-    landlord = resolve(session, query)
-    assert landlord.id is not None
-    level = reason = None
-    if territories is not None and territories.configured:
-        index = territory.qpv_index(session)
-        found = territory.priorities(session, territories, index, landlord_id=landlord.id).get(
-            landlord.id, territory.Priority()
-        )
-        level, reason = found.label, found.explain(index)
-    people = list(
-        session.exec(
-            select(Person)
-            .where(Person.landlord_id == landlord.id)
-            .order_by(col(Person.active).desc(), col(Person.name))
-        ).all()
-    )
-    names = {p.id: p.name for p in people}
-    recent = session.exec(
-        select(Exchange)
-        .where(Exchange.landlord_id == landlord.id)
-        .order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
-        .limit(exchanges)
-    ).all()
-    history = list(
-        session.exec(
-            select(StageChange)
-            .where(StageChange.landlord_id == landlord.id)
-            .order_by(col(StageChange.changed_on), col(StageChange.id))
-        ).all()
-    )
-    partnerships = list(
-        session.exec(
-            select(Partnership)
-            .where(Partnership.landlord_id == landlord.id)
-            .order_by(col(Partnership.id).desc())
-        ).all()
-    )
-    return LandlordDetail(
-        partnerships=partnerships,
-        landlord=landlord,
-        people=people,
-        exchanges=[(e, names.get(e.person_id)) for e in recent],
-        next_person=names.get(landlord.next_person_id),
-        stage_history=history,
-        presence=territory.presence_of(session, landlord.id),
-        priority=level,
-        priority_reason=reason,
-    )

@@ -14,6 +14,7 @@ exchange on the wrong landlord (issue 12).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bailleurs_cli import validation
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bailleurs_cli.config import Territories
-    from bailleurs_cli.tables.exchange import Exchange
+    from bailleurs_cli.tables.exchange import Exchange, StageChange
     from bailleurs_cli.tables.landlord import Landlord
+    from bailleurs_cli.tables.partnership import Partnership
+    from bailleurs_cli.tables.person import Person
+    from bailleurs_cli.tables.territory import Presence
 
 
 def names_of(landlord: Landlord) -> list[str]:
@@ -204,3 +208,69 @@ def history(
         )
     )
     return landlord, [(e, people.get(e.person_id)) for e in found]
+
+
+@dataclass(frozen=True)
+class LandlordDetail:
+    """Everything ``show`` displays about one landlord."""
+
+    landlord: Landlord
+    people: list[Person]
+    exchanges: list[tuple[Exchange, str | None]]
+    next_person: str | None
+    stage_history: list[StageChange]
+    partnerships: list[Partnership]
+    presence: list[Presence]
+    priority: str | None  # level label, when territories are set
+    priority_reason: str | None  # the one line that explains it
+
+
+def detail(
+    source: Session | Reader,
+    query: str,
+    *,
+    exchanges: int = 5,
+    territories: Territories | None = None,
+) -> LandlordDetail:
+    """Facts, people, last exchanges, stage, next step and priority of one landlord."""
+    from bailleurs_cli import priority as engine
+
+    reader = as_reader(source)
+    landlord = resolve(reader, query)
+    ident = landlord.id
+    assert ident is not None  # a stored row
+    level = reason = None
+    if territories is not None and territories.configured:
+        index = engine.qpv_index(reader)
+        found = engine.priorities(reader, territories, index, landlord_id=ident).get(
+            ident, engine.Priority()
+        )
+        level, reason = found.label, found.explain(index)
+    mine = {"landlord": landlord.id}
+    people: list[Person] = records(reader, "person", "landlord_id = :landlord", mine)
+    # Active first, then by name (sorted here: collations differ between backends).
+    people.sort(key=lambda p: (not p.active, p.name))
+    names = {p.id: p.name for p in people}
+    recent: list[Exchange] = records(
+        reader,
+        "exchange",
+        "landlord_id = :landlord",
+        mine,
+        order="occurred_on DESC, id DESC",
+        limit=exchanges,
+    )
+    return LandlordDetail(
+        landlord=landlord,
+        people=people,
+        exchanges=[(e, names.get(e.person_id)) for e in recent],
+        next_person=names.get(landlord.next_person_id),
+        stage_history=records(
+            reader, "stage_change", "landlord_id = :landlord", mine, order="changed_on, id"
+        ),
+        partnerships=records(
+            reader, "partnership", "landlord_id = :landlord", mine, order="id DESC"
+        ),
+        presence=engine.presence_of(reader, ident),
+        priority=level,
+        priority_reason=reason,
+    )

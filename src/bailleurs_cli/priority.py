@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bailleurs_cli.reader import Reader, as_reader, json_value, placeholders, records
 
@@ -331,6 +331,19 @@ def _add(priority: Priority, row: _Fact, territories: Territories, index: QpvInd
 
 
 # --- Where landlords are present -------------------------------------------------------------
+
+
+def presence_json(row: Presence) -> dict[str, Any]:
+    """Stable keys for one presence fact."""
+    return {
+        "commune": row.commune,
+        "qpv": row.qpv_code,
+        "measure": row.measure,
+        "count": row.count,
+        "source": row.source,
+        "period": row.as_of,
+        "origin": row.origin,
+    }
 
 
 def presence_of(source: Session | Reader, landlord_id: int) -> list[Presence]:

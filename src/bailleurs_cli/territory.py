@@ -36,6 +36,7 @@ from bailleurs_cli.priority import (
     is_arrondissement,
     labels,
     matching_code,
+    presence_json,
     presence_of,
     present_in,
     present_in_departement,
@@ -55,6 +56,7 @@ __all__ = [
     "QpvIndex",
     "Territories",
     "labels",
+    "presence_json",
     "presence_of",
     "present_in",
     "present_in_departement",
@@ -91,19 +93,6 @@ def seed_qpv(session: Session) -> int:
             )
             added += 1
     return added
-
-
-def presence_json(row: Presence) -> dict[str, Any]:
-    """Stable keys for one presence fact."""
-    return {
-        "commune": row.commune,
-        "qpv": row.qpv_code,
-        "measure": row.measure,
-        "count": row.count,
-        "source": row.source,
-        "period": row.as_of,
-        "origin": row.origin,
-    }
 
 
 def qpv_json(qpv: Qpv) -> dict[str, Any]:

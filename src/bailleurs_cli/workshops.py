@@ -15,11 +15,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session, col, select
-
+from bailleurs_cli.enums import ConventionStatus
 from bailleurs_cli.errors import InvalidInput, NotFound
-from bailleurs_cli.models import ConventionStatus, Landlord, Partnership, Workshop
+from bailleurs_cli.reader import Reader, records
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bailleurs_cli.models import Landlord, Partnership, Workshop
 
 #: The share of its tenants among participants a landlord expects unless told otherwise.
 DEFAULT_TARGET = (15, 30)
@@ -107,6 +112,10 @@ def share_sentence(value: float | None, wanted: tuple[int, int]) -> str:
 
 def _covering(session: Session, landlord: Landlord, day: date) -> Partnership | None:
     """The landlord's convention whose period holds ``day`` (a signed one first)."""
+    from sqlmodel import col, select
+
+    from bailleurs_cli.models import Partnership
+
     rows = session.exec(
         select(Partnership)
         .where(
@@ -156,6 +165,8 @@ def add(
                 f"--qpv : {data.qpv_code} n'est pas dans {display(data.commune)} ; "
                 "vérifiez le code avec « bailleurs territoire COMMUNE »."
             )
+    from bailleurs_cli.models import Workshop
+
     covering = _covering(session, landlord, data.starts_on)
     workshop = Workshop(
         landlord_id=landlord.id,  # type: ignore[arg-type]
@@ -181,6 +192,8 @@ def get(session: Session, number: int) -> Workshop:
     Raises:
         NotFound: no such workshop (``atelier list`` gives the numbers).
     """
+    from bailleurs_cli.models import Workshop
+
     found = session.get(Workshop, number)
     if found is None:
         raise NotFound(
@@ -229,22 +242,23 @@ def record_results(session: Session, number: int, results: Results) -> Workshop:
 
 
 def listing(
-    session: Session, *, landlord: Landlord | None = None, year: int | None = None
+    source: Session | Reader, *, landlord: Landlord | None = None, year: int | None = None
 ) -> list[tuple[Workshop, Landlord]]:
-    """Workshops, oldest first, with their landlord."""
-    statement = (
-        select(Workshop, Landlord)
-        .join(Landlord, col(Landlord.id) == col(Workshop.landlord_id))
-        .order_by(col(Workshop.starts_on), col(Workshop.id))
-    )
+    """Workshops, oldest first, with their landlord (read-only records)."""
+    where: list[str] = []
+    params: dict[str, object] = {}
     if landlord is not None:
-        statement = statement.where(Workshop.landlord_id == landlord.id)
+        where.append("landlord_id = :landlord")
+        params["landlord"] = landlord.id
     if year is not None:
-        first, last = date(year, 1, 1), date(year, 12, 31)
-        statement = statement.where(
-            col(Workshop.starts_on) >= first, col(Workshop.starts_on) <= last
-        )
-    return [(w, ll) for w, ll in session.exec(statement).all()]
+        where.append("starts_on >= :first AND starts_on <= :last")
+        params.update(first=date(year, 1, 1), last=date(year, 12, 31))
+    found = records(source, "workshop", " AND ".join(where), params, order="starts_on, id")
+    if landlord is not None:
+        owners = {landlord.id: landlord}
+    else:
+        owners = {ll.id: ll for ll in records(source, "landlord")} if found else {}
+    return [(w, owners[w.landlord_id]) for w in found]
 
 
 def as_json(workshop: Workshop, landlord: Landlord) -> dict[str, object]:

@@ -106,15 +106,14 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
 
     Exemple : bailleurs show "plaine commune"
     """
-    from bailleurs_cli import allies, workshops
-    from bailleurs_cli import landlords as core
+    from bailleurs_cli import allies, lookup, workshops
     from bailleurs_cli.cli import render
 
     st = state(ctx)
-    with st.store().read() as session:
-        detail = core.detail(session, landlord, territories=st.settings.territories)
-        held = workshops.listing(session, landlord=detail.landlord)
-        joint = allies.joint_approaches(session, detail.landlord)
+    with st.reading() as reader:
+        detail = lookup.detail(reader, landlord, territories=st.settings.territories)
+        held = workshops.listing(reader, landlord=detail.landlord)
+        joint = allies.joint_approaches(reader, detail.landlord)
         if as_json:
             emit_json(
                 {

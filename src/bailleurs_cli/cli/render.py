@@ -22,7 +22,7 @@ from bailleurs_cli.formatting import (
 from bailleurs_cli.lookup import departements_of
 
 if TYPE_CHECKING:
-    from bailleurs_cli.landlords import LandlordDetail
+    from bailleurs_cli.lookup import LandlordDetail
     from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, Presence
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
@@ -147,7 +147,7 @@ def presence_line(row: Presence) -> str:
 
 def detail_json(detail: LandlordDetail) -> dict[str, Any]:
     """``show --json``."""
-    from bailleurs_cli.territory import presence_json
+    from bailleurs_cli.priority import presence_json
 
     ll = detail.landlord
     return {
@@ -269,7 +269,7 @@ _CONTRIBUTIONS = {
 
 
 def _euros(cents: int | None) -> str | None:
-    from bailleurs_cli.documents import montant
+    from bailleurs_cli.formatting import montant
 
     return montant(cents / 100) if cents else None
 
