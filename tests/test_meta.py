@@ -88,7 +88,7 @@ try:
 except SystemExit:
     pass
 heavy = ["docx", "docxtpl", "jinja2", "yaml", "alembic", "rapidfuzz", "babel",
-         "email_validator", "rich", "sqlalchemy", "sqlmodel", "PIL"]
+         "email_validator", "rich", "sqlalchemy", "sqlmodel", "PIL", "bailleurs_cli.report_svg"]
 print("LOADED:", *(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
@@ -159,6 +159,19 @@ def test_only_bilan_imports_the_chart_library(home: Path, args: list[str]) -> No
     """Pillow draws the bilan's chart (about 25 ms to import): no other command pays it."""
     loaded_modules(home, "next")  # first run creates and seeds the store
     assert "PIL" not in loaded_modules(home, *args)
+
+
+@pytest.mark.parametrize(
+    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
+)
+def test_only_rapport_loads_the_report_s_charts(home: Path, args: list[str]) -> None:
+    """The report draws its SVG charts itself (report_svg: no chart library, no PIL):
+    no other command loads it, and ``rapport`` loads no Pillow."""
+    loaded_modules(home, "next")  # first run creates and seeds the store
+    assert "bailleurs_cli.report_svg" not in loaded_modules(home, *args)
+    made = loaded_modules(home, "rapport", "--out", str(home / "rapport"))
+    assert "bailleurs_cli.report_svg" in made
+    assert "PIL" not in made
 
 
 def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:

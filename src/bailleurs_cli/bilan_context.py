@@ -6,7 +6,8 @@ noted); the tenant share said against the landlord's own target; totals of
 attendance and satisfaction as means weighted by each workshop's participants, and
 said so; the contributions as the convention values them; what comes next.
 ``--anonyme`` drops the landlord's identity and every person's name here, in the
-data, so no template can print them.
+data, so no template can print them (the rule of :mod:`bailleurs_cli.anonymity`:
+the host's feedback, free text, only with ``--avec-textes``).
 """
 
 from __future__ import annotations
@@ -312,9 +313,11 @@ def build(
     settings: Settings,
     today: date,
     anonymous_as: str | None = None,
+    texts: bool = False,
 ) -> contexts.BilanContext:
     """The context of ``landlord``'s bilan over ``period`` (``held``: its workshops;
-    ``covered``: the signed convention it falls under; ``anonymous_as``: « Bailleur 1 »)."""
+    ``covered``: the signed convention it falls under; ``anonymous_as``: « Bailleur 1 »;
+    ``texts``: anonymous, keep the free texts all the same)."""
     from bailleurs_cli.letters import letter_context
 
     wanted = core.target(landlord)
@@ -363,7 +366,7 @@ def build(
     feedback = [
         contexts.Feedback(lieu=w.site, texte=w.host_feedback)
         for w in held
-        if w.host_feedback and not anonymous
+        if w.host_feedback and (not anonymous or texts)
     ]
     context = contexts.BilanContext(
         association=association,

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import bilan_context, documents, validation
 from bailleurs_cli import workshops as core
+from bailleurs_cli.anonymity import Aliases
 from bailleurs_cli.bilan_context import Period, span_text
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
@@ -58,6 +59,7 @@ class BilanRequest:
     out_dir: Path = Path("bilans")
     pdf: bool = False
     anonymous: bool = False
+    texts: bool = False  # --avec-textes: an anonymous bilan keeps the hosts' feedback
     force: bool = False
     template: str = "bilan"
 
@@ -274,11 +276,12 @@ def build(
     today: date,
     out_dir: Path,
     anonymous_as: str | None = None,
+    texts: bool = False,
 ) -> Planned:
     """Fill ``item`` with its context, its chart's bars and its target file."""
     context = bilan_context.build(
         session, item.landlord, item.period, item.workshops, item.covered,
-        settings=settings, today=today, anonymous_as=anonymous_as,
+        settings=settings, today=today, anonymous_as=anonymous_as, texts=texts,
     )  # fmt: skip
     stem = validation.slugify(anonymous_as) if anonymous_as else item.landlord.slug
     item.target = out_dir / validation.file_name(stem, f"-bilan-{item.period.slug}.docx")
@@ -319,11 +322,14 @@ def prepare(
     path = _check_template(request.template, settings)
     with store.read() as session:
         planned = select_partners(session, request, today=today)
-        for index, item in enumerate(planned, start=1):
-            alias = f"Bailleur {index}" if request.anonymous else None
+        # The rule shared with rapport and export --anonyme; numbered in this output's
+        # order (each partner's first workshop), never by name.
+        aliases = Aliases(item.landlord.id or 0 for item in planned)
+        for item in planned:
+            alias = aliases.name(item.landlord.id or 0) if request.anonymous else None
             build(
                 session, item, settings=settings, today=today, out_dir=request.out_dir,
-                anonymous_as=alias,
+                anonymous_as=alias, texts=request.texts,
             )  # fmt: skip
     existing = [item.target for item in planned if item.target.exists()]
     if existing and not request.force:

@@ -19,7 +19,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import sqlalchemy as sql
 from sqlmodel import Session, col, select
@@ -30,6 +30,9 @@ from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.person import Person
 from bailleurs_cli.tables.territory import Presence
 from bailleurs_cli.tables.workshop import Ally
+
+if TYPE_CHECKING:
+    from bailleurs_cli.anonymity import Rule
 
 FORMATS = ("csv", "json", "yaml")
 #: Rows fetched at a time from the store by the large tables' readers.
@@ -481,19 +484,24 @@ def write(
     *,
     territories: dict[str, list[str]] | None = None,
     progress: Callable[[int], None] | None = None,
+    rule: Rule | None = None,
 ) -> int:
     """Write the export to ``stream`` as rows are read (CSV with its byte-order mark);
     returns the number of rows written. Memory does not grow with the store.
 
     ``territories`` (the association's communes and departments, from its settings) go
     into the JSON/YAML document so that nothing is left behind; ``progress`` is told
-    the rows written so far, every few thousand.
+    the rows written so far, every few thousand; ``rule`` anonymises (``--anonyme``:
+    :mod:`bailleurs_cli.anonymity`), each row as it goes by, the shape unchanged.
 
     Raises:
         InvalidInput: unknown format or table.
     """
     name = _check(fmt, table)
     count = 0
+    readers: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = dict(READERS)
+    if rule is not None and rule.anonymous:
+        readers = _anonymised(session, rule)
 
     def counted(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         nonlocal count
@@ -511,7 +519,7 @@ def write(
         keys = list(headers)
         french = _french_labels(keys)
         formula = _FORMULA_START
-        for row in counted(READERS[name](session)):
+        for row in counted(readers[name](session)):
             if name == "landlords":
                 row["address"] = _postal_address(row)
                 row["communes"] = [f"{_commune_name(c)} ({c})" for c in row["communes"]]
@@ -536,7 +544,9 @@ def write(
         "schema": HEAD,
         "territories": territories or {"communes": [], "departements": []},
     }
-    tables = {key: counted(reader(session)) for key, reader in READERS.items()}
+    if rule is not None and rule.anonymous:
+        header["anonymous"] = {"texts": rule.texts}
+    tables = {key: counted(reader(session)) for key, reader in readers.items()}
     if fmt == "json":
         _json(stream, header, tables)
     else:
@@ -595,8 +605,40 @@ def render(
     table: str = "bailleurs",
     *,
     territories: dict[str, list[str]] | None = None,
+    rule: Rule | None = None,
 ) -> str:
     """The whole export as one text (scripts and tests; the CLI streams with :func:`write`)."""
     buffer = io.StringIO()
-    write(session, fmt, buffer, table, territories=territories)
+    write(session, fmt, buffer, table, territories=territories, rule=rule)
     return buffer.getvalue()
+
+
+#: Tables read whole whose rows follow the landlords' names or identifiers: anonymised,
+#: they follow the landlords' numbers instead (an alphabetical order would tell names).
+_BY_LANDLORD = ("landlords", "people", "label_links")
+
+
+def _anonymised(
+    session: Session, rule: Rule
+) -> dict[str, Callable[[Session], Iterable[dict[str, Any]]]]:
+    """The readers of :data:`READERS`, each row passed through the anonymisation rule."""
+    from bailleurs_cli import anonymity
+
+    aliases = anonymity.Aliases(anonymity.order(session))
+    slugs = {slug: aliases.slug(i) for i, slug in _slugs(session).items() if i in aliases}
+    scrubber = anonymity.RowScrubber(rule, slugs)
+
+    def number(row: dict[str, Any]) -> int:
+        alias = row.get("landlord")
+        return int(alias.rsplit("-", 1)[1]) if alias else 0
+
+    def reader(
+        key: str, read: Callable[[Session], Iterable[dict[str, Any]]]
+    ) -> Callable[[Session], Iterable[dict[str, Any]]]:
+        def scrubbed(session: Session) -> Iterable[dict[str, Any]]:
+            rows = (scrubber.scrub(key, row) for row in read(session))
+            return sorted(rows, key=number) if key in _BY_LANDLORD else rows
+
+        return scrubbed
+
+    return {key: reader(key, read) for key, read in READERS.items()}

@@ -83,6 +83,7 @@ REGISTRY: dict[str, str] = {
     "convention": "documents:convention",
     "atelier": "atelier_cmd:app",
     "bilan": "bilan_cmd:bilan",
+    "rapport": "rapport_cmd:rapport",
     "rencontre": "rencontre_cmd:rencontre",
     "allie": "allie_cmd:app",
     "digest": "reminders:digest",

@@ -49,6 +49,13 @@ def bilan(
             help="« Bailleur 1 » au lieu du nom, sans aucun nom de personne (rapports externes).",
         ),
     ] = False,
+    avec_textes: Annotated[
+        bool,
+        typer.Option(
+            "--avec-textes",
+            help="Avec --anonyme : garder les retours des structures (texte libre, à relire).",
+        ),
+    ] = False,
     remis: Annotated[
         bool,
         typer.Option(
@@ -74,7 +81,9 @@ def bilan(
     Exemple : bailleurs bilan rivp --periode 2027-02 --pdf
     """
     from bailleurs_cli import bilans
+    from bailleurs_cli.anonymity import rule_of
 
+    rule_of(anonyme, avec_textes)  # --avec-textes needs --anonyme
     st = state(ctx)
     request = bilans.BilanRequest(
         landlords=tuple(landlords or ()),
@@ -86,6 +95,7 @@ def bilan(
         out_dir=out_dir or Path("bilans"),
         pdf=pdf,
         anonymous=anonyme,
+        texts=avec_textes,
         force=force,
         template=template,
     )

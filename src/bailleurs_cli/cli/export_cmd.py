@@ -33,6 +33,22 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Remplacer le fichier --out s'il existe déjà.")
     ] = False,
+    anonyme: Annotated[
+        bool,
+        typer.Option(
+            "--anonyme",
+            help="« Bailleur 1 », « Bailleur 2 »… au lieu des noms ; ni nom, ni e-mail, ni "
+            "téléphone de personne ; sans les textes libres.",
+        ),
+    ] = False,
+    avec_textes: Annotated[
+        bool,
+        typer.Option(
+            "--avec-textes",
+            help="Avec --anonyme : garder les textes libres (résumés, notes, retours), à "
+            "relire car ils peuvent nommer quelqu'un.",
+        ),
+    ] = False,
 ) -> None:
     """Exporter bailleurs, interlocuteurs et échanges en CSV, JSON ou YAML.
 
@@ -43,13 +59,17 @@ def export(
     contiennent toute la base (bailleurs, interlocuteurs, échanges, étapes,
     conventions, rappels, présence, QPV, imports, territoires), avec les clés
     stables de --json et un numéro de version du format. Un fichier --out existant
-    n'est remplacé qu'avec --force.
+    n'est remplacé qu'avec --force. Avec --anonyme, les bailleurs deviennent
+    « Bailleur 1 », « Bailleur 2 »… et les personnes disparaissent, comme dans
+    bailleurs rapport --anonyme.
 
     Exemple : bailleurs export --table interlocuteurs --out interlocuteurs.csv
     """
     from bailleurs_cli import export as core
     from bailleurs_cli import files
+    from bailleurs_cli.anonymity import rule_of
 
+    rule = rule_of(anonyme, avec_textes)
     st = state(ctx)
     if out_file is not None:
         if not out_file.parent.is_dir():
@@ -61,13 +81,15 @@ def export(
     territories = {"communes": list(zones.communes), "departements": list(zones.departements)}
     with st.store().read() as session:
         if out_file is None:
-            core.write(session, fmt, sys.stdout, table, territories=territories)
+            core.write(session, fmt, sys.stdout, table, territories=territories, rule=rule)
             return
         fix = "choisissez un autre fichier avec --out"
         with files.atomic_stream(out_file, fix=fix) as raw:
             stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             with _progress() as tick:
-                core.write(session, fmt, stream, table, territories=territories, progress=tick)
+                core.write(
+                    session, fmt, stream, table, territories=territories, progress=tick, rule=rule
+                )
             stream.flush()
             stream.detach()  # the atomic writer closes the file
     info(f"Export écrit : {out_file}")
