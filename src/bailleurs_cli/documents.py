@@ -3,8 +3,10 @@
 Rendering uses docxtpl with a sandboxed Jinja environment, ``autoescape`` on
 (docxtpl's default silently drops text after a ``&`` — perf-baseline.md §3) and
 ``StrictUndefined`` (a missing field is an error, not an empty string in a letter
-nobody proofreads). The environment caches compiled templates by source, so a
-bulk run compiles each template once per process instead of once per document.
+nobody proofreads). The environment caches compiled templates by source and each
+template prepared for :mod:`bailleurs_cli.docx_fast`, so a bulk run opens, patches,
+compiles and deflates each template once per process instead of once per document,
+and makes the same documents as docxtpl.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
@@ -29,7 +32,10 @@ from jinja2.sandbox import SandboxedEnvironment
 from bailleurs_cli.errors import InvalidInput, TemplateProblem, ToolMissing
 from bailleurs_cli.files import reason
 from bailleurs_cli.files import write_atomic as write_atomic  # letters and callers use it here
-from bailleurs_cli.formatting import NNBSP, date_lettre, long_date
+from bailleurs_cli.formatting import date_lettre, long_date, montant
+
+if TYPE_CHECKING:
+    from bailleurs_cli.docx_fast import FastTemplate
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -102,18 +108,6 @@ COMMAND_FOR_KIND = {
 }
 
 
-def montant(value: float | int | None) -> str:
-    """``1 200 €`` or ``1 200,50 €`` (narrow no-break thousands, no-break before €)."""
-    if value is None:
-        return ""
-    cents = round(float(value) * 100)
-    euros, rest = divmod(abs(cents), 100)
-    text = f"{euros:,}".replace(",", NNBSP)
-    if rest:
-        text += f",{rest:02d}"
-    return ("-" if cents < 0 else "") + text + "\u00a0€"
-
-
 class CompiledOnceEnvironment(SandboxedEnvironment):
     """Sandboxed, strict, escaping; compiles each distinct source once."""
 
@@ -121,6 +115,15 @@ class CompiledOnceEnvironment(SandboxedEnvironment):
         super().__init__(undefined=StrictUndefined, autoescape=True)
         self.filters.update(date_lettre=date_lettre, date_longue=long_date, montant=montant)
         self._compiled: dict[str, Any] = {}
+        self._prepared: dict[bytes, FastTemplate | None] = {}
+
+    def prepared(self, template: bytes) -> FastTemplate | None:
+        """``template`` prepared once for fast rendering (None: docxtpl renders it)."""
+        if template not in self._prepared:
+            from bailleurs_cli import docx_fast
+
+            self._prepared[template] = docx_fast.prepare(template, self)
+        return self._prepared[template]
 
     def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
         """Compile ``source`` the first time, reuse it afterwards."""
@@ -265,11 +268,38 @@ def render_bytes(
     """Render one document in memory.
 
     ``pictures`` maps a variable to an image (PNG bytes, width in mm) shown inline
-    where the template prints it: the bilan's chart.
+    where the template prints it: the bilan's chart. A document with ``pictures``
+    (a new image each time) is rendered by docxtpl; the others by the template
+    prepared once in ``env`` (:mod:`bailleurs_cli.docx_fast`), the same document.
 
     Raises:
         TemplateProblem: the template fails on this context (named, with why).
     """
+    from docx.shared import Mm
+
+    if not pictures:
+        with _template_errors(template_name, env):  # opening the template fails as in docxtpl
+            fast = env.prepared(template)
+            if fast is not None:
+                from bailleurs_cli.docx_fast import Picture
+
+                values = dict(context)
+                shown = [Picture(logo, Mm(35))] if logo else []
+                if shown:
+                    values["association"] = {**values["association"], "logo": shown[0]}
+                return fast.render(values, shown)
+    return _render_docxtpl(template, context, env, template_name, logo, pictures)
+
+
+def _render_docxtpl(
+    template: bytes,
+    context: dict[str, Any],
+    env: CompiledOnceEnvironment,
+    template_name: str,
+    logo: str | None,
+    pictures: dict[str, tuple[bytes, int]] | None,
+) -> bytes:
+    """:func:`render_bytes` through docxtpl: a new ``DocxTemplate`` per document."""
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
@@ -282,8 +312,18 @@ def render_bytes(
         }
     for key, (data, width) in (pictures or {}).items():
         values[key] = InlineImage(document, BytesIO(data), width=Mm(width))
-    try:
+    with _template_errors(template_name, env):
         document.render(values, jinja_env=env, autoescape=True)
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@contextmanager
+def _template_errors(template_name: str, env: CompiledOnceEnvironment) -> Iterator[None]:
+    """A template failing on a context, said in one French line."""
+    try:
+        yield
     except (TemplateError, SecurityError) as exc:
         raise _explain(exc, template_name, env) from None
     except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
@@ -293,9 +333,6 @@ def render_bytes(
             f"modèle {template_name} : une balise n'a pas pu être remplie ({exc}) ; vérifiez "
             "les calculs et les filtres du modèle."
         ) from exc
-    buffer = BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def ensure_folder(folder: Path, option: str = "--out") -> None:

@@ -2,7 +2,8 @@
 
 A run first builds every job (context, target file) and reports what cannot be
 done (missing address, no e-mail, existing file); then renders on both cores,
-each worker compiling the template once; then writes each file atomically and,
+each worker preparing the template once (``docx_fast``) and rendering batches of
+letters; then writes each file atomically as its batch comes back and,
 with ``log``, records it at once as an exchange with its follow-up, in its own
 transaction. So an interrupted run (Ctrl-C, ``kill``, a full disk) leaves at most
 one letter written and not logged, and the re-run (which skips existing files)
@@ -12,10 +13,11 @@ one re-run, letters and logged exchanges are equal in number (issue 9).
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -390,8 +392,27 @@ def plan(
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(template: bytes, name: str, logo: str | None) -> None:
-    _WORKER.update(template=template, name=name, logo=logo, env=documents.CompiledOnceEnvironment())
+def _init_worker(
+    template: bytes, name: str, logo: str | None, sender: tuple[str, str] | None, today: date
+) -> None:
+    """What each process rendering letters keeps: the template, prepared at its first
+    letter (``documents.render_bytes``) and then reused, and for e-mails the sender.
+
+    A worker forked from the process that already rendered with the same arguments
+    keeps what it inherited: the template prepared there.
+    """
+    args = (template, name, logo, sender, today)
+    if _WORKER.get("args") == args:
+        return
+    _WORKER.update(
+        args=args,
+        template=template,
+        name=name,
+        logo=logo,
+        sender=sender,
+        today=today,
+        env=documents.CompiledOnceEnvironment(),
+    )
 
 
 def _die_with_parent(parent: int) -> None:
@@ -401,31 +422,58 @@ def _die_with_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _init_pool_worker(template: bytes, name: str, logo: str | None) -> None:
-    _init_worker(template, name, logo)
+def _init_pool_worker(
+    template: bytes, name: str, logo: str | None, sender: tuple[str, str] | None, today: date
+) -> None:
+    _init_worker(template, name, logo, sender, today)
     watchdog = threading.Thread(target=_die_with_parent, args=(os.getppid(),), daemon=True)
     watchdog.start()
 
 
 def _remove_stale_temporaries(jobs: list[Job]) -> None:
-    """Temporary files an interrupted run left beside its letters."""
+    """Temporary files an interrupted run left beside its letters (each folder read once)."""
+    names: dict[Path, set[str]] = {}
     for job in jobs:
-        for stale in job.target.parent.glob(f".{job.target.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
+        names.setdefault(job.target.parent, set()).add(job.target.name)
+    for folder, targets in names.items():
+        if not folder.is_dir():
+            continue
+        for entry in os.scandir(folder):
+            name = entry.name
+            if name.startswith(".") and name.endswith(".tmp"):
+                target = name[1:].rsplit(".", 2)[0]  # .<target>.<random>.tmp
+                if target in targets:
+                    Path(entry.path).unlink(missing_ok=True)
 
 
-def _render(context: dict[str, Any]) -> tuple[bytes | None, str | None]:
+def _produce(job: Job) -> tuple[bytes | None, str | None]:
+    """One job's file (the letter, or its e-mail draft), or why it cannot be made."""
     try:
         data = documents.render_bytes(
             _WORKER["template"],
-            context,
+            job.context or {},
             _WORKER["env"],
             template_name=_WORKER["name"],
             logo=_WORKER["logo"],
         )
     except TemplateProblem as exc:
         return None, exc.message
+    if _WORKER["sender"] is not None:
+        data = _email(job, data, _WORKER["sender"], _WORKER["today"])
     return data, None
+
+
+def cores() -> int:
+    """The cores this process may run on (``taskset`` and containers included)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _chunk(count: int, workers: int) -> int:
+    """Letters sent to a worker at once: a few batches each, never one by one."""
+    return max(1, min(32, -(-count // (workers * 6))))
 
 
 def email_body(docx: bytes, greeting_line: str | None) -> str:
@@ -464,14 +512,15 @@ def email_body(docx: bytes, greeting_line: str | None) -> str:
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-def _email(job: Job, docx: bytes, settings: Settings, today: date) -> bytes:
-    association = settings.association
+def _email(job: Job, docx: bytes, sender: tuple[str, str], today: date) -> bytes:
+    """The e-mail draft of a letter; ``sender``: the association's name and address."""
+    name, address = sender
     message = EmailMessage()
-    message["From"] = formataddr((association["nom"], association["email"]))
+    message["From"] = formataddr((name, address))
     message["To"] = job.recipient or ""
     message["Subject"] = job.subject
     message["Date"] = format_datetime(_noon(today))
-    message["Message-ID"] = make_msgid(domain=association["email"].rsplit("@", 1)[-1])
+    message["Message-ID"] = make_msgid(domain=address.rsplit("@", 1)[-1])
     message["X-Unsent"] = "1"  # opens as a draft in Outlook and Thunderbird
     greeting_line = f"{job.context['appel']}," if job.context else None
     message.set_content(email_body(docx, greeting_line))
@@ -523,27 +572,25 @@ def run(
     _remove_stale_temporaries(jobs)
     template = template_path.read_bytes()
     logo = settings.association.get("logo") or None
-    args = (template, template_path.name, logo)
-    contexts_ = [job.context for job in todo]
-    workers = workers or min(2, os.cpu_count() or 1)
+    association = settings.association
+    sender = (association["nom"], association["email"]) if fmt == "eml" else None
+    args = (template, template_path.name, logo, sender, today)
+    workers = workers or min(2, cores())
+    _init_worker(*args)
     if len(todo) >= 8 and workers > 1:
-        with ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=args) as pool:
-            results = list(pool.map(_render, contexts_, chunksize=8))
+        # The first letter is rendered here, which prepares the template (docx_fast);
+        # the workers, forked after it, inherit it and render the others in batches;
+        # this process writes (and logs) each letter in order, as its batch comes back.
+        first = _produce(todo[0])
+        pool = ProcessPoolExecutor(workers, initializer=_init_pool_worker, initargs=args)
+        try:
+            rest = pool.map(_produce, todo[1:], chunksize=_chunk(len(todo) - 1, workers))
+            produced = itertools.chain([first], rest)
+            _write_all(todo, produced, report, on_done=on_done, on_written=on_written)
+        finally:
+            pool.shutdown(cancel_futures=True)
     else:
-        _init_worker(*args)
-        results = [_render(context) for context in contexts_]  # type: ignore[arg-type]
-    for job, (data, problem) in zip(todo, results, strict=True):
-        if data is None:
-            job.problem = problem
-            report.failed.append(job)
-        else:
-            payload = _email(job, data, settings, today) if fmt == "eml" else data
-            documents.write_atomic(job.target, payload)
-            report.written.append(job)
-            if on_written is not None:
-                on_written(job)
-        if on_done is not None:
-            on_done(job)
+        _write_all(todo, map(_produce, todo), report, on_done=on_done, on_written=on_written)
     if pdf and fmt == "docx" and report.written:
         converted = documents.convert_to_pdf(
             [job.target for job in report.written], report.written[0].target.parent
@@ -556,6 +603,28 @@ def run(
             else:
                 report.pdfs.append(made)
     return report
+
+
+def _write_all(
+    todo: list[Job],
+    made: Iterable[tuple[bytes | None, str | None]],
+    report: Report,
+    *,
+    on_done: Callable[[Job], None] | None,
+    on_written: Callable[[Job], None] | None,
+) -> None:
+    """Write each file atomically as it is made, in order; a failed one is reported."""
+    for job, (data, problem) in zip(todo, made, strict=True):
+        if data is None:
+            job.problem = problem
+            report.failed.append(job)
+        else:
+            documents.write_atomic(job.target, data)
+            report.written.append(job)
+            if on_written is not None:
+                on_written(job)
+        if on_done is not None:
+            on_done(job)
 
 
 def raise_if_unknown_template_kind(info: documents.TemplateInfo, expected: str) -> None:

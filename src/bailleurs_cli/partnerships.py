@@ -21,6 +21,7 @@ from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
 from bailleurs_cli.errors import InvalidInput, NotFound
+from bailleurs_cli.formatting import montant
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.letters import check_association, landlord_block, letter_context
 from bailleurs_cli.models import Landlord, Partnership
@@ -89,7 +90,7 @@ def _capped(cents: int | None, option: str, shown: str) -> int:
     """``cents`` if at most :data:`MAX_CENTS` (``None``: far too big to count)."""
     if cents is None or cents > MAX_CENTS:
         raise InvalidInput(
-            f"{option} : {shown} dépasse le plafond de {documents.montant(MAX_CENTS // 100)} ; "
+            f"{option} : {shown} dépasse le plafond de {montant(MAX_CENTS // 100)} ; "
             "vérifiez le montant."
         )
     return cents
@@ -309,7 +310,7 @@ def create(
         _check_total(in_kind, contributions)
     if in_kind is None and any(c["cents"] for c in contributions):
         total = sum(int(c["cents"] or 0) for c in contributions)
-        shown = f"le total des contributions ({documents.montant(total / 100)})"
+        shown = f"le total des contributions ({montant(total / 100)})"
         in_kind = _capped(total, "--contribution", shown)
     amount = euros(data.amount, "--montant") if data.amount else None
     association = settings.association
@@ -382,7 +383,7 @@ def _check_total(total: int, contributions: list[dict[str, Any]]) -> None:
     summed = sum(int(c["cents"]) for c in valued)
     if not valued or summed == total:
         return
-    detail = ", ".join(f"{c['kind']} : {documents.montant(int(c['cents']) / 100)}" for c in valued)
+    detail = ", ".join(f"{c['kind']} : {montant(int(c['cents']) / 100)}" for c in valued)
     unvalued = [str(c["kind"]) for c in contributions if not c["cents"]]
     fix = (
         f"valorisez chaque contribution (--contribution {unvalued[0]}=…)"
@@ -390,8 +391,8 @@ def _check_total(total: int, contributions: list[dict[str, Any]]) -> None:
         else "corrigez les montants"
     )
     raise InvalidInput(
-        f"--valeur : {documents.montant(total / 100)} ne correspond pas à la somme des "
-        f"contributions valorisées, {documents.montant(summed / 100)} ({detail}) ; retirez "
+        f"--valeur : {montant(total / 100)} ne correspond pas à la somme des "
+        f"contributions valorisées, {montant(summed / 100)} ({detail}) ; retirez "
         f"--valeur (le total sera cette somme) ou {fix}."
     )
 

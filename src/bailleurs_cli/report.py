@@ -379,7 +379,7 @@ def percent(value: float | None) -> str:
 
 def euros(cents: int | None) -> str:
     """« 1 200 € », « 1 200,50 € »."""
-    from bailleurs_cli.documents import montant
+    from bailleurs_cli.formatting import montant
 
     return NOT_NOTED if cents is None else montant(cents / 100)
 
