@@ -92,8 +92,9 @@ def _pg_url() -> str:
     return url
 
 
-#: pytest-xdist's worker ("gw0"…), so that parallel workers never share a database.
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+#: pytest-xdist's worker ("gw0"…) and this process, so that neither parallel workers
+#: nor two test runs at once (two checkouts, CI beside a developer) share a database.
+WORKER = f"{os.environ.get('PYTEST_XDIST_WORKER', '')}_{os.getpid()}"
 
 
 def _with_database(url: str, name: str) -> str:
@@ -144,31 +145,36 @@ def _drop_database(admin: Engine, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def _seeded_postgres(_postgres_admin: tuple[str, Engine]) -> str:
-    """A database created and seeded once for the session: the template of each test's."""
+def _seeded_postgres(_postgres_admin: tuple[str, Engine]) -> Iterator[str]:
+    """A database created and seeded once for the session: the template of each test's
+    (each test's own database is dropped after it, this one after the session)."""
     url, admin = _postgres_admin
-    name = f"{make_url(url).database}_seeded{WORKER}"
+    base = make_url(url).database
+    name = f"{base}_seeded{WORKER}"
     _drop_database(admin, name)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     _seed(_with_database(url, name))
-    return name
+    yield name
+    _drop_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A seeded store of the test's own, as the first command leaves it."""
     if request.param == "sqlite":
         target = tmp_path / "store.db"
         shutil.copyfile(request.getfixturevalue("_seeded_sqlite"), target)
-        return str(target)
+        yield str(target)
+        return
     template = request.getfixturevalue("_seeded_postgres")
     url, admin = request.getfixturevalue("_postgres_admin")
     name = f"{make_url(url).database}_run{WORKER}"
     _drop_database(admin, name)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    return _with_database(url, name)
+    yield _with_database(url, name)
+    _drop_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -183,6 +189,7 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     yield _with_database(url, name)
+    _drop_database(admin, name)
 
 
 def plain_spaces(text: str) -> str:
