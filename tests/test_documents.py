@@ -670,17 +670,21 @@ def test_killed_bulk_run_and_one_rerun_log_every_letter(
 
     # 1. Killed while its workers render: the workers die with it.
     first = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    assert _wait(lambda: len(_children(first.pid)) >= 2), "no worker started"
-    workers = _children(first.pid)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+    try:
+        assert _wait(lambda: len(_children(first.pid)) >= 2), "no worker started"
+        workers = _children(first.pid)
+    finally:  # a failed assertion must not leave the run going
+        first.send_signal(signal.SIGKILL)
+        first.wait()
     assert _wait(lambda: not any(_alive(w) for w in workers), 5), "orphan workers"
 
     # 2. Killed while it writes and logs: some letters written, at most one unlogged.
     second = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    assert _wait(lambda: out.is_dir() and any(out.glob("*.docx")))
-    second.send_signal(signal.SIGKILL)
-    second.wait()
+    try:
+        assert _wait(lambda: out.is_dir() and any(out.glob("*.docx")))
+    finally:
+        second.send_signal(signal.SIGKILL)
+        second.wait()
     written = len(list(out.glob("*.docx")))
     assert written >= 1
     assert len(exchanges()) in (written - 1, written)

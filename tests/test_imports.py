@@ -742,16 +742,18 @@ def test_a_long_import_commits_in_steps_and_resumes_after_a_kill(
     sheet = _spreadsheet(tmp_path / "suivi.csv", 1_500)
     args = ("import", "csv", str(sheet))
     first = _bailleurs(db_url, home, *args)
-    deadline = time.monotonic() + 60
-    while _count(store, Landlord) < REGISTRY_SIZE + 500 and time.monotonic() < deadline:
+    try:
+        deadline = time.monotonic() + 60
+        while _count(store, Landlord) < REGISTRY_SIZE + 500 and time.monotonic() < deadline:
+            assert first.poll() is None
+            time.sleep(0.01)
+        # A step is committed while the import runs: another writer can write now.
         assert first.poll() is None
-        time.sleep(0.01)
-    # A step is committed while the import runs: another writer can write now.
-    assert first.poll() is None
-    contact = run("contact", "rivp", "--channel", "email", "--summary", "Pendant l'import")
-    assert contact.exit_code == 0, contact
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+        contact = run("contact", "rivp", "--channel", "email", "--summary", "Pendant l'import")
+        assert contact.exit_code == 0, contact
+    finally:  # a failed assertion must not leave the import running
+        first.send_signal(signal.SIGKILL)
+        first.wait()
     kept = _count(store, Landlord) - REGISTRY_SIZE
     assert 500 <= kept < 1_500 and kept % 500 == 0
     history = json.loads(run("import", "historique", "--json").stdout)
