@@ -498,22 +498,17 @@ CONTRIBUTION_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def address_lines(street: str | None, complement: str | None, city_line: str | None) -> list[str]:
-    """Postal lines, in order, without empty ones."""
-    return [line for line in (street, complement, city_line) if line]
-
-
 def split_address(one_line: str) -> tuple[list[str], str]:
     """``12 rue X, 92120 Montrouge`` → (lines, city); lines fall back to the text itself."""
-    from bailleurs_cli import validation
+    from bailleurs_cli import addresses, validation
     from bailleurs_cli.errors import InvalidInput
 
     try:
         parts = validation.address(one_line)
     except InvalidInput:
         return [one_line], ""
-    city_line = " ".join(p for p in (parts["postcode"], parts["city"], parts["cedex"]) if p)
-    return address_lines(parts["street"], None, city_line), str(parts["city"])
+    lines = addresses.lines(parts["street"], None, parts["postcode"], parts["city"], parts["cedex"])
+    return lines, str(parts["city"])
 
 
 def association_from_settings(settings: dict[str, str], logo: Any = None) -> Association:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import sqlalchemy as sql
 from sqlmodel import Session, col, select
 
+from bailleurs_cli import addresses
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.tables.exchange import Exchange, StageChange
 from bailleurs_cli.tables.landlord import Landlord
@@ -449,10 +450,10 @@ def _commune_name(code: str) -> str:
 
 def _postal_address(row: dict[str, Any]) -> str | None:
     """``6 rue Carnot, 93100 Montreuil``: the form ``import csv`` parses back."""
-    city = " ".join(p for p in (row["postcode"], row["city"], row["cedex"]) if p)
-    if row["street"] and city:
-        return f"{row['street']}, {city}"
-    return row["street"] or city or None
+    # The complement has its own column (« Complément d'adresse »).
+    return (
+        addresses.one_line(row["street"], None, row["postcode"], row["city"], row["cedex"]) or None
+    )
 
 
 def _check(fmt: str, table: str) -> str | None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents, validation
+from bailleurs_cli import addresses, contexts, documents, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.enums import Channel, Outcome
 from bailleurs_cli.errors import InvalidInput, TemplateProblem
@@ -225,8 +225,7 @@ def known_in_qpv(session: Session, landlord: Landlord, communes: frozenset[str])
 
 def landlord_block(landlord: Landlord, *, qpv: bool = False) -> contexts.Landlord:
     """The ``bailleur`` variables of a landlord (``qpv``: see :func:`known_in_qpv`)."""
-    city_line = " ".join(p for p in (landlord.postcode, landlord.city, landlord.cedex) if p)
-    lines = contexts.address_lines(landlord.street, landlord.complement, city_line or None)
+    lines = addresses.of(landlord)
     form = apposition(landlord.legal_form) or KIND_APPOSITIONS.get(landlord.kind)
     return contexts.Landlord(
         nom=landlord.name,

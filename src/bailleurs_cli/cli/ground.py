@@ -37,7 +37,8 @@ def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
 
 
 def _report_json(report: CommuneReport) -> dict[str, Any]:
-    from bailleurs_cli.cli.render import address, exchange_json
+    from bailleurs_cli.addresses import one_line_of
+    from bailleurs_cli.cli.render import exchange_json
     from bailleurs_cli.territory import qpv_json
 
     commune = report.commune
@@ -66,7 +67,7 @@ def _report_json(report: CommuneReport) -> dict[str, Any]:
         },
         "landlords": [_landlord_json(p) for p in report.landlords],
         "head_offices": [
-            {"landlord": ll.slug, "name": ll.name, "address": address(ll)}
+            {"landlord": ll.slug, "name": ll.name, "address": one_line_of(ll)}
             for ll in report.head_offices
         ],
         "exchanges": [
@@ -136,7 +137,8 @@ def territoire(
 
 
 def _print_report(report: CommuneReport) -> None:
-    from bailleurs_cli.cli.render import address, exchange_line
+    from bailleurs_cli.addresses import one_line_of
+    from bailleurs_cli.cli.render import exchange_line
 
     c = report.commune
     out(f"{c.label} — code INSEE {c.code}")
@@ -175,7 +177,7 @@ def _print_report(report: CommuneReport) -> None:
     if report.head_offices:
         out(f"Sièges de bailleurs dans la commune ({len(report.head_offices)}) :")
         for ll in report.head_offices:
-            out(f"  - {ll.name} ({ll.slug}) — {address(ll)}")
+            out(f"  - {ll.name} ({ll.slug}) — {one_line_of(ll)}")
     if report.exchanges:
         out("Derniers échanges avec ces bailleurs :")
         for exchange, name in report.exchanges:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from bailleurs_cli import addresses
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
     DIRECTION_LABELS,
@@ -36,13 +37,6 @@ _SCOPES = {
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def address(landlord: Landlord) -> str:
-    """``21 bis, rue Claude Bernard, 75253 Paris Cedex 05``."""
-    parts = [p for p in (landlord.street, landlord.complement) if p]
-    city = " ".join(p for p in (landlord.postcode, landlord.city, landlord.cedex) if p)
-    return ", ".join([*parts, city]) if city else ", ".join(parts)
 
 
 def step_text(action: str | None, due: str | date | None) -> str:
@@ -164,7 +158,7 @@ def detail_json(detail: LandlordDetail) -> dict[str, Any]:
         "history": ll.history,
         "absorbed_by": ll.absorbed_by,
         "dwellings": ll.dwellings,
-        "address": address(ll) or None,
+        "address": addresses.one_line_of(ll) or None,
         "website": ll.website,
         "communes": ll.communes,
         "governance": ll.governance,
@@ -193,7 +187,7 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     fact("Groupe", ll.group_name)
     fact("Autres noms", " ; ".join(ll.aliases))
     fact("Anciens noms", " ; ".join(ll.former_names))
-    fact("Siège", address(ll))
+    fact("Siège", addresses.one_line_of(ll))
     fact("Site", ll.website)
     fact("Départements", ", ".join(departements_of(ll)))
     fact("Communes", ", ".join(ll.communes))

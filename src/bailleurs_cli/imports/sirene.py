@@ -21,6 +21,7 @@ from typing import Any
 from sqlmodel import Session
 
 from bailleurs_cli import validation
+from bailleurs_cli.addresses import street_line
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.formatting import french_case
 from bailleurs_cli.imports import categories
@@ -230,9 +231,9 @@ def _street(street: str, postcode: str, city: str) -> str:
     """The street line alone: the API's full ``adresse`` (« 2 RUE HECTOR BERLIOZ 93000
     BOBIGNY ») repeats the postcode and city that have their own fields."""
     line = " ".join(street.split())
-    tail = f" {postcode} {' '.join(city.split())}".upper()
-    if line.upper().endswith(tail):
-        line = line[: -len(tail)]
+    alone = street_line(line, postcode, " ".join(city.split()))
+    if alone != line:
+        line = alone or ""
     elif f" {postcode} " in f" {line} ":
         line = line[: f" {line} ".index(f" {postcode} ") - 1]
     return french_case(line.strip(" ,"))
