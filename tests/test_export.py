@@ -188,3 +188,77 @@ def test_an_empty_table_is_an_empty_list_in_json_and_yaml(run: Run) -> None:
     assert data["exchanges"] == [] and data["stage_changes"]
     assert written == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert yaml.safe_load(run("export", "--format", "yaml").stdout) == data
+
+
+def test_every_json_output_and_the_export_give_one_shape_per_entity(
+    run: Run, tmp_path: Path
+) -> None:
+    """``--json`` and ``export`` serialise each entity from one builder (issue 13,
+    :mod:`bailleurs_cli.shapes`): the keys they share hold the same values, and the
+    few differences they have always had are these, and only these."""
+    from .test_documents import IDENTITY
+
+    for key, value in IDENTITY.items():
+        assert run("config", "set", key, value).exit_code == 0
+    run("config", "territoires", "--commune", "Saint-Denis", "--departement", "93")
+    run("person", "add", "rivp", "Awa Diallo", "--civilite", "Mme", "--email", "awa@rivp.fr")
+    run("contact", "rivp", "--channel", "email", "--person", "Awa Diallo", "--summary", "Envoi")
+    run("allie", "add", "Les Petits Débrouillards IDF", "--contact", "Jeanne Roux")
+    made = run("convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",
+               "--debut", "2027-02-10", "--fin", "2027-02-14", "--valeur", "1200",
+               "--out", str(tmp_path))  # fmt: skip
+    assert made.exit_code == 0, made
+    run("atelier", "add", "rivp", "--site", "Centre social", "--commune", "Paris 20e",
+        "--debut", "2027-02-10", "--fin", "2027-02-14", "--seances", "5")  # fmt: skip
+    exported = json.loads(run("export", "--format", "json").stdout)
+
+    def mine(table: str) -> list[dict[str, object]]:
+        return [r for r in exported[table] if r.get("landlord") == "rivp"]
+
+    def without(row: dict[str, object], *keys: str) -> dict[str, object]:
+        return {k: v for k, v in row.items() if k not in keys}
+
+    listed = {r["landlord"]: r for r in json.loads(run("list", "--json").stdout)}
+    for row in exported["landlords"]:
+        summary = without(listed[row["landlord"]], "priority")
+        assert summary == {k: row[k] for k in summary}
+    show = json.loads(run("show", "rivp", "--json").stdout)
+    (landlord,) = mine("landlords")
+    shared = set(show) & set(landlord) - {"communes"}  # stated, vs where present
+    assert shared and {k: show[k] for k in shared} == {k: landlord[k] for k in shared}
+    assert show["communes"] != landlord["communes"]
+
+    people = json.loads(run("person", "list", "rivp", "--json").stdout)
+    assert people == mine("people")
+    assert show["people"] == [without(p, "landlord") for p in people]
+
+    history = json.loads(run("history", "rivp", "--json").stdout)
+    assert history == [without(e, "landlord", "ally") for e in mine("exchanges")][::-1]
+    assert show["exchanges"] == history
+
+    assert json.loads(run("atelier", "list", "--json").stdout) == exported["workshops"]
+    (ally,) = json.loads(run("allie", "list", "--json").stdout)
+    assert exported["allies"] == [{**ally, "signatory": None}]  # the contact signs
+
+    (partnership,) = mine("partnerships")
+    assert show["partnerships"] == [
+        {
+            "number": partnership["number"], "renews": None, "kind": "non_financier",
+            "status": "brouillon",
+            "contributions": ["locaux"], "sites": ["Paris 20e"],
+            "start": partnership["starts_on"], "end": partnership["ends_on"],
+            "in_kind_value": 1200.0, "amount": None, "document": partnership["document"],
+        }
+    ]  # fmt: skip
+    assert partnership["contributions"][0]["kind"] == "locaux"  # the whole contribution
+    assert partnership["in_kind_value"] == 1200.0 and partnership["amount"] is None
+
+    presence = [without(p, "landlord") for p in mine("presence")]
+    assert len(presence) == len(show["presence"]) > 0
+    for shown, row in zip(show["presence"], presence, strict=True):
+        assert list(shown) == [("period" if k == "as_of" else k) for k in row]
+        assert list(shown.values()) == list(row.values())
+    qpv = {q["code"]: without(q, "landlords") for q in json.loads(run("qpv", "--json").stdout)}
+    assert qpv and all(
+        qpv[q["code"]] == without(q, "source") for q in exported["qpv"] if q["code"] in qpv
+    )

@@ -18,7 +18,6 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 import sqlalchemy as sql
@@ -26,6 +25,16 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import addresses
 from bailleurs_cli.errors import InvalidInput
+from bailleurs_cli.priority import presence_json
+from bailleurs_cli.shapes import (
+    LANDLORD_EXPORT_KEYS,
+    exchange_shape,
+    iso,
+    landlord_json,
+    partnership_json,
+    person_json,
+    renamed,
+)
 from bailleurs_cli.tables.exchange import Exchange, StageChange
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.person import Person
@@ -79,17 +88,6 @@ HEADERS = {
 }  # fmt: skip
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def departements_of(landlord: Landlord) -> list[str]:
-    """The departments ``list`` and ``show`` give (landlords.departements_of)."""
-    from bailleurs_cli.landlords import departements_of as stated_and_head_office
-
-    return stated_and_head_office(landlord)
-
-
 def landlords(session: Session) -> list[dict[str, Any]]:
     """Every landlord: reference facts, the user's follow-up, and where it is present."""
     places: dict[int, list[str]] = {}
@@ -99,35 +97,9 @@ def landlords(session: Session) -> list[dict[str, Any]]:
             bucket.append(commune)
     rows = []
     for ll in session.exec(select(Landlord).order_by(col(Landlord.name))).all():
-        rows.append(
-            {
-                "landlord": ll.slug,
-                "name": ll.name,
-                "aliases": ll.aliases,
-                "kind": ll.kind,
-                "legal_form": ll.legal_form,
-                "legal_category": ll.legal_category,
-                "siren": ll.siren,
-                "to_verify": ll.to_verify,
-                "group": ll.group_name,
-                "street": ll.street,
-                "complement": ll.complement,
-                "postcode": ll.postcode,
-                "city": ll.city,
-                "cedex": ll.cedex,
-                "website": ll.website,
-                # As list and show give them: stated, plus the head office's.
-                "departements": departements_of(ll),
-                "communes": sorted(places.get(ll.id or 0, [])),
-                "in_registry": ll.in_registry,
-                "stage": ll.stage,
-                "stage_since": _iso(ll.stage_since),
-                "next_action": ll.next_action,
-                "next_due": _iso(ll.next_due),
-                "last_exchange": _iso(ll.last_exchange_on),
-                "notes": ll.notes,
-            }
-        )
+        row = landlord_json(ll, LANDLORD_EXPORT_KEYS)
+        row["communes"] = sorted(places.get(ll.id or 0, []))  # where present
+        rows.append(row)
     return rows
 
 
@@ -138,20 +110,7 @@ def people(session: Session) -> list[dict[str, Any]]:
         .join(Landlord, col(Landlord.id) == col(Person.landlord_id))
         .order_by(col(Landlord.slug), col(Person.name))
     )
-    return [
-        {
-            "landlord": slug,
-            "name": p.name,
-            "civility": p.civility,
-            "role": p.role,
-            "email": p.email,
-            "phone": p.phone,
-            "territory": p.territory,
-            "source": p.source,
-            "active": p.active,
-        }
-        for p, slug in session.exec(statement).all()
-    ]
+    return [person_json(p, slug) for p, slug in session.exec(statement).all()]
 
 
 def exchanges(session: Session) -> Iterator[dict[str, Any]]:
@@ -174,7 +133,8 @@ def exchanges(session: Session) -> Iterator[dict[str, Any]]:
         .execution_options(yield_per=_BATCH)
     )  # fmt: skip
     # Plain rows through the Core, not entities: no identity map, no ORM loading,
-    # a few µs per row instead of tens.
+    # a few µs per row instead of tens. The shape is history --json's, with the
+    # landlord's identifier and the ally's.
     for (
         id_, landlord_id, occurred_on, channel, direction, person_id, summary, outcome,
         stage_to, next_action, next_due, author, document, batch, ally_id,
@@ -182,20 +142,14 @@ def exchanges(session: Session) -> Iterator[dict[str, Any]]:
         yield {
             "id": id_,
             "landlord": slugs.get(landlord_id),
-            "date": occurred_on.isoformat(),
-            "channel": channel,
-            "direction": direction,
-            "person": names.get(person_id) if person_id else None,
-            "summary": summary,
-            "outcome": outcome,
-            "stage": stage_to,
-            "next_action": next_action,
-            "next_due": next_due.isoformat() if next_due else None,
-            "author": author,
-            "document": document,
-            "batch": batch,
+            **exchange_shape(
+                id=id_, occurred_on=occurred_on, channel=channel, direction=direction,
+                person=names.get(person_id) if person_id else None, summary=summary,
+                outcome=outcome, stage_to=stage_to, next_action=next_action,
+                next_due=next_due, author=author, document=document, batch=batch,
+            ),
             "ally": allies.get(ally_id) if ally_id else None,
-        }
+        }  # fmt: skip
 
 
 def _slugs(session: Session) -> dict[int, str]:
@@ -217,14 +171,10 @@ def stage_changes(session: Session) -> Iterator[dict[str, Any]]:
             "landlord": slugs.get(landlord_id),
             "from": from_stage,
             "to": to_stage,
-            "on": _iso(changed_on),
+            "on": iso(changed_on),
             "reason": reason,
             "author": author,
         }
-
-
-def _euros(cents: int | None) -> float | None:
-    return None if cents is None else cents / 100
 
 
 def partnerships(session: Session) -> list[dict[str, Any]]:
@@ -233,30 +183,7 @@ def partnerships(session: Session) -> list[dict[str, Any]]:
 
     slugs = _slugs(session)
     rows = session.exec(select(Partnership).order_by(col(Partnership.id))).all()
-    return [
-        {
-            "id": p.id,
-            "number": p.number,
-            "renews": p.previous_id,
-            "landlord": slugs.get(p.landlord_id),
-            "kind": p.kind,
-            "object": p.object,
-            "contributions": p.contributions,
-            "sites": p.sites,
-            "starts_on": _iso(p.starts_on),
-            "ends_on": _iso(p.ends_on),
-            "in_kind_value": _euros(p.in_kind_cents),
-            "amount": _euros(p.amount_cents),
-            "status": p.status,
-            "referent_association": p.referent_association,
-            "referent_landlord": p.referent_landlord,
-            "document": p.document,
-            "bilan_on": _iso(p.bilan_on),
-            "author": p.author,
-            "created_at": _iso(p.created_at),
-        }
-        for p in rows
-    ]
+    return [partnership_json(p, slugs.get(p.landlord_id)) for p in rows]
 
 
 def reminders(session: Session) -> list[dict[str, Any]]:
@@ -271,7 +198,7 @@ def reminders(session: Session) -> list[dict[str, Any]]:
             "label": r.label,
             "every": r.every,
             "unit": r.unit,
-            "next_on": _iso(r.next_on),
+            "next_on": iso(r.next_on),
             "landlord": slugs.get(r.landlord_id) if r.landlord_id else None,
         }
         for r in rows
@@ -282,17 +209,9 @@ def presence(session: Session) -> list[dict[str, Any]]:
     """Every presence fact: the registry's, the imports' and the user's own."""
     slugs = _slugs(session)
     rows = session.exec(select(Presence).order_by(col(Presence.id))).all()
+    # show's ``period`` is the export's ``as_of`` (the column's name).
     return [
-        {
-            "landlord": slugs.get(f.landlord_id),
-            "commune": f.commune,
-            "qpv": f.qpv_code,
-            "measure": f.measure,
-            "count": f.count,
-            "source": f.source,
-            "as_of": f.as_of,
-            "origin": f.origin,
-        }
+        {"landlord": slugs.get(f.landlord_id), **renamed(presence_json(f), "period", "as_of")}
         for f in rows
     ]
 
@@ -300,17 +219,10 @@ def presence(session: Session) -> list[dict[str, Any]]:
 def qpv(session: Session) -> list[dict[str, Any]]:
     """The priority neighbourhoods known to the store."""
     from bailleurs_cli.tables.territory import Qpv
+    from bailleurs_cli.territory import qpv_json
 
     return [
-        {
-            "code": q.code,
-            "name": q.name,
-            "departement": q.departement,
-            "communes": q.communes,
-            "epci": q.epci,
-            "ept": q.ept,
-            "source": q.source,
-        }
+        {**qpv_json(q), "source": q.source}
         for q in session.exec(select(Qpv).order_by(col(Qpv.code))).all()
     ]
 
@@ -327,7 +239,7 @@ def import_runs(session: Session) -> list[dict[str, Any]]:
             "sha256": r.sha256,
             "rows": r.rows,
             "report": r.report,
-            "run_at": _iso(r.run_at),
+            "run_at": iso(r.run_at),
             "author": r.author,
         }
         for r in rows
@@ -354,16 +266,11 @@ def workshops(session: Session) -> list[dict[str, Any]]:
 
 def allies(session: Session) -> list[dict[str, Any]]:
     """The associations approaches are made with."""
+    from bailleurs_cli.allies import as_json
+
+    # The signatory as stored: None when the contact signs (allie list names the contact).
     return [
-        {
-            "ally": a.slug,
-            "name": a.name,
-            "contact": a.contact,
-            "email": a.email,
-            "phone": a.phone,
-            "departements": a.departements,
-            "signatory": a.signatory,
-        }
+        {**as_json(a), "signatory": a.signatory}
         for a in session.exec(select(Ally).order_by(col(Ally.name))).all()
     ]
 
@@ -373,7 +280,7 @@ def digest_sent(session: Session) -> list[dict[str, Any]]:
     from bailleurs_cli.tables.digest_sent import DigestSent
 
     rows = session.exec(select(DigestSent).order_by(col(DigestSent.key))).all()
-    return [{"key": d.key, "sent_at": _iso(d.sent_at)} for d in rows]
+    return [{"key": d.key, "sent_at": iso(d.sent_at)} for d in rows]
 
 
 #: Each table of the store → its key in the JSON/YAML document (a test checks

@@ -173,13 +173,13 @@ def history(
     Exemple : bailleurs history rivp
     """
     at_least(limit, 1, "--limit")
-    from bailleurs_cli import lookup
+    from bailleurs_cli import lookup, shapes
     from bailleurs_cli.cli import render
 
     st = state(ctx)
     with st.reading() as reader:
         ll, rows = lookup.history(reader, landlord, limit=limit)
-        data = [render.exchange_json(e, name) for e, name in rows]
+        data = [shapes.exchange_json(e, name) for e, name in rows]
         name = ll.name
     if as_json:
         emit_json(data)

@@ -22,15 +22,11 @@ if TYPE_CHECKING:
 
 
 def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
+    from bailleurs_cli.shapes import landlord_json
     from bailleurs_cli.territory import presence_json
 
-    ll = present.landlord
     return {
-        "landlord": ll.slug,
-        "name": ll.name,
-        "kind": ll.kind,
-        "stage": ll.stage,
-        "last_exchange": ll.last_exchange_on.isoformat() if ll.last_exchange_on else None,
+        **landlord_json(present.landlord, ("landlord", "name", "kind", "stage", "last_exchange")),
         "link": "qpv" if present.linked_qpv else "commune",
         "presence": [presence_json(p) for p in present.facts],
     }
@@ -38,7 +34,7 @@ def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
 
 def _report_json(report: CommuneReport) -> dict[str, Any]:
     from bailleurs_cli.addresses import one_line_of
-    from bailleurs_cli.cli.render import exchange_json
+    from bailleurs_cli.shapes import exchange_json
     from bailleurs_cli.territory import qpv_json
 
     commune = report.commune

@@ -56,7 +56,7 @@ def list_landlords(
 
     Exemple : bailleurs list --qpv QN09342M --sort priorite
     """
-    from bailleurs_cli import lookup, priority
+    from bailleurs_cli import lookup, priority, shapes
     from bailleurs_cli.cli import render
 
     st = state(ctx)
@@ -75,7 +75,7 @@ def list_landlords(
             sort=sort,
         )
         levels = priority.labels(reader, territories)
-        rows = [render.landlord_summary(ll, levels.get(ll.id or 0)) for ll in found]
+        rows = [shapes.landlord_summary(ll, levels.get(ll.id or 0)) for ll in found]
     if as_json:
         emit_json(rows)
         return

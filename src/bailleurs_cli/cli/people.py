@@ -94,11 +94,11 @@ def list_people(
     Exemple : bailleurs person list rivp --json
     """
     from bailleurs_cli import people as core
-    from bailleurs_cli.cli import render
+    from bailleurs_cli import shapes
 
     with state(ctx).store().read() as session:
         found = core.list_people(session, landlord, include_inactive=inactive)
-        rows = [render.person_json(p, ll) for p, ll in found]
+        rows = [shapes.person_json(p, ll.slug) for p, ll in found]
         names = {ll.slug: ll.name for _, ll in found}
     if as_json:
         emit_json(rows)

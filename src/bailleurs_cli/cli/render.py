@@ -1,11 +1,12 @@
-"""Turn core objects into JSON-ready dicts and French text lines (no I/O here)."""
+"""Turn core objects into French text lines and ``show --json`` (no I/O here); each
+entity's JSON shape is :mod:`bailleurs_cli.shapes`'s."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bailleurs_cli import addresses
+from bailleurs_cli import addresses, shapes
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
     DIRECTION_LABELS,
@@ -24,7 +25,7 @@ from bailleurs_cli.lookup import departements_of
 
 if TYPE_CHECKING:
     from bailleurs_cli.lookup import LandlordDetail
-    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, Presence
+    from bailleurs_cli.models import Exchange, Partnership, Presence
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
 _SCOPES = {
@@ -35,10 +36,6 @@ _SCOPES = {
 }
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def step_text(action: str | None, due: str | date | None) -> str:
     """``Relancer — 03/12/2026`` or ``… (à planifier)``."""
     if not action:
@@ -47,61 +44,6 @@ def step_text(action: str | None, due: str | date | None) -> str:
         return f"{action} (à planifier)"
     day = date.fromisoformat(due) if isinstance(due, str) else due
     return f"{action} — {short_date(day)}"
-
-
-def landlord_summary(landlord: Landlord, priority: str | None = None) -> dict[str, Any]:
-    """One landlord as ``list --json`` prints it (``priority`` once territories are set)."""
-    return {
-        "landlord": landlord.slug,
-        "name": landlord.name,
-        "kind": landlord.kind,
-        "departements": departements_of(landlord),
-        "city": landlord.city,
-        "stage": landlord.stage,
-        "stage_since": landlord.stage_since.isoformat(),
-        "next_action": landlord.next_action,
-        "next_due": _iso(landlord.next_due),
-        "last_exchange": _iso(landlord.last_exchange_on),
-        "in_registry": landlord.in_registry,
-        "to_verify": landlord.to_verify,
-        "priority": priority,
-    }
-
-
-def person_json(person: Person, landlord: Landlord | None = None) -> dict[str, Any]:
-    """One person as ``person list --json`` prints it."""
-    data: dict[str, Any] = {
-        "name": person.name,
-        "civility": person.civility,
-        "role": person.role,
-        "email": person.email,
-        "phone": person.phone,
-        "territory": person.territory,
-        "source": person.source,
-        "active": person.active,
-    }
-    if landlord is not None:
-        data = {"landlord": landlord.slug, **data}
-    return data
-
-
-def exchange_json(exchange: Exchange, person: str | None) -> dict[str, Any]:
-    """One exchange as ``history --json`` prints it."""
-    return {
-        "id": exchange.id,
-        "date": exchange.occurred_on.isoformat(),
-        "channel": exchange.channel,
-        "direction": exchange.direction,
-        "person": person,
-        "summary": exchange.summary,
-        "outcome": exchange.outcome,
-        "stage": exchange.stage_to,
-        "next_action": exchange.next_action,
-        "next_due": _iso(exchange.next_due),
-        "author": exchange.author,
-        "document": exchange.document,
-        "batch": exchange.batch,
-    }
 
 
 def exchange_line(exchange: Exchange, person: str | None) -> str:
@@ -145,30 +87,16 @@ def detail_json(detail: LandlordDetail) -> dict[str, Any]:
 
     ll = detail.landlord
     return {
-        **landlord_summary(ll, detail.priority),
+        **shapes.landlord_summary(ll, detail.priority),
         "priority_reason": detail.priority_reason,
-        "legal_category": ll.legal_category,
+        **shapes.landlord_json(ll, ("legal_category",)),
         "presence": [presence_json(p) for p in detail.presence],
-        "aliases": ll.aliases,
-        "former_names": ll.former_names,
-        "legal_form": ll.legal_form,
-        "siren": ll.siren,
-        "group": ll.group_name,
-        "description": ll.description,
-        "history": ll.history,
-        "absorbed_by": ll.absorbed_by,
-        "dwellings": ll.dwellings,
-        "address": addresses.one_line_of(ll) or None,
-        "website": ll.website,
-        "communes": ll.communes,
-        "governance": ll.governance,
-        "notes": ll.notes,
-        "stage_reason": ll.stage_reason,
+        **shapes.landlord_json(ll, shapes.LANDLORD_DETAIL_KEYS),
         "next_person": detail.next_person,
-        "people": [person_json(p) for p in detail.people],
-        "exchanges": [exchange_json(e, name) for e, name in detail.exchanges],
-        "partnerships": [partnership_json(p) for p in detail.partnerships],
-        "sources": ll.sources,
+        "people": [shapes.person_json(p) for p in detail.people],
+        "exchanges": [shapes.exchange_json(e, name) for e, name in detail.exchanges],
+        "partnerships": [shapes.partnership_summary(p) for p in detail.partnerships],
+        **shapes.landlord_json(ll, ("sources",)),
     }
 
 
@@ -266,23 +194,6 @@ def _euros(cents: int | None) -> str | None:
     from bailleurs_cli.formatting import montant
 
     return montant(cents / 100) if cents else None
-
-
-def partnership_json(partnership: Partnership) -> dict[str, Any]:
-    """One partnership as ``show --json`` prints it (amounts in euros)."""
-    return {
-        "number": partnership.number,
-        "renews": partnership.previous_id,
-        "kind": partnership.kind,
-        "status": partnership.status,
-        "contributions": [c["kind"] for c in partnership.contributions],
-        "sites": partnership.sites,
-        "start": partnership.starts_on.isoformat(),
-        "end": partnership.ends_on.isoformat(),
-        "in_kind_value": partnership.in_kind_cents / 100 if partnership.in_kind_cents else None,
-        "amount": partnership.amount_cents / 100 if partnership.amount_cents else None,
-        "document": partnership.document,
-    }
 
 
 def partnership_line(partnership: Partnership) -> str:
