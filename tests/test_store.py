@@ -263,3 +263,48 @@ def test_a_new_store_and_the_config_are_private_and_said(tmp_path: Path, home: P
     for side in target.parent.glob("asso.db-*"):
         assert stat.S_IMODE(side.stat().st_mode) == 0o600, side
     assert stat.S_IMODE((home / "config.toml").stat().st_mode) == 0o600
+
+
+def _stamps(store, slug: str) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+    with store.read() as session:
+        landlord = session.exec(select(Landlord).where(Landlord.slug == slug)).one()
+        return landlord.created_at, landlord.updated_at
+
+
+def test_audit_stamps_come_from_the_store(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+    """``created_at``/``updated_at`` are column defaults and ``onupdate`` (issue 13): an
+    edit, a logged exchange, a stage change each move ``updated_at`` forward, in aware
+    UTC; nothing in the core reads the clock for them."""
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+
+    def age() -> None:
+        with store.write() as session:
+            landlord = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
+            landlord.updated_at = long_ago
+            session.add(landlord)
+
+    created, _ = _stamps(store, "rivp")
+    for command in (
+        ("edit", "rivp", "--note", "Siège à Paris 13e"),
+        ("contact", "rivp", "--channel", "email", "--summary", "Présentation"),
+        ("plan", "rivp", "+20j", "Rappeler"),
+        ("snooze", "rivp", "+7j"),
+        ("stage", "rivp", "en_discussion"),
+    ):
+        age()
+        assert run(*command).exit_code == 0, command
+        now_created, updated = _stamps(store, "rivp")
+        assert updated > long_ago, command
+        assert updated.utcoffset() is not None and updated.utcoffset().total_seconds() == 0
+        assert now_created == created  # an update never moves the creation stamp
+    with store.read() as session:
+        stamps = session.exec(select(StageChange.created_at)).all()
+    assert stamps and all(at.utcoffset() is not None for at in stamps)
+
+
+def test_a_new_landlord_is_stamped_at_creation(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+    before = datetime.now(UTC)
+    assert run("add", "Office Exemple Habitat").exit_code == 0
+    created, updated = _stamps(store, "office-exemple-habitat")
+    assert before <= created <= datetime.now(UTC)
+    assert before <= updated <= datetime.now(UTC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli import formatting, validation
@@ -71,7 +70,6 @@ def add(session: Session, data: AllyInput) -> Ally:
         phone=_checked(validation.phone, data.phone, "--telephone"),
         departements=departements,
         signatory=signatory,
-        created_at=datetime.now(UTC),
     )
     session.add(ally)
     session.flush()

@@ -366,7 +366,6 @@ def claim_new(session: Session, digest: Digest) -> Digest:
     PostgreSQL through the primary key), so two concurrent runs cannot both claim
     the same line; if sending then fails, the caller rolls the claim back.
     """
-    from datetime import UTC, datetime
 
     from sqlmodel import col, select
 
@@ -377,9 +376,8 @@ def claim_new(session: Session, digest: Digest) -> Digest:
         return digest
     already = set(session.exec(select(DigestSent.key).where(col(DigestSent.key).in_(keys))).all())
     fresh = keys - already
-    now = datetime.now(UTC)
     for key in sorted(fresh):
-        session.add(DigestSent(key=key, sent_at=now))
+        session.add(DigestSent(key=key))
     session.flush()
     return digest.only(fresh)
 

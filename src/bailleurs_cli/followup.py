@@ -7,7 +7,7 @@ dates. Each is meant to run inside one write transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
@@ -140,7 +140,6 @@ def contact(
         stage_to=target.value if target else None,
         next_action=action,
         next_due=due,
-        created_at=datetime.now(UTC),
     )
     session.add(exchange)
     if not closing:
@@ -149,7 +148,6 @@ def contact(
             landlord.next_person_id = person.id
     if landlord.last_exchange_on is None or occurred > landlord.last_exchange_on:
         landlord.last_exchange_on = occurred
-    landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     session.flush()
     return landlord, exchange
@@ -174,7 +172,6 @@ def plan(
     landlord.next_due = due
     if person is not None:
         landlord.next_person_id = people.find(session, landlord, person).id
-    landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return landlord
 
@@ -206,7 +203,6 @@ def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> 
             "l'avancer."
         )
     landlord.next_due = due
-    landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return landlord
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, delete, select
 
 from bailleurs_cli import registry, validation
 from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import Conflict, NotFound
+from bailleurs_cli.tables import touch
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.territory import LabelLink, Presence
 
@@ -83,7 +83,7 @@ def all_labels(session: Session, *, commune: str | None = None) -> list[Label]:
     return sorted(found, key=lambda x: (x.landlord is not None, -x.dwellings, x.label))
 
 
-def attach(session: Session, label: str, landlord: Landlord, *, now: datetime) -> int:
+def attach(session: Session, label: str, landlord: Landlord) -> int:
     """Attach ``label`` to ``landlord``: its funded dwellings become the landlord's
     presence facts (the user's, which ``registry sync`` never replaces). Returns the
     number of facts recorded.
@@ -117,7 +117,7 @@ def attach(session: Session, label: str, landlord: Landlord, *, now: datetime) -
         session.exec(delete(Presence).where(col(Presence.source) == source))
         session.delete(previous)
         session.flush()
-    session.add(LabelLink(label=label, landlord_id=landlord.id, created_at=now))
+    session.add(LabelLink(label=label, landlord_id=landlord.id))
     for row in funded[label]:
         session.add(
             Presence(
@@ -128,9 +128,8 @@ def attach(session: Session, label: str, landlord: Landlord, *, now: datetime) -
                 source=source,
                 as_of=f"{row.first_year}-{row.last_year}",
                 origin=Origin.USER.value,
-                updated_at=now,
             )
         )
-    landlord.updated_at = datetime.now(UTC)
+    touch(landlord)  # its presence changed, not its own columns
     session.add(landlord)
     return len(funded[label])

@@ -7,7 +7,7 @@ Resolving a typed name and filtering the list are read in :mod:`bailleurs_cli.lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
@@ -129,7 +129,6 @@ def edit(session: Session, query: str, data: LandlordInput) -> Landlord:
             raise Conflict(f"un autre bailleur porte déjà ce nom : {lookup.label(other)}.")
     for key, value in values.items():
         setattr(landlord, key, value)
-    landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return landlord
 
@@ -168,7 +167,6 @@ def declare_presence(
                 measure="declaree",
                 source="déclaré par l'association",
                 origin="utilisateur",
-                updated_at=datetime.now(UTC),
             )
         )
         added += 1

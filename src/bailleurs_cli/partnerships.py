@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +165,6 @@ def set_status(
     target = validation.choice(status, ConventionStatus, "--status")
     chosen = pick(session, landlord, number)
     chosen.status = target.value
-    chosen.updated_at = datetime.now(UTC)
     session.add(chosen)
     moved = False
     if target == ConventionStatus.SIGNED and landlord.stage != Stage.PARTNER.value:
@@ -237,7 +236,6 @@ def bilan_delivered(
     if number is not None:
         chosen = pick(session, landlord, number)
         chosen.bilan_on = today
-        chosen.updated_at = datetime.now(UTC)
         session.add(chosen)
         return chosen
     signed = session.exec(
@@ -248,7 +246,6 @@ def bilan_delivered(
     if signed is None:
         raise NotFound(f"aucune convention signée pour {landlord.name} ; rien à noter.")
     signed.bilan_on = today
-    signed.updated_at = datetime.now(UTC)
     session.add(signed)
     return signed
 
@@ -316,7 +313,6 @@ def create(
     association = settings.association
     referent_association = data.referent_association or association["signataire"]
     object_text = data.object or _default_object(kind)
-    now = datetime.now(UTC)
     partnership = Partnership(
         landlord_id=landlord.id,  # type: ignore[arg-type]
         kind=kind.value,
@@ -332,8 +328,6 @@ def create(
         referent_landlord=referent_landlord,
         number=next_number(session, start.year),
         previous_id=data.previous_id,
-        created_at=now,
-        updated_at=now,
     )
     session.add(partnership)
     session.flush()

@@ -7,7 +7,6 @@ Personal data: RGPD applies. Each person records where the data came from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
@@ -112,7 +111,7 @@ def add(session: Session, landlord_query: str, data: PersonInput) -> tuple[Landl
                 "modifiez la fiche avec « bailleurs person edit »."
             )
     assert landlord.id is not None
-    person = Person(landlord_id=landlord.id, created_at=datetime.now(UTC), **values)  # type: ignore[arg-type]
+    person = Person(landlord_id=landlord.id, **values)  # type: ignore[arg-type]
     session.add(person)
     session.flush()
     return landlord, person

@@ -8,7 +8,7 @@ except the first step of a landlord never contacted); parked landlords have none
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -56,7 +56,6 @@ def move(
             to_stage=target.value,
             changed_on=today,
             reason=reason,
-            created_at=datetime.now(UTC),
         )
     )
     landlord.stage = target.value
@@ -72,6 +71,5 @@ def move(
         else:
             landlord.next_action = REOPEN_STEP
             landlord.next_due = today + timedelta(days=default_delay)
-    landlord.updated_at = datetime.now(UTC)
     session.add(landlord)
     return True

@@ -12,7 +12,7 @@ landlords the user added are left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, RegistryError
 from bailleurs_cli.files import reason
 from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
+from bailleurs_cli.tables import touch
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
 
 #: The step every new landlord starts with: undated until the user plans it.
@@ -425,14 +426,11 @@ def enter_pipeline(
 ) -> Landlord:
     """Add a landlord to the store: identified, with its undated first step, and the
     stage change that says where it came from (registry, user, import)."""
-    now = datetime.now(UTC)
     landlord = Landlord(
         slug=slug,
         stage=Stage.IDENTIFIED.value,
         stage_since=today,
         next_action=FIRST_STEP,
-        created_at=now,
-        updated_at=now,
         **fields,
     )
     session.add(landlord)
@@ -444,7 +442,6 @@ def enter_pipeline(
             to_stage=Stage.IDENTIFIED.value,
             changed_on=today,
             reason=reason,
-            created_at=now,
         )
     )
     return landlord
@@ -525,7 +522,8 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
             for key, value in changed.items():
                 if key != "presence":
                     setattr(current, key, value)
-            current.updated_at = datetime.now(UTC)
+            if changed.keys() == {"presence"}:  # the record's own columns are as they were
+                touch(current)
             session.add(current)
             report.updated.append(entry.slug)
         else:
@@ -535,7 +533,6 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
         if landlord.in_registry and slug not in shipped:
             if _followed(session, landlord):
                 landlord.in_registry = False
-                landlord.updated_at = datetime.now(UTC)
                 session.add(landlord)
                 report.released.append(slug)
             else:
@@ -600,9 +597,6 @@ def _replace_presence(
         return False
     for row in present:
         session.delete(row)
-    now = datetime.now(UTC)
     for fact in facts:
-        session.add(
-            Presence(landlord_id=landlord_id, origin=Origin.REGISTRY.value, updated_at=now, **fact)
-        )
+        session.add(Presence(landlord_id=landlord_id, origin=Origin.REGISTRY.value, **fact))
     return True

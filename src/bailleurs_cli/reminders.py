@@ -7,7 +7,7 @@ the digest.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, select
 
@@ -69,7 +69,6 @@ def add(
         unit=unit,
         next_on=first,
         landlord_id=owner.id if owner else None,
-        created_at=datetime.now(UTC),
     )
     session.add(reminder)
     session.flush()

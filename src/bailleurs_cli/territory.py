@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -75,7 +74,6 @@ def seed_qpv(session: Session) -> int:
         return 0
     from bailleurs_cli.geo import reference_path
 
-    now = datetime.now(UTC)
     added = 0
     with reference_path("qpv.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -88,7 +86,6 @@ def seed_qpv(session: Session) -> int:
                     epci=row["epci_nom"] or None,
                     ept=row["ept_nom"] or None,
                     source=QPV_SOURCE,
-                    updated_at=now,
                 )
             )
             added += 1

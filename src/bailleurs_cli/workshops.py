@@ -14,7 +14,7 @@ happens in the command line.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bailleurs_cli.enums import ConventionStatus
@@ -179,7 +179,6 @@ def add(
         sessions=data.sessions,
         theme=(data.theme or "").strip() or None,
         animators=data.animators,
-        created_at=datetime.now(UTC),
     )
     session.add(workshop)
     session.flush()

@@ -152,15 +152,13 @@ def attach_label(
 
     Exemple : bailleurs registry label "HAB.CONF." --bailleur "Habitat et Confort"
     """
-    from datetime import UTC, datetime
-
     from bailleurs_cli import labels as core
     from bailleurs_cli.landlords import resolve
 
     st = state(ctx)
     with st.store().write() as session:
         landlord = resolve(session, bailleur)
-        count = core.attach(session, label, landlord, now=datetime.now(UTC))
+        count = core.attach(session, label, landlord)
         name = landlord.name
     info(
         f"« {label} » rattaché à {name} : {count} arrondissement(s) de logements financés "

@@ -18,7 +18,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +205,6 @@ def fill(
                     "file": value,
                 }
             )
-    if changed:
-        landlord.updated_at = datetime.now(UTC)
     return changed
 
 
@@ -299,7 +297,6 @@ def record(
             sha256=fingerprint,
             rows=0,
             report={},
-            run_at=datetime.now(UTC),
         )
     earlier = run.report.get("avant_reprise", {}) if isinstance(run.report, dict) else {}
     if isinstance(earlier, dict) and earlier:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import delete, insert
@@ -115,7 +115,6 @@ def run(
                 col(Presence.commune).startswith(departement),
             )
         )
-    now = datetime.now(UTC)
     per_owner: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (siren, insee), number in counts.items():
         per_owner[siren].append((insee, number))
@@ -151,7 +150,6 @@ def run(
                 "source": SOURCE,
                 "as_of": as_of,
                 "origin": "import",
-                "updated_at": now,
             }
             for insee, number in sorted(per_owner[siren])
         )

@@ -10,7 +10,7 @@ miss, for a human to decide. Filled fields are never overwritten.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -247,9 +247,7 @@ def _add_person(session: Session, landlord_id: int, person: dict[str, Any], sour
     for other in session.exec(select(Person).where(Person.landlord_id == landlord_id)).all():
         if validation.fold(other.name) == folded:
             return False
-    session.add(
-        Person(landlord_id=landlord_id, source=source, created_at=datetime.now(UTC), **person)
-    )
+    session.add(Person(landlord_id=landlord_id, source=source, **person))
     return True
 
 
@@ -270,7 +268,6 @@ def _declare(session: Session, landlord_id: int, commune: str, source: str) -> b
             measure="declaree",
             source=source,
             origin="utilisateur",
-            updated_at=datetime.now(UTC),
         )
     )
     return True

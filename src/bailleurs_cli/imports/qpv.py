@@ -11,7 +11,6 @@ removed and reported); a file cut down to one department leaves the others alone
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,6 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
     """Apply the ANCT file(s) to the ``qpv`` table."""
     communes = geo.communes()
     found: dict[str, Qpv] = {}
-    now = datetime.now(UTC)
     outside = 0
     for path in paths:
         for table in open_table(path):
@@ -88,7 +86,6 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
                     epci=(row.get(epci_col) if epci_col else None) or first.epci,
                     ept=_epts(places, communes),
                     source=SOURCE,
-                    updated_at=now,
                 )
     if not found:
         raise InvalidInput(
@@ -115,7 +112,7 @@ def run(session: Session, paths: list[Path], report: Report, progress: Progress 
         if fields:
             for key, value in fields.items():
                 setattr(current, key, value)
-            current.source, current.updated_at = SOURCE, now
+            current.source = SOURCE
             session.add(current)
             report.updated.append(Change(code, current.name, fields=fields, key="qpv"))
         else:

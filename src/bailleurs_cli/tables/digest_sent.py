@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.tables import audit_created
+
 
 class DigestSent(SQLModel, table=True):
     """An item already mailed by ``digest --send --only-new``."""
@@ -13,4 +15,4 @@ class DigestSent(SQLModel, table=True):
     __tablename__ = "digest_sent"
 
     key: str = Field(primary_key=True)
-    sent_at: datetime
+    sent_at: datetime = audit_created()

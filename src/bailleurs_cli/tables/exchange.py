@@ -8,6 +8,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import Direction
+from bailleurs_cli.tables import audit_created
 
 
 class Exchange(SQLModel, table=True):
@@ -30,7 +31,7 @@ class Exchange(SQLModel, table=True):
     stage_to: str | None = None
     next_action: str | None = None
     next_due: date | None = None
-    created_at: datetime
+    created_at: datetime = audit_created()
     author: str | None = None  # who logged it (utilisateur.nom), filled by the store
     document: str | None = None  # file name of the letter this exchange records
     batch: str | None = None  # the `letter --all --log` run that logged it
@@ -48,5 +49,5 @@ class StageChange(SQLModel, table=True):
     to_stage: str
     changed_on: date
     reason: str | None = None
-    created_at: datetime
+    created_at: datetime = audit_created()
     author: str | None = None

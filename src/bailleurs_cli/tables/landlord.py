@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import LegalKind, Stage
-from bailleurs_cli.tables import empty_list
+from bailleurs_cli.tables import audit_created, audit_updated, empty_list
 
 
 class Landlord(SQLModel, table=True):
@@ -72,5 +72,5 @@ class Landlord(SQLModel, table=True):
     # would need ALTER TABLE on SQLite. `privacy.erase` clears it instead.
     next_person_id: int | None = None
     last_exchange_on: date | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = audit_created()
+    updated_at: datetime = audit_updated()

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import ConventionStatus, PartnershipKind
-from bailleurs_cli.tables import empty_list
+from bailleurs_cli.tables import audit_created, audit_updated, empty_list
 
 
 class Partnership(SQLModel, table=True):
@@ -35,8 +35,8 @@ class Partnership(SQLModel, table=True):
     referent_landlord: str | None = None
     document: str | None = None
     bilan_on: date | None = None
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = audit_created()
+    updated_at: datetime = audit_updated()
     author: str | None = None
     # « 2027-002 »: per start year, without gaps (the convention's number).
     number: str | None = None

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.tables import audit_created
+
 
 class Person(SQLModel, table=True):
     """Someone at a landlord (interlocuteur). Personal data: RGPD applies."""
@@ -22,4 +24,4 @@ class Person(SQLModel, table=True):
     territory: str | None = None
     source: str | None = None
     active: bool = True
-    created_at: datetime
+    created_at: datetime = audit_created()

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.tables import audit_created
+
 
 class Reminder(SQLModel, table=True):
     """A recurring reminder (yearly multi-actor meeting, bilans after each holiday…)."""
@@ -18,4 +20,4 @@ class Reminder(SQLModel, table=True):
     unit: str  # "j", "s", "m" or "a"
     next_on: date = Field(index=True)
     landlord_id: int | None = Field(default=None, foreign_key="landlord.id", ondelete="CASCADE")
-    created_at: datetime
+    created_at: datetime = audit_created()

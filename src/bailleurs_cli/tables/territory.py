@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from bailleurs_cli.tables import empty_dict, empty_list
+from bailleurs_cli.tables import audit_created, audit_updated, empty_dict, empty_list
 
 
 class Qpv(SQLModel, table=True):
@@ -24,7 +24,7 @@ class Qpv(SQLModel, table=True):
     epci: str | None = None
     ept: str | None = None
     source: str
-    updated_at: datetime
+    updated_at: datetime = audit_updated()
 
 
 class Presence(SQLModel, table=True):
@@ -42,7 +42,7 @@ class Presence(SQLModel, table=True):
     source: str  # short label of the source, shown to the user
     as_of: str | None = None  # the period or date the figure holds for
     origin: str  # enums.Origin: registry rows are replaced on sync, user rows never
-    updated_at: datetime
+    updated_at: datetime = audit_updated()
 
 
 class LabelLink(SQLModel, table=True):
@@ -54,7 +54,7 @@ class LabelLink(SQLModel, table=True):
 
     label: str = Field(primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
-    created_at: datetime
+    created_at: datetime = audit_created()
     author: str | None = None
 
 
@@ -71,5 +71,5 @@ class ImportRun(SQLModel, table=True):
     report: dict[str, Any] = Field(
         default_factory=empty_dict, sa_column=Column(JSON, nullable=False)
     )
-    run_at: datetime
+    run_at: datetime = audit_created()
     author: str | None = None

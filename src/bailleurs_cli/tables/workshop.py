@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from bailleurs_cli.tables import empty_list
+from bailleurs_cli.tables import audit_created, empty_list
 
 
 class Workshop(SQLModel, table=True):
@@ -43,7 +43,7 @@ class Workshop(SQLModel, table=True):
     satisfaction_parents: float | None = None  # 1 to 5
     host_feedback: str | None = None
     landlord_visit: date | None = None
-    created_at: datetime
+    created_at: datetime = audit_created()
     author: str | None = None
 
 
@@ -62,4 +62,4 @@ class Ally(SQLModel, table=True):
         default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
     signatory: str | None = None  # who signs a joint letter for it
-    created_at: datetime
+    created_at: datetime = audit_created()
