@@ -195,7 +195,7 @@ def _log_contacts(db: str, slug: str, count: int) -> int:
                     slug,
                     ContactInput(channel="email", summary=f"Envoi {index}"),
                     today=TODAY,
-                    settings=Settings(),
+                    delays=Settings().delays,
                 )
         except StoreError:
             failures += 1

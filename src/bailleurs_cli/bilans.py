@@ -457,7 +457,7 @@ def deliver(
                     next_action=follow,
                 ),
                 today=today,
-                settings=settings,
+                delays=settings.delays,
             )
             exchange.document = str(file.resolve())
             session.add(exchange)

@@ -1,18 +1,19 @@
 """Log exchanges and manage each landlord's next step: contact, plan, snooze, stage.
 
-Every function takes ``today`` and a :class:`Settings`; none reads the clock for
-dates. Each is meant to run inside one write transaction.
+Every function takes ``today`` and the follow-up delays it needs (resolved from the
+settings by the caller); none reads the clock. Each is meant to run inside one write
+transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
 from bailleurs_cli import people, pipeline, validation
-from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.errors import Conflict, InvalidInput
 from bailleurs_cli.formatting import short_date
@@ -79,13 +80,20 @@ def _closed_error(landlord: Landlord) -> Conflict:
 
 
 def contact(
-    session: Session, landlord_query: str, data: ContactInput, *, today: date, settings: Settings
+    session: Session,
+    landlord_query: str,
+    data: ContactInput,
+    *,
+    today: date,
+    delays: Mapping[str, int],
 ) -> tuple[Landlord, Exchange]:
     """Log an exchange and set the landlord's next step.
 
     The first exchange of an identified landlord moves it to *contacté*. Without
-    ``next``, the follow-up falls the channel's configured delay after the
-    exchange (today at the earliest, for an exchange logged late).
+    ``next``, the follow-up falls the channel's delay after the exchange (today at the
+    earliest, for an exchange logged late). ``delays`` gives the follow-up delay in
+    days by channel slug (``Settings.delays``); a channel it lacks waits as long as an
+    e-mail.
     """
     landlord = resolve(session, landlord_query)
     _refuse_absorbed(session, landlord)
@@ -111,13 +119,14 @@ def contact(
             f"--next : un bailleur {'en refus' if target == Stage.REFUSED else 'en veille'} "
             "n'a pas de prochaine étape ; retirez --next et --next-action."
         )
+    delay = delays.get(channel, delays[Channel.EMAIL])
     due: date | None = None
     action: str | None = None
     if not closing:
         due = (
             _future_or_today(data.next, today=today, field="--next")
             if data.next
-            else max(today, occurred + timedelta(days=settings.delay_for(channel)))
+            else max(today, occurred + timedelta(days=delay))
         )
         action = (data.next_action or "").strip() or DEFAULT_FOLLOW_UP
     if target is not None:
@@ -127,7 +136,7 @@ def contact(
             target,
             today=today,
             reason=data.reason,
-            default_delay=settings.delay_for(channel),
+            default_delay=delay,
         )
     exchange = Exchange(
         landlord_id=landlord.id,  # type: ignore[arg-type]
@@ -214,9 +223,12 @@ def set_stage(
     *,
     reason: str | None,
     today: date,
-    settings: Settings,
+    default_delay: int,
 ) -> tuple[Landlord, bool]:
-    """Move a landlord in the pipeline; returns whether anything changed."""
+    """Move a landlord in the pipeline; returns whether anything changed.
+
+    ``default_delay`` dates the step of a reopened landlord (the e-mail follow-up
+    delay, as the CLI gives it)."""
     landlord = resolve(session, landlord_query)
     target = validation.choice(stage, Stage, "étape")
     changed = pipeline.move(
@@ -225,6 +237,6 @@ def set_stage(
         target,
         today=today,
         reason=reason,
-        default_delay=settings.delay_for(Channel.EMAIL),
+        default_delay=default_delay,
     )
     return landlord, changed

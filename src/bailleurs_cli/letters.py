@@ -663,7 +663,7 @@ def log_one(
             on=on.isoformat() if on else None,
         ),
         today=today,
-        settings=settings,
+        delays=settings.delays,
     )
     exchange.document = str(job.target.resolve())
     exchange.batch = batch

@@ -377,7 +377,7 @@ def send(
                         ),
                     ),
                     today=today,
-                    settings=settings,
+                    delays=settings.delays,
                 )
                 exchange.document = str(invitation.target.resolve())
                 session.add(exchange)

@@ -80,7 +80,7 @@ def contact(
         next_action=next_action,
     )
     with st.store().write() as session:
-        ll, _ = core.contact(session, landlord, data, today=st.today, settings=st.settings)
+        ll, _ = core.contact(session, landlord, data, today=st.today, delays=st.settings.delays)
         name, stage_now, action, due = ll.name, ll.stage, ll.next_action, ll.next_due
     info(f"Échange noté avec {name} ({stage_label(stage_now)}). Suite : {_step(action, due)}.")
 
@@ -149,11 +149,17 @@ def stage(
     Exemple : bailleurs stage efidis refus --reason "Pas de budget cette année"
     """
     from bailleurs_cli import followup as core
+    from bailleurs_cli.enums import Channel
 
     st = state(ctx)
     with st.store().write() as session:
         ll, changed = core.set_stage(
-            session, landlord, new_stage, reason=reason, today=st.today, settings=st.settings
+            session,
+            landlord,
+            new_stage,
+            reason=reason,
+            today=st.today,
+            default_delay=st.settings.delay_for(Channel.EMAIL),
         )
         name, stage_now, action, due = ll.name, ll.stage, ll.next_action, ll.next_due
     if not changed:
