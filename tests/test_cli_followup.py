@@ -419,3 +419,30 @@ def test_a_phone_may_carry_an_extension(run: Run) -> None:
     assert result.exit_code == 0, result
     people = json.loads(run("person", "list", "rivp", "--json").stdout)
     assert people[0]["phone"] == "01 23 45 67 89 poste 214"
+
+
+def test_a_script_reads_the_field_not_the_option(store: Store) -> None:
+    """Core errors carry their field; only the CLI boundary names the option (issue 13)."""
+    from bailleurs_cli.config import Settings
+    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.followup import ContactInput, contact
+
+    from .conftest import TODAY
+
+    cases = [
+        (ContactInput(channel="fax", summary="x"), "channel", "canal : « fax » inconnu ; "),
+        (ContactInput(channel="email", summary="x", next="bientôt"), "next_due", "échéance : "),
+        (
+            ContactInput(channel="email", summary="x", stage="refus", next="+3j"),
+            "next_due",
+            "échéance : un bailleur en refus n'a pas de prochaine étape ; retirez échéance "
+            "et prochaine étape.",
+        ),
+        (ContactInput(channel="email", summary="x", stage="refus"), "reason", "motif : "),
+    ]
+    for data, field, start in cases:
+        with pytest.raises(InvalidInput) as caught, store.write() as session:
+            contact(session, "rivp", data, today=TODAY, delays=Settings().delays)
+        assert caught.value.field == field
+        assert caught.value.message.startswith(start), caught.value.message
+        assert "--" not in caught.value.message

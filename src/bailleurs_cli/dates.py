@@ -40,7 +40,8 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
             ``aujourd'hui``, ``demain``, ``après-demain`` or a weekday name
             (the next such day, strictly after today).
         today: the reference day for relative forms.
-        field: the option name, for the error message.
+        field: the field the date is for (``next_due``…): the error carries it, the
+            CLI boundary names its option.
 
     Raises:
         InvalidInput: the text is not a date in any of these forms.
@@ -53,7 +54,7 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
         if match := _FRENCH.match(raw):
             return date(int(match[3]), int(match[2]), int(match[1]))
     except ValueError:
-        raise InvalidInput(f"{field} : « {raw} » n'existe pas au calendrier.") from None
+        raise InvalidInput(f"« {raw} » n'existe pas au calendrier.", field=field) from None
     if folded in {"aujourd'hui", "aujourd’hui", "aujourdhui", "auj"}:
         return today
     if folded == "demain":
@@ -70,4 +71,4 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
         if unit.startswith("s"):
             return today + timedelta(weeks=count)
         return add_months(today, count)
-    raise InvalidInput(f"{field} : « {raw} » n'est pas une date ; formats acceptés : {HELP}.")
+    raise InvalidInput(f"« {raw} » n'est pas une date ; formats acceptés : {HELP}.", field=field)

@@ -3,24 +3,34 @@
 Core modules raise these; the CLI boundary (``cli._common``) prints
 ``Erreur : <message>`` on stderr and exits with ``exit_code``. Library errors
 (SQLAlchemy, YAML, pydantic) are translated where they are called.
+
+An error about one value carries its ``field`` (a domain name: ``channel``,
+``occurred_on``…), never a command-line option: a script that calls the core reads
+« canal : … »; the boundary names the option of the running command instead
+(« --channel : … »), issue 13.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
+from typing import Any
 
 __all__ = [
+    "FIELD_LABELS",
     "AmbiguousName",
     "BailleursError",
     "Conflict",
     "ExitCode",
     "InvalidInput",
+    "Namer",
     "NotFound",
     "RegistryError",
     "StoreError",
     "TemplateProblem",
     "ToolError",
     "ToolMissing",
+    "field_label",
     "one_line",
 ]
 
@@ -51,15 +61,67 @@ def one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
+#: What each field is called in a message read outside the command line (a script
+#: calling the core); the CLI boundary says the option instead. A field not listed
+#: is shown as it is.
+FIELD_LABELS: dict[str, str] = {
+    "address": "adresse",
+    "channel": "canal",
+    "civility": "civilité",
+    "departement": "département",
+    "direction": "sens",
+    "email": "e-mail",
+    "kind": "nature",
+    "name": "nom",
+    "next_action": "prochaine étape",
+    "next_due": "échéance",
+    "occurred_on": "date",
+    "outcome": "résultat",
+    "phone": "téléphone",
+    "reason": "motif",
+    "siren": "SIREN",
+    "stage": "étape",
+    "summary": "résumé",
+    "website": "site web",
+}
+
+#: How a message calls a field: its French label, or the running command's option.
+Namer = Callable[[str], str]
+
+
+def field_label(field: str) -> str:
+    """The field as a script calling the core reads it."""
+    return FIELD_LABELS.get(field, field)
+
+
 class BailleursError(Exception):
-    """Base of every error a user can cause; never shows a traceback."""
+    """Base of every error a user can cause; never shows a traceback.
+
+    ``field`` names the value the error is about; the message then follows it
+    (« field : message »). A message that also names other fields is a function of
+    a :data:`Namer` (« retirez {name("next_due")} »), so each reader gets the names
+    it knows.
+    """
 
     exit_code: ExitCode = ExitCode.ERROR
 
-    def __init__(self, message: str) -> None:
-        message = one_line(message)
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Callable[[Namer], str], *, field: str | None = None) -> None:
+        self.field = field
+        self.text = message
+        self.message = self.naming(field_label)
+        #: The line the CLI boundary prints, when it names fields otherwise.
+        self.shown: str | None = None
+        super().__init__(self.message)
+
+    def naming(self, name: Namer) -> str:
+        """The one-line message, each field called ``name(field)``: :attr:`message`
+        calls them by their labels, the CLI boundary by the command's options."""
+        text = self.text(name) if callable(self.text) else self.text
+        return one_line(f"{name(self.field)} : {text}" if self.field else text)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its message (a worker process's error): a function does not pickle."""
+        return (type(self), self.args, {**self.__dict__, "text": self.message, "field": None})
 
 
 class InvalidInput(BailleursError):

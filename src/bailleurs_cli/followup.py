@@ -48,13 +48,18 @@ class ContactInput:
     next_action: str | None = None
 
 
-def _future_or_today(text: str, *, today: date, field: str) -> date:
-    due = parse_date(text, today=today, field=field)
+def _passed(due: date, today: date) -> InvalidInput:
+    return InvalidInput(
+        f"le {short_date(due)} est passé ; donnez une date à partir "
+        f"d'aujourd'hui ({short_date(today)}).",
+        field="next_due",
+    )
+
+
+def _future_or_today(text: str, *, today: date) -> date:
+    due = parse_date(text, today=today, field="next_due")
     if due < today:
-        raise InvalidInput(
-            f"{field} : le {short_date(due)} est passé ; donnez une date à partir "
-            f"d'aujourd'hui ({short_date(today)})."
-        )
+        raise _passed(due, today)
     return due
 
 
@@ -97,34 +102,39 @@ def contact(
     """
     landlord = resolve(session, landlord_query)
     _refuse_absorbed(session, landlord)
-    channel = validation.choice(data.channel, Channel, "--channel")
-    direction = validation.choice(data.direction, Direction, "--direction")
-    outcome = validation.choice(data.outcome, Outcome, "--outcome") if data.outcome else None
-    summary = validation.required_text(data.summary, "--summary")
-    occurred = parse_date(data.on, today=today, field="--date") if data.on else today
+    channel = validation.choice(data.channel, Channel, "channel")
+    direction = validation.choice(data.direction, Direction, "direction")
+    outcome = validation.choice(data.outcome, Outcome, "outcome") if data.outcome else None
+    summary = validation.required_text(data.summary, "summary")
+    occurred = parse_date(data.on, today=today, field="occurred_on") if data.on else today
     if occurred > today:
         raise InvalidInput(
-            f"--date : le {short_date(occurred)} est à venir ; un échange se note une fois "
-            "qu'il a eu lieu (pour le prévoir : « bailleurs plan »)."
+            f"le {short_date(occurred)} est à venir ; un échange se note une fois "
+            "qu'il a eu lieu (pour le prévoir : « bailleurs plan »).",
+            field="occurred_on",
         )
     person: Person | None = people.find(session, landlord, data.person) if data.person else None
-    target = validation.choice(data.stage, Stage, "--stage") if data.stage else None
+    target = validation.choice(data.stage, Stage, "stage") if data.stage else None
     if target is None and landlord.stage == Stage.IDENTIFIED:
         target = Stage.CONTACTED
     if target is None and landlord.stage in CLOSED_STAGES:
         raise _closed_error(landlord)
     closing = target in CLOSED_STAGES
     if closing and (data.next or data.next_action):
+        state = "en refus" if target == Stage.REFUSED else "en veille"
         raise InvalidInput(
-            f"--next : un bailleur {'en refus' if target == Stage.REFUSED else 'en veille'} "
-            "n'a pas de prochaine étape ; retirez --next et --next-action."
+            lambda name: (
+                f"un bailleur {state} n'a pas de prochaine étape ; "
+                f"retirez {name('next_due')} et {name('next_action')}."
+            ),
+            field="next_due",
         )
     delay = delays.get(channel, delays[Channel.EMAIL])
     due: date | None = None
     action: str | None = None
     if not closing:
         due = (
-            _future_or_today(data.next, today=today, field="--next")
+            _future_or_today(data.next, today=today)
             if data.next
             else max(today, occurred + timedelta(days=delay))
         )
@@ -176,8 +186,8 @@ def plan(
     _refuse_absorbed(session, landlord)
     if landlord.stage in CLOSED_STAGES:
         raise _closed_error(landlord)
-    due = _future_or_today(when, today=today, field="date")
-    landlord.next_action = validation.required_text(action, "action")
+    due = _future_or_today(when, today=today)
+    landlord.next_action = validation.required_text(action, "next_action")
     landlord.next_due = due
     if person is not None:
         landlord.next_person_id = people.find(session, landlord, person).id
@@ -199,17 +209,15 @@ def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> 
         raise _closed_error(landlord)
     current = landlord.next_due
     base = current if current is not None and current > today else today
-    due = parse_date(when, today=base, field="date")
+    due = parse_date(when, today=base, field="next_due")
     if due < today:
-        raise InvalidInput(
-            f"date : le {short_date(due)} est passé ; donnez une date à partir "
-            f"d'aujourd'hui ({short_date(today)})."
-        )
+        raise _passed(due, today)
     if current is not None and due < current:
         raise InvalidInput(
-            f"date : le {short_date(due)} est avant l'échéance actuelle ({short_date(current)}) ; "
+            f"le {short_date(due)} est avant l'échéance actuelle ({short_date(current)}) ; "
             "reporter ne rapproche jamais une étape : utilisez « bailleurs plan » pour "
-            "l'avancer."
+            "l'avancer.",
+            field="next_due",
         )
     landlord.next_due = due
     session.add(landlord)
@@ -230,7 +238,7 @@ def set_stage(
     ``default_delay`` dates the step of a reopened landlord (the e-mail follow-up
     delay, as the CLI gives it)."""
     landlord = resolve(session, landlord_query)
-    target = validation.choice(stage, Stage, "étape")
+    target = validation.choice(stage, Stage, "stage")
     changed = pipeline.move(
         session,
         landlord,

@@ -72,7 +72,7 @@ def _clean(data: LandlordInput) -> dict[str, Any]:
     if data.name is not None:
         values["name"] = validation.name(data.name)
     if data.kind is not None:
-        values["kind"] = validation.choice(data.kind, LegalKind, "--kind").value
+        values["kind"] = validation.choice(data.kind, LegalKind, "kind").value
     if data.departements is not None:
         values["departements"] = list(
             dict.fromkeys(validation.departement(d) for d in data.departements)

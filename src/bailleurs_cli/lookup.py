@@ -137,10 +137,10 @@ def search(
         where.append("absorbed_by IS NULL")
     if stage is not None:
         where.append("stage = :stage")
-        params["stage"] = validation.choice(stage, Stage, "--stage").value
+        params["stage"] = validation.choice(stage, Stage, "stage").value
     if kind is not None:
         where.append("kind = :kind")
-        params["kind"] = validation.choice(kind, LegalKind, "--kind").value
+        params["kind"] = validation.choice(kind, LegalKind, "kind").value
     landlords: list[Landlord] = records(reader, "landlord", " AND ".join(where), params)
     # Sorted here, not by the database: its collation differs between SQLite and
     # PostgreSQL, and the list must read the same on both.

@@ -45,8 +45,8 @@ def civility(text: str) -> str | None:
     found = _CIVILITIES.get(validation.fold(text))
     if found is None:
         raise InvalidInput(
-            f"--civilite : « {text.strip()} » inconnue ; valeurs possibles : Mme (Madame) ou "
-            "M. (Monsieur)."
+            f"« {text.strip()} » inconnue ; valeurs possibles : Mme (Madame) ou M. (Monsieur).",
+            field="civility",
         )
     return found
 

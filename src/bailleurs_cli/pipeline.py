@@ -38,8 +38,11 @@ def move(
     reason = reason.strip() if reason else None
     if target == Stage.REFUSED and not reason:
         raise InvalidInput(
-            "--reason : obligatoire pour un refus ; dites pourquoi "
-            '(exemple : --reason "Pas de budget cette année").'
+            lambda name: (
+                "obligatoire pour un refus ; dites pourquoi "
+                f'(exemple : {name("reason")} "Pas de budget cette année").'
+            ),
+            field="reason",
         )
     if current == target:
         return False

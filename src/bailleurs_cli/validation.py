@@ -1,7 +1,8 @@
 """Validate and normalise what users type: names, e-mails, phones, SIREN, departments.
 
-Each function returns the cleaned value or raises :class:`InvalidInput` with a
-one-line French message naming the field and the fix.
+Each function returns the cleaned value or raises :class:`InvalidInput` carrying the
+field (``email``, ``siren``…, or the one the caller names) and a one-line French
+message saying the fix; the CLI boundary names the field's option.
 """
 
 from __future__ import annotations
@@ -78,21 +79,22 @@ def required_text(value: str, field: str) -> str:
     """A non-empty, stripped text."""
     cleaned = value.strip()
     if not cleaned:
-        raise InvalidInput(f"{field} : valeur vide ; donnez un texte.")
+        raise InvalidInput("valeur vide ; donnez un texte.", field=field)
     return cleaned
 
 
-def name(value: str, field: str = "nom") -> str:
+def name(value: str, field: str = "name") -> str:
     """A landlord's or a person's name: not empty, at most :data:`NAME_MAX_LENGTH` long."""
     return name_length(required_text(value, field), field)
 
 
-def name_length(value: str, field: str = "nom") -> str:
+def name_length(value: str, field: str = "name") -> str:
     """``value`` if it has at most :data:`NAME_MAX_LENGTH` characters."""
     if len(value) > NAME_MAX_LENGTH:
         raise InvalidInput(
-            f"{field} : {len(value)} caractères, au-delà de la limite de {NAME_MAX_LENGTH} ; "
-            "raccourcissez-le."
+            f"{len(value)} caractères, au-delà de la limite de {NAME_MAX_LENGTH} ; "
+            "raccourcissez-le.",
+            field=field,
         )
     return value
 
@@ -110,7 +112,7 @@ def choice(value: str, enum: type[E], field: str) -> E:
         if key in {fold(label).replace(" ", "_") for label in labels_of(member.value)}:
             return member
     allowed = ", ".join(m.value for m in enum)
-    raise InvalidInput(f"{field} : « {value} » inconnu ; valeurs possibles : {allowed}.")
+    raise InvalidInput(f"« {value} » inconnu ; valeurs possibles : {allowed}.", field=field)
 
 
 def email(value: str) -> str:
@@ -121,8 +123,8 @@ def email(value: str) -> str:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
         raise InvalidInput(
-            f"--email : « {value} » n'est pas une adresse e-mail valide (exemple : "
-            "prenom.nom@bailleur.fr)."
+            f"« {value} » n'est pas une adresse e-mail valide (exemple : prenom.nom@bailleur.fr).",
+            field="email",
         ) from None
 
 
@@ -147,8 +149,9 @@ def phone(value: str) -> str:
         digits = "0" + digits[4:]
     if not re.fullmatch(r"0[1-9][0-9]{8}", digits):  # ASCII digits: \d also takes « ٠١ »
         raise InvalidInput(
-            f"--phone : « {value} » n'est pas un numéro français ; attendu 10 chiffres "
-            "(01 23 45 67 89) ou +33 1 23 45 67 89."
+            f"« {value} » n'est pas un numéro français ; attendu 10 chiffres "
+            "(01 23 45 67 89) ou +33 1 23 45 67 89.",
+            field="phone",
         )
     formatted = " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return f"{formatted} poste {extension['number']}" if extension else formatted
@@ -201,8 +204,9 @@ def siren(value: str) -> str:
     digits = re.sub(r"\s", "", value)
     if not is_siren(digits):
         raise InvalidInput(
-            f"--siren : « {value} » invalide ; un SIREN a 9 chiffres dont le dernier "
-            "est une clé de contrôle (voir l'annuaire des entreprises)."
+            f"« {value} » invalide ; un SIREN a 9 chiffres dont le dernier "
+            "est une clé de contrôle (voir l'annuaire des entreprises).",
+            field="siren",
         )
     return digits
 
@@ -212,8 +216,9 @@ def departement(value: str) -> str:
     code = value.strip()
     if code not in IDF_DEPARTEMENTS:
         raise InvalidInput(
-            f"--departement : « {value} » n'est pas un département d'Île-de-France ; "
-            f"valeurs possibles : {', '.join(IDF_DEPARTEMENTS)}."
+            f"« {value} » n'est pas un département d'Île-de-France ; "
+            f"valeurs possibles : {', '.join(IDF_DEPARTEMENTS)}.",
+            field="departement",
         )
     return code
 
@@ -223,7 +228,8 @@ def website(value: str) -> str:
     cleaned = value.strip()
     if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", cleaned):
         raise InvalidInput(
-            f"--site : « {value} » n'est pas une adresse web ; exemple : https://bailleur.fr."
+            f"« {value} » n'est pas une adresse web ; exemple : https://bailleur.fr.",
+            field="website",
         )
     return cleaned
 
@@ -244,8 +250,9 @@ def address(value: str) -> dict[str, str | None]:
     match = _ADDRESS.match(cleaned)
     if not match:
         raise InvalidInput(
-            f"--adresse : « {value} » sans code postal ; attendu « numéro et rue, "
-            "code postal ville » (exemple : 6 rue Carnot, 93100 Montreuil)."
+            f"« {value} » sans code postal ; attendu « numéro et rue, "
+            "code postal ville » (exemple : 6 rue Carnot, 93100 Montreuil).",
+            field="address",
         )
     cedex = match["cedex"]
     return {

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput
+from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput, Namer, field_label
 
 if TYPE_CHECKING:
     from bailleurs_cli.config import Settings
@@ -152,8 +152,65 @@ class _FrenchFrame:
             raise _with_context(exc, ctx) from None
 
 
+#: The option that gives each field a core error may name (« --channel : … »).
+FIELD_OPTIONS: dict[str, str] = {
+    "address": "--adresse",
+    "channel": "--channel",
+    "civility": "--civilite",
+    "departement": "--departement",
+    "direction": "--direction",
+    "email": "--email",
+    "kind": "--kind",
+    "next_action": "--next-action",
+    "next_due": "--next",
+    "occurred_on": "--date",
+    "outcome": "--outcome",
+    "phone": "--phone",
+    "reason": "--reason",
+    "siren": "--siren",
+    "stage": "--stage",
+    "summary": "--summary",
+    "website": "--site",
+}
+
+#: Commands that take a field otherwise: as an argument, named as their help names it.
+COMMAND_FIELDS: dict[str, dict[str, str]] = {
+    "plan": {"next_due": "date", "next_action": "action"},
+    "snooze": {"next_due": "date"},
+    "stage": {"stage": "étape"},
+}
+
+
+def option_namer(command: str) -> Namer:
+    """How ``command`` (« person add ») calls each field: its option, else its label."""
+    own = COMMAND_FIELDS.get(command, {})
+
+    def name(field: str) -> str:
+        return own.get(field) or FIELD_OPTIONS.get(field) or field_label(field)
+
+    return name
+
+
+def _command_name(ctx: Any) -> str:
+    """« person add » for ``bailleurs person add`` (the root's name left out)."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
 class FrenchCommand(_FrenchFrame, TyperCommand):
     """A command whose --help frame and usage errors are in French."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the command; an error about a field names this command's option."""
+        try:
+            return super().invoke(ctx)
+        except BailleursError as exc:
+            if exc.field is not None or callable(exc.text):
+                exc.shown = exc.naming(option_namer(_command_name(ctx)))
+            raise
 
 
 class FrenchGroup(_FrenchFrame, TyperGroup):
@@ -195,7 +252,7 @@ class BoundaryGroup(FrenchGroup):
         except BailleursError as exc:
             if _debug_requested(ctx):
                 raise
-            error(f"Erreur : {exc.message}")
+            error(f"Erreur : {exc.shown or exc.message}")
             for detail in getattr(exc, "details", []):
                 error(f"Erreur : {detail}")
             raise typer.Exit(int(exc.exit_code)) from None
