@@ -53,7 +53,7 @@ TEMPLATE = "prospection"
 def contexts(count: int) -> list[dict[str, Any]]:
     """COUNT letter contexts as ``letters.plan`` makes them, one landlord each."""
     from bailleurs_cli import contexts as c
-    from bailleurs_cli import documents, letters
+    from bailleurs_cli import doc_kinds, letters
 
     made = []
     for index in range(count):
@@ -82,7 +82,7 @@ def contexts(count: int) -> list[dict[str, Any]]:
             appel="Madame",
             date=TODAY,
             lieu="Montrouge",
-            objet=letters.subject_of(documents.BUILTIN[TEMPLATE]),
+            objet=letters.subject_of(doc_kinds.BUILTIN[TEMPLATE]),
             reference=f"Bailleur {index} – {TEMPLATE} – 2026",
             echange=None,
             envoi=None,

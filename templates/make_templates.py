@@ -846,12 +846,19 @@ def invitation() -> None:
     doc.save(HERE / "invitation.docx")
 
 
+#: The function that writes each shipped template (``doc_kinds.BUILTIN`` names the same ones).
+MAKERS = {
+    "prospection": prospection,
+    "relance": relance,
+    "remerciement": remerciement,
+    "convention-non-financiere": convention_non_financiere,
+    "convention-financiere": convention_financiere,
+    "bilan": bilan,
+    "invitation": invitation,
+}
+
+
 if __name__ == "__main__":
-    prospection()
-    relance()
-    remerciement()
-    convention_non_financiere()
-    convention_financiere()
-    bilan()
-    invitation()
+    for make in MAKERS.values():
+        make()
     print("templates written to", HERE)

@@ -351,6 +351,36 @@ def test_templates_variables_and_list(run: Run) -> None:
     assert "{{ association.signataire }}" in variables
 
 
+def test_one_table_of_document_kinds() -> None:
+    """``doc_kinds`` names every shipped template: each is made by make_templates.py,
+    lies in templates/, ships in the wheel, and its kind's builder makes its context."""
+    import importlib.util
+    import inspect
+    import tomllib
+
+    from bailleurs_cli import doc_kinds
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "make_templates", root / "templates" / "make_templates.py"
+    )
+    assert spec is not None and spec.loader is not None
+    maker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    shipped = set(doc_kinds.BUILTIN)
+    assert set(maker.MAKERS) == shipped
+    assert {p.stem for p in (root / "templates").glob("*.docx")} == shipped
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert {Path(k).stem for k in wheel if k.startswith("templates/")} == shipped
+    for kind in doc_kinds.KINDS.values():
+        assert all(t.kind == kind.slug for t in kind.templates), kind.slug
+        builder = kind.build_function()
+        assert f"contexts.{kind.context.__name__}(" in inspect.getsource(inspect.getmodule(builder))
+        assert doc_kinds.info_for(f"{kind.slug}-perso").kind == kind.slug
+    assert doc_kinds.info_for("mon-courrier").kind == doc_kinds.DEFAULT_KIND
+
+
 def test_variables_of_an_unknown_template(run: Run) -> None:
     result = run("templates", "variables", "nope")
     assert (result.exit_code, result.stdout) == (6, "")

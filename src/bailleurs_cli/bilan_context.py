@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents
+from bailleurs_cli import contexts, doc_kinds
 from bailleurs_cli import workshops as core
 from bailleurs_cli.config import Settings
 from bailleurs_cli.formatting import NNBSP, date_lettre, number, pluriel
@@ -326,7 +326,7 @@ def build(
         session.exec(select(Qpv.code, Qpv.name).where(col(Qpv.code).in_(codes))).all()
     ) if codes else {}  # fmt: skip
     base = letter_context(
-        session, landlord, settings=settings, template=documents.BUILTIN["bilan"], today=today
+        session, landlord, settings=settings, template=doc_kinds.BUILTIN["bilan"], today=today
     )
     totals = _totals(held, wanted)
     counted = [w for w in held if w.tenants is not None and w.participants]

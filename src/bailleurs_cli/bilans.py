@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import bilan_context, documents, validation
+from bailleurs_cli import bilan_context, doc_kinds, documents, validation
 from bailleurs_cli import workshops as core
 from bailleurs_cli.anonymity import Aliases
 from bailleurs_cli.bilan_context import Period, span_text
@@ -297,13 +297,7 @@ def build(
 
 
 def _check_template(name: str, settings: Settings) -> Path:
-    from bailleurs_cli import letters, template_check
-
-    info = documents.info_for(name)
-    letters.raise_if_unknown_template_kind(info, "bilan")
-    path = documents.find_template(name, settings.templates_dir)
-    template_check.require_usable(path, kind="bilan")
-    return path
+    return doc_kinds.checked_template(name, "bilan", settings.templates_dir)
 
 
 def prepare(

@@ -580,12 +580,3 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 return inner
     return None
-
-
-#: The documented context of each kind of template (``templates variables``, ``check``).
-MODEL_FOR_KIND: dict[str, type[BaseModel]] = {
-    "courrier": LetterContext,
-    "convention": ConventionContext,
-    "bilan": BilanContext,
-    "invitation": InvitationContext,
-}

@@ -19,7 +19,6 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from importlib import resources
 from io import BytesIO
 from pathlib import Path
@@ -29,6 +28,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from bailleurs_cli.doc_kinds import TemplateInfo, info_for
 from bailleurs_cli.errors import InvalidInput, TemplateProblem, ToolMissing
 from bailleurs_cli.files import reason
 from bailleurs_cli.files import write_atomic as write_atomic  # letters and callers use it here
@@ -38,74 +38,6 @@ if TYPE_CHECKING:
     from bailleurs_cli.docx_fast import FastTemplate
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-@dataclass(frozen=True)
-class TemplateInfo:
-    """A template the tool knows: its name, kind and default subject."""
-
-    name: str
-    kind: str  # "courrier", "convention", "bilan" or "invitation"
-    title: str
-    subject: str
-
-
-BUILTIN: dict[str, TemplateInfo] = {
-    t.name: t
-    for t in (
-        TemplateInfo(
-            "prospection",
-            "courrier",
-            "Premier courrier de prospection",
-            "Proposition de partenariat\u00a0: des ateliers éducatifs pour les enfants de vos "
-            "résidences",
-        ),
-        TemplateInfo(
-            "relance",
-            "courrier",
-            "Relance après un premier courrier resté sans réponse",
-            "Relance\u00a0: des ateliers éducatifs pour les enfants de vos résidences",
-        ),
-        TemplateInfo(
-            "remerciement",
-            "courrier",
-            "Remerciement après un rendez-vous ou une visite d'atelier",
-            "Merci pour notre échange",
-        ),
-        TemplateInfo(
-            "convention-non-financiere",
-            "convention",
-            "Convention de partenariat non financier (locaux, communication, familles)",
-            "Convention de partenariat non financier",
-        ),
-        TemplateInfo(
-            "convention-financiere",
-            "convention",
-            "Convention de partenariat financier",
-            "Convention de partenariat financier",
-        ),
-        TemplateInfo(
-            "bilan",
-            "bilan",
-            "Bilan des ateliers remis à un bailleur partenaire (chiffres, cible, graphique)",
-            "Bilan des ateliers",
-        ),
-        TemplateInfo(
-            "invitation",
-            "invitation",
-            "Invitation à la rencontre annuelle des bailleurs et des associations",
-            "Invitation à notre rencontre annuelle",
-        ),
-    )
-}
-
-#: The command that renders each kind of template.
-COMMAND_FOR_KIND = {
-    "courrier": "bailleurs letter",
-    "convention": "bailleurs convention",
-    "bilan": "bailleurs bilan",
-    "invitation": "bailleurs rencontre",
-}
 
 
 class CompiledOnceEnvironment(SandboxedEnvironment):
@@ -142,16 +74,6 @@ def builtin_dir() -> Path:
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "templates"
-
-
-def info_for(name: str) -> TemplateInfo:
-    """Catalogue entry of a template, default ones or a user's own."""
-    if name in BUILTIN:
-        return BUILTIN[name]
-    kind = next(
-        (k for k in ("convention", "bilan", "invitation") if name.startswith(k)), "courrier"
-    )
-    return TemplateInfo(name, kind, "Modèle personnalisé", "Partenariat avec votre organisme")
 
 
 def find_template(name: str, custom_dir: Path | None) -> Path:

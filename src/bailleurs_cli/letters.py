@@ -29,8 +29,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import addresses, contexts, documents, validation
+from bailleurs_cli import addresses, contexts, doc_kinds, documents, validation
 from bailleurs_cli.config import Settings
+from bailleurs_cli.doc_kinds import TemplateInfo
 from bailleurs_cli.enums import Channel, Outcome
 from bailleurs_cli.errors import InvalidInput, TemplateProblem
 from bailleurs_cli.formatting import (
@@ -262,19 +263,10 @@ def greeting(person: Person | None) -> str:
     return "Madame, Monsieur"
 
 
-#: The subject line of the shipped letters. « Objet : » comes before it, so it has no
-#: colon of its own (D7); a user's template keeps its catalogue subject.
-SUBJECTS = {
-    "prospection": "Proposition de partenariat autour d'ateliers éducatifs pour les enfants "
-    "de vos résidences",
-    "relance": "Notre proposition d'ateliers éducatifs pour les enfants de vos résidences",
-    "remerciement": "Remerciements",
-}
-
-
-def subject_of(template: documents.TemplateInfo) -> str:
-    """The subject of a letter made from ``template`` (its « Objet », its e-mail subject)."""
-    return SUBJECTS.get(template.name, template.subject)
+def subject_of(template: TemplateInfo) -> str:
+    """The subject of a letter made from ``template`` (its « Objet », its e-mail subject):
+    the catalogue's (:data:`bailleurs_cli.doc_kinds.KINDS`)."""
+    return template.subject
 
 
 def letter_context(
@@ -282,7 +274,7 @@ def letter_context(
     landlord: Landlord,
     *,
     settings: Settings,
-    template: documents.TemplateInfo,
+    template: TemplateInfo,
     today: date,
     qpv: frozenset[str] | None = None,
     ally: Ally | None = None,
@@ -324,7 +316,7 @@ def plan(
     session: Session,
     landlords: list[Landlord],
     *,
-    template: documents.TemplateInfo,
+    template: TemplateInfo,
     settings: Settings,
     out_dir: Path,
     today: date,
@@ -626,16 +618,7 @@ def _write_all(
             on_done(job)
 
 
-def raise_if_unknown_template_kind(info: documents.TemplateInfo, expected: str) -> None:
-    """``letter`` takes letters, ``convention`` conventions, ``bilan`` bilans…"""
-    if info.kind != expected:
-        command = documents.COMMAND_FOR_KIND.get(info.kind, "bailleurs letter")
-        raise InvalidInput(
-            f"--template : « {info.name} » est un modèle {de(info.kind)} ; utilisez « {command} »."
-        )
-
-
-def _summary(template: documents.TemplateInfo, job: Job) -> str:
+def _summary(template: TemplateInfo, job: Job) -> str:
     return f"Courrier « {template.name} » envoyé ({job.target.name})"
 
 
@@ -643,7 +626,7 @@ def log_one(
     session: Session,
     job: Job,
     *,
-    template: documents.TemplateInfo,
+    template: TemplateInfo,
     fmt: str,
     today: date,
     settings: Settings,
@@ -672,7 +655,7 @@ def log_one(
     return exchange
 
 
-def _already_logged(session: Session, job: Job, template: documents.TemplateInfo) -> bool:
+def _already_logged(session: Session, job: Job, template: TemplateInfo) -> bool:
     """Whether an exchange records this letter (by its file, or, before schema 0005,
     by the file name its summary quotes)."""
     landlord_id = session.exec(select(Landlord.id).where(Landlord.slug == job.slug)).first()
@@ -691,14 +674,14 @@ def new_batch(now: Any) -> str:
 
 def prepare(
     store: Store, request: LetterRequest, *, settings: Settings, today: date
-) -> tuple[documents.TemplateInfo, Path, list[Job]]:
+) -> tuple[TemplateInfo, Path, list[Job]]:
     """Check everything and plan every letter; writes nothing (``--dry-run`` stops here)."""
     from bailleurs_cli import allies, landlords, template_check
 
     check_association(settings)
-    info = documents.info_for(request.template)
+    info = doc_kinds.info_for(request.template)
     path = documents.find_template(request.template, settings.templates_dir)
-    raise_if_unknown_template_kind(info, "courrier")
+    doc_kinds.require_kind(info, "courrier")
     if not request.landlords and not request.everything:
         raise InvalidInput(
             "bailleur : donnez un ou plusieurs bailleurs, ou --all avec des filtres."

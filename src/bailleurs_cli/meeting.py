@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents, validation
+from bailleurs_cli import contexts, doc_kinds, documents, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Stage
@@ -145,7 +145,7 @@ def _landlord_invitation(
     from bailleurs_cli.letters import letter_context
 
     base = letter_context(
-        session, landlord, settings=settings, template=documents.BUILTIN["invitation"],
+        session, landlord, settings=settings, template=doc_kinds.BUILTIN["invitation"],
         today=today,
     )  # fmt: skip
     person = base.destinataire
@@ -235,13 +235,11 @@ def prepare(
         TemplateProblem: the template cannot be used.
         Conflict: an invitation or the calendar file exists (without ``force``).
     """
-    from bailleurs_cli import allies, letters, template_check
+    from bailleurs_cli import allies, letters
 
     letters.check_association(settings)
     meeting = _meeting(request, today)
-    info = documents.info_for("invitation")
-    path = documents.find_template(info.name, settings.templates_dir)
-    template_check.require_usable(path, kind="invitation")
+    path = doc_kinds.checked_template("invitation", "invitation", settings.templates_dir)
     with store.read() as session:
         invited = partners(session)
         friends = allies.listing(session)

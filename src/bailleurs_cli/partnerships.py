@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, documents, files, validation
+from bailleurs_cli import contexts, doc_kinds, documents, files, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
@@ -282,7 +282,7 @@ def create(
         session,
         landlord,
         settings=settings,
-        template=documents.BUILTIN[TEMPLATE_FOR[kind.value]],
+        template=doc_kinds.BUILTIN[TEMPLATE_FOR[kind.value]],
         today=today,
     )
     referent_landlord = data.referent_landlord or (
@@ -441,8 +441,6 @@ def write_convention(
     The record is committed only once the document is written; a failure leaves
     neither a record nor a file.
     """
-    from bailleurs_cli import letters, template_check
-
     if pdf:
         documents.libreoffice()
     documents.ensure_folder(out_dir)
@@ -451,10 +449,7 @@ def write_convention(
             session, landlord_query, data, settings=settings, today=today
         )
         name = template or TEMPLATE_FOR[record.kind]
-        info = documents.info_for(name)
-        letters.raise_if_unknown_template_kind(info, "convention")
-        path = documents.find_template(name, settings.templates_dir)
-        template_check.require_usable(path, kind="convention")
+        path = doc_kinds.checked_template(name, "convention", settings.templates_dir)
         number = context.convention.numero
         target = out_dir / validation.file_name(owner.slug, f"-{name}-{number}.docx")
         files.refuse_overwrite(target, force)

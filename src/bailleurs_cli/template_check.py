@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import TemplateAssertionError, TemplateSyntaxError, nodes
 
-from bailleurs_cli import contexts, documents
+from bailleurs_cli import contexts, doc_kinds, documents
 
 SMART = "“”„‘’‚«»"
 _TAG = re.compile(r"({{.*?}}|{%.*?%})")
@@ -105,7 +105,7 @@ def _parts(path: Path) -> list[list[tuple[str, str]]]:
 
 
 def _allowed(kind: str) -> dict[str, set[str] | None]:
-    model = contexts.MODEL_FOR_KIND.get(kind, contexts.LetterContext)
+    model = doc_kinds.context_for(kind)
     allowed: dict[str, set[str] | None] = {}
     for name, info in model.model_fields.items():
         nested = contexts._nested_model(info.annotation)
@@ -123,7 +123,7 @@ def check(path: Path, *, kind: str | None = None) -> list[Finding]:
         return [
             Finding("fichier", "ce n'est pas un document Word ; enregistrez-le au format .docx")
         ]
-    kind = kind or documents.info_for(path.stem).kind
+    kind = kind or doc_kinds.info_for(path.stem).kind
     findings: list[Finding] = []
     for where, text in _paragraphs(path):
         for tag in _TAG.findall(text):

@@ -375,11 +375,10 @@ def templates_variables(
 
     Exemple : bailleurs templates variables prospection
     """
-    from bailleurs_cli import contexts, documents
+    from bailleurs_cli import contexts, doc_kinds, documents
 
     documents.find_template(name, state(ctx).settings.templates_dir)  # an unknown name is an error
-    kind = documents.info_for(name).kind
-    model = contexts.MODEL_FOR_KIND.get(kind, contexts.LetterContext)
+    model = doc_kinds.context_for(doc_kinds.info_for(name).kind)
     rows = [
         [f"{{{{ {path} }}}}", text, example] for path, text, example in contexts.describe(model)
     ]
