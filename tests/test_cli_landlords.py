@@ -263,7 +263,7 @@ def test_long_names_get_short_slugs(run: Run, store: Store) -> None:
 def test_letters_of_long_names_already_in_a_store(run: Run, store: Store, tmp_path: Path) -> None:
     """Names of 240 characters, with the slugs made before the limits, as a store of an
     earlier version may hold: letter file names stay short, and distinct."""
-    from bailleurs_cli.registry import enter_pipeline
+    from bailleurs_cli.pipeline import enter_pipeline
 
     from .test_documents import IDENTITY
 

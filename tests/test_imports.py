@@ -241,6 +241,20 @@ def test_generic_e_mail_without_a_person_keeps_the_landlord(
         assert session.exec(select(Person)).all() == []
 
 
+def test_every_importer_has_its_command_and_title() -> None:
+    """One table of importers: each kind is an ``import`` subcommand, and back."""
+    import typer
+
+    from bailleurs_cli.cli.imports import app
+    from bailleurs_cli.imports import IMPORTERS
+
+    group = typer.main.get_group(app)
+    commands = set(group.list_commands(typer.Context(group))) - {"historique"}
+    assert commands == set(IMPORTERS)
+    assert all(i.title.startswith("Import ") for i in IMPORTERS.values())
+    assert {k for k, i in IMPORTERS.items() if i.stepped} == {"sirene", "csv"}
+
+
 def test_history_lists_real_imports_newest_first(run: Run) -> None:
     empty = run("import", "historique")
     assert (empty.exit_code, empty.stdout) == (0, "")

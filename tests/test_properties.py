@@ -30,8 +30,8 @@ from bailleurs_cli import (
     geo,
     landlords,
     partnerships,
+    priority,
     reminders,
-    territory,
     validation,
 )
 from bailleurs_cli.config import Settings
@@ -287,7 +287,7 @@ def _qpv_codes() -> st.SearchStrategy[str]:
 @example("QN\x0093")  # a NUL byte: PostgreSQL refuses it in a query
 def test_qpv(seeded: Store, text: str) -> None:
     with seeded.read() as session:
-        found = french_line(lambda: territory.require_qpv(session, text))
+        found = french_line(lambda: priority.require_qpv(session, text))
         assert found is None or (found.code == text.strip().upper().replace(" ", ""))
 
 

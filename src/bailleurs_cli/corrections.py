@@ -18,7 +18,7 @@ from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, NotFound
 from bailleurs_cli.formatting import short_date
 from bailleurs_cli.models import CLOSED_STAGES, Channel, Exchange, Landlord, Outcome, Stage
-from bailleurs_cli.registry import FIRST_STEP
+from bailleurs_cli.pipeline import FIRST_STEP
 
 
 @dataclass

@@ -21,7 +21,7 @@ from bailleurs_cli.models import (
     Landlord,
     LegalKind,
 )
-from bailleurs_cli.registry import enter_pipeline, unique_slug
+from bailleurs_cli.pipeline import enter_pipeline
 
 if TYPE_CHECKING:
     pass
@@ -93,6 +93,27 @@ def _clean(data: LandlordInput) -> dict[str, Any]:
     return values
 
 
+def unique_slug(session: Session, name: str) -> str:
+    """A free identifier for ``name`` (``office-exemple``, then ``office-exemple-2``…).
+
+    The slugs taken are read once per session, so a bulk import asks only once.
+
+    Raises:
+        InvalidInput: the name has no letter or digit.
+    """
+    base = validation.slugify(name)
+    if not base:
+        raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
+    if "slugs_taken" not in session.info:  # not setdefault: it would query every time
+        session.info["slugs_taken"] = set(session.exec(select(Landlord.slug)).all())
+    taken: set[str] = session.info["slugs_taken"]
+    slug, suffix = base, 2
+    while slug in taken:
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    taken.add(slug)
+    return slug
+
+
 def add(session: Session, data: LandlordInput, *, today: date, force: bool = False) -> Landlord:
     """Register a landlord the registry does not have.
 
@@ -140,19 +161,19 @@ def declare_presence(
 
     Returns the number of new facts (a fact already declared is not repeated).
     """
-    from bailleurs_cli import geo, territory
+    from bailleurs_cli import geo, priority
     from bailleurs_cli.tables.territory import Presence
 
     wanted: list[tuple[str, str | None]] = []
     for name in communes:
         wanted.append((geo.resolve(name, "--present").code, None))
     for code in qpvs:
-        found = territory.require_qpv(session, code)
+        found = priority.require_qpv(session, code)
         wanted.append((found.communes[0], found.code))
     assert landlord.id is not None
     existing = {
         (p.commune, p.qpv_code)
-        for p in territory.presence_of(session, landlord.id)
+        for p in priority.presence_of(session, landlord.id)
         if p.origin == "utilisateur"
     }
     added = 0

@@ -57,9 +57,9 @@ from bailleurs_cli.models import (
     Presence,
     Qpv,
 )
+from bailleurs_cli.priority import PARIS
 from bailleurs_cli.settings_edit import missing_association_keys
 from bailleurs_cli.store import Store
-from bailleurs_cli.territory import PARIS
 
 FORMATS = ("docx", "eml")
 

@@ -9,13 +9,15 @@ except the first step of a landlord never contacted); parked landlords have none
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from bailleurs_cli.errors import Conflict, InvalidInput
 from bailleurs_cli.models import CLOSED_STAGES, Landlord, Stage, StageChange
-from bailleurs_cli.registry import FIRST_STEP
 
+#: The step every new landlord starts with: undated until the user plans it.
+FIRST_STEP = "Trouver l'interlocuteur et prendre un premier contact"
 REOPEN_STEP = "Reprendre contact"
 
 
@@ -76,3 +78,29 @@ def move(
             landlord.next_due = today + timedelta(days=default_delay)
     session.add(landlord)
     return True
+
+
+def enter_pipeline(
+    session: Session, slug: str, fields: dict[str, Any], *, today: date, reason: str
+) -> Landlord:
+    """Add a landlord to the store: identified, with its undated first step, and the
+    stage change that says where it came from (registry, user, import)."""
+    landlord = Landlord(
+        slug=slug,
+        stage=Stage.IDENTIFIED.value,
+        stage_since=today,
+        next_action=FIRST_STEP,
+        **fields,
+    )
+    session.add(landlord)
+    session.flush()
+    assert landlord.id is not None
+    session.add(
+        StageChange(
+            landlord_id=landlord.id,
+            to_stage=Stage.IDENTIFIED.value,
+            changed_on=today,
+            reason=reason,
+        )
+    )
+    return landlord

@@ -1,5 +1,20 @@
 """The priority of each landlord where the association works: the engine behind
-``next``, ``list`` and ``show`` (the rules are told in :mod:`bailleurs_cli.territory`).
+``next``, ``list``, ``show``, ``territoire`` and ``rapport``.
+
+The association's territories are communes (INSEE codes, Paris arrondissements
+allowed) and departments, set with ``bailleurs config territoires``. A landlord's
+priority rests on the best evidence available, and says which:
+
+- ``haute``: linked to a QPV of your communes by the source (``qpv_code``), or
+  present in one of your communes that holds QPV (*présence communale* only: the
+  landlord is in the commune, not necessarily in its QPV);
+- ``moyenne``: present in one of your communes that holds no QPV;
+- ``basse``: present in your departments only;
+- ``aucune``: no known presence in your territories.
+
+Within a level: QPV linked by the source first, then QPV placed in their
+arrondissement before Paris-wide counts, then more QPV, more communes, and more
+dwellings or premises counted there.
 
 Its queries are plain SQL run through a :class:`~bailleurs_cli.reader.Reader`, so that
 ``next`` ranks by priority without importing SQLAlchemy; a session works as well.

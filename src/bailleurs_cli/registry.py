@@ -25,11 +25,9 @@ from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, RegistryError
 from bailleurs_cli.files import reason
 from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
+from bailleurs_cli.pipeline import FIRST_STEP, enter_pipeline
 from bailleurs_cli.tables import touch
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
-
-#: The step every new landlord starts with: undated until the user plans it.
-FIRST_STEP = "Trouver l'interlocuteur et prendre un premier contact"
 
 _SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -419,56 +417,6 @@ def _keep_imported(current: Landlord, fields: dict[str, Any]) -> dict[str, Any]:
         if key == "to_verify" or fields[key] in (None, LegalKind.UNKNOWN.value):
             kept.pop(key)
     return kept
-
-
-def enter_pipeline(
-    session: Session, slug: str, fields: dict[str, Any], *, today: date, reason: str
-) -> Landlord:
-    """Add a landlord to the store: identified, with its undated first step, and the
-    stage change that says where it came from (registry, user, import)."""
-    landlord = Landlord(
-        slug=slug,
-        stage=Stage.IDENTIFIED.value,
-        stage_since=today,
-        next_action=FIRST_STEP,
-        **fields,
-    )
-    session.add(landlord)
-    session.flush()
-    assert landlord.id is not None
-    session.add(
-        StageChange(
-            landlord_id=landlord.id,
-            to_stage=Stage.IDENTIFIED.value,
-            changed_on=today,
-            reason=reason,
-        )
-    )
-    return landlord
-
-
-def unique_slug(session: Session, name: str) -> str:
-    """A free identifier for ``name`` (``office-exemple``, then ``office-exemple-2``…).
-
-    The slugs taken are read once per session, so a bulk import asks only once.
-
-    Raises:
-        InvalidInput: the name has no letter or digit.
-    """
-    from bailleurs_cli import validation
-    from bailleurs_cli.errors import InvalidInput
-
-    base = validation.slugify(name)
-    if not base:
-        raise InvalidInput("nom : aucun caractère alphanumérique ; donnez un nom lisible.")
-    if "slugs_taken" not in session.info:  # not setdefault: it would query every time
-        session.info["slugs_taken"] = set(session.exec(select(Landlord.slug)).all())
-    taken: set[str] = session.info["slugs_taken"]
-    slug, suffix = base, 2
-    while slug in taken:
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    taken.add(slug)
-    return slug
 
 
 @dataclass

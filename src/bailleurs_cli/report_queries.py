@@ -97,7 +97,7 @@ def landlords_in(session: Session, departement: str | None) -> list[int] | None:
     """Landlords of the department (as ``list --departement`` finds them); None: all."""
     if departement is None:
         return None
-    from bailleurs_cli.territory import present_in_departement
+    from bailleurs_cli.priority import present_in_departement
 
     ll = Landlord.__table__.c  # type: ignore[attr-defined]
     present = set(present_in_departement(session, departement))
@@ -445,13 +445,14 @@ def workshops(session: Session, scope: Scope) -> Workshops:
 
 def priorities(session: Session, territories: Territories, ids: list[int] | None) -> Priorities:
     """Landlords never approached (identified, no exchange), present where the
-    association works, strongest priority first (:mod:`bailleurs_cli.territory`)."""
+    association works, strongest priority first (:mod:`bailleurs_cli.priority`)."""
     if not territories.configured:
         return Priorities(False, [], 0, {})
-    from bailleurs_cli import territory
+    from bailleurs_cli.priority import priorities as ranked
+    from bailleurs_cli.priority import qpv_index
 
-    index = territory.qpv_index(session)
-    found = territory.priorities(session, territories, index)
+    index = qpv_index(session)
+    found = ranked(session, territories, index)
     ll = Landlord.__table__.c  # type: ignore[attr-defined]
     never = {
         int(i)

@@ -93,7 +93,7 @@ class NextItem:
     stage_since: date | None
     silent_days: int | None = None
     reminder_id: int | None = None
-    priority: str | None = None  # territory.LEVELS label, when territories are set
+    priority: str | None = None  # priority.LEVELS label, when territories are set
     changed_at: datetime | None = None  # when the step last changed (agenda SEQUENCE)
 
     def command(self) -> str:

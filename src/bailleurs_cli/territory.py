@@ -1,19 +1,8 @@
-"""Where the association works, where landlords are present, and the priority that follows.
+"""The ground the association stands on: the QPV list and what is known per commune.
 
-The association's territories are communes (INSEE codes, Paris arrondissements
-allowed) and departments, set with ``bailleurs config territoires``. A landlord's
-priority rests on the best evidence available, and says which:
-
-- ``haute``: linked to a QPV of your communes by the source (``qpv_code``), or
-  present in one of your communes that holds QPV (*présence communale* only: the
-  landlord is in the commune, not necessarily in its QPV);
-- ``moyenne``: present in one of your communes that holds no QPV;
-- ``basse``: present in your departments only;
-- ``aucune``: no known presence in your territories.
-
-Within a level: QPV linked by the source first, then QPV placed in their
-arrondissement before Paris-wide counts, then more QPV, more communes, and more
-dwellings or premises counted there.
+Seeds the shipped QPV list, and answers ``territoire`` (a commune: its QPV, head
+offices, landlords present with their priority, town hall) and ``qpv`` (the listing).
+The priority itself, and the rules it follows, are :mod:`bailleurs_cli.priority`'s.
 """
 
 from __future__ import annotations
@@ -28,42 +17,15 @@ from sqlmodel import Session, col, select
 from bailleurs_cli.config import Territories
 from bailleurs_cli.geo import Commune, TownHall
 from bailleurs_cli.priority import (
-    LEVELS,
     PARIS,
-    Priority,
-    QpvIndex,
     is_arrondissement,
-    labels,
     matching_code,
-    presence_json,
-    presence_of,
-    present_in,
-    present_in_departement,
-    priorities,
     qpv_index,
-    require_qpv,
     rows_at,
 )
 from bailleurs_cli.tables.exchange import Exchange
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.territory import Presence, Qpv
-
-__all__ = [
-    "LEVELS",
-    "PARIS",
-    "Priority",
-    "QpvIndex",
-    "Territories",
-    "labels",
-    "presence_json",
-    "presence_of",
-    "present_in",
-    "present_in_departement",
-    "priorities",
-    "qpv_index",
-    "require_qpv",
-    "seed_qpv",
-]
 
 QPV_SOURCE = "ANCT, liste des quartiers prioritaires 2024 (décret 2023-1314 modifié)"
 

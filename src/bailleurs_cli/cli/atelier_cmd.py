@@ -61,7 +61,7 @@ def add(
     from bailleurs_cli import geo
     from bailleurs_cli import workshops as core
     from bailleurs_cli.landlords import resolve
-    from bailleurs_cli.territory import require_qpv
+    from bailleurs_cli.priority import require_qpv
 
     st = state(ctx)
     place = geo.resolve(commune, "--commune")

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 
 def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
+    from bailleurs_cli.priority import presence_json
     from bailleurs_cli.shapes import landlord_json
-    from bailleurs_cli.territory import presence_json
 
     return {
         **landlord_json(present.landlord, ("landlord", "name", "kind", "stage", "last_exchange")),

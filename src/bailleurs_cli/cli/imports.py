@@ -86,14 +86,6 @@ def _labels(fields: list[str]) -> str:
     return ", ".join(dict.fromkeys(FIELD_LABELS.get(f, f) for f in fields))
 
 
-_TITLES = {
-    "sirene": "Import SIRENE",
-    "qpv": "Import de la liste des QPV",
-    "locaux-personnes-morales": "Import des locaux des personnes morales",
-    "csv": "Import du tableur",
-}
-
-
 def _run(
     ctx: typer.Context, kind: str, paths: list[Path], dry_run: bool, as_json: bool, **options: Any
 ) -> None:
@@ -122,6 +114,8 @@ def _run(
 
 
 def _print(report: Report) -> None:
+    from bailleurs_cli.imports import IMPORTERS
+
     how = {"siren": "SIREN", "nom": "nom", "flou": "nom proche"}
     read = f"{number(report.rows)} ligne(s) lue(s), {number(report.kept)} retenue(s)"
     fmt = ""
@@ -130,7 +124,7 @@ def _print(report: Report) -> None:
         if report.delimiter:
             shown = "tabulation" if report.delimiter == "\t" else f"« {report.delimiter} »"
             fmt += f", séparateur {shown}"
-    info(f"{_TITLES[report.kind]} ({', '.join(report.files)}{fmt}) : {read}.")
+    info(f"{IMPORTERS[report.kind].title} ({', '.join(report.files)}{fmt}) : {read}.")
     if report.resumed_after is not None:
         info(
             f"Reprise de l'import interrompu de ce fichier : les lignes jusqu'à la "

@@ -1,21 +1,116 @@
 """Importers for the public files users download (no network at run time).
 
-:func:`run_import` is the one entry point: it runs the importer in a write
-transaction (or in committed steps for the row-by-row ones), records the
-provenance of a real run, and rolls everything back for a dry run (so the dry
-run's report is the real run's report).
+:data:`IMPORTERS` is the one table of importers (kind → runner, title, whether it
+commits in steps); :func:`run_import` is the one entry point: it runs the importer
+in a write transaction (or in committed steps for the row-by-row ones), records the
+provenance of a real run, and rolls everything back for a dry run (so the dry run's
+report is the real run's report).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli.imports.core import Report
 from bailleurs_cli.imports.tabular import Progress
 from bailleurs_cli.store import Store
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bailleurs_cli.imports.core import Steps
+
+
+@dataclass(frozen=True)
+class Job:
+    """What one run of an importer works on."""
+
+    paths: list[Path]
+    report: Report
+    progress: Progress | None
+    today: date
+    options: dict[str, Any]
+    #: For a row-by-row importer's real run: where to commit (see :class:`core.Steps`).
+    steps: Steps | None = None
+
+
+#: Runs an importer in a session.
+Runner = Callable[["Session", Job], None]
+#: Reads every row of a row-by-row importer's files, writing nothing (a malformed
+#: file fails here, before the first step is committed).
+RowReader = Callable[[Job], Iterable[object]]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """One importer: the kind recorded with each run (and its ``import`` command), the
+    French title its report starts with, what runs it and, for an importer that commits
+    row by row in steps, what reads its rows first."""
+
+    kind: str
+    title: str
+    run: Runner
+    read_rows: RowReader | None = None
+
+    @property
+    def stepped(self) -> bool:
+        """Whether a real run commits row by row, in steps."""
+        return self.read_rows is not None
+
+
+def _sirene(session: Session, job: Job) -> None:
+    from bailleurs_cli.imports import sirene
+
+    sirene.run(session, job.paths, job.report, job.progress, today=job.today, steps=job.steps)
+
+
+def _sirene_rows(job: Job) -> Iterable[object]:
+    from bailleurs_cli.imports import sirene
+
+    return sirene.read(job.paths, job.report, job.progress)
+
+
+def _qpv(session: Session, job: Job) -> None:
+    from bailleurs_cli.imports import qpv
+
+    qpv.run(session, job.paths, job.report, job.progress)
+
+
+def _premises(session: Session, job: Job) -> None:
+    from bailleurs_cli.imports import dgfip
+
+    dgfip.run(session, job.paths, job.report, job.progress, today=job.today)
+
+
+def _spreadsheet(session: Session, job: Job) -> None:
+    from bailleurs_cli.imports import generic
+
+    generic.run(
+        session, job.paths, job.report, job.progress, today=job.today, steps=job.steps,
+        **job.options,
+    )  # fmt: skip
+
+
+def _spreadsheet_rows(job: Job) -> Iterable[object]:
+    from bailleurs_cli.imports import generic
+
+    return generic.read(job.paths, job.report, job.progress, **job.options)
+
+
+#: Every importer, by kind (each kind is also a subcommand of ``bailleurs import``).
+IMPORTERS: dict[str, Importer] = {
+    importer.kind: importer
+    for importer in (
+        Importer("sirene", "Import SIRENE", _sirene, _sirene_rows),
+        Importer("qpv", "Import de la liste des QPV", _qpv),
+        Importer("locaux-personnes-morales", "Import des locaux des personnes morales", _premises),
+        Importer("csv", "Import du tableur", _spreadsheet, _spreadsheet_rows),
+    )
+}
 
 
 def run_import(
@@ -35,18 +130,14 @@ def run_import(
     and resume after the last committed row of an interrupted run of the same
     file(s).
     """
-    from bailleurs_cli.imports import core, dgfip, generic, qpv, sirene
+    from bailleurs_cli.imports import core
 
-    runners: dict[str, Callable[..., None]] = {
-        "sirene": lambda s, r, **k: sirene.run(s, paths, r, progress, today=today, **k),
-        "qpv": lambda s, r: qpv.run(s, paths, r, progress),
-        "locaux-personnes-morales": lambda s, r: dgfip.run(s, paths, r, progress, today=today),
-        "csv": lambda s, r, **k: generic.run(s, paths, r, progress, today=today, **options, **k),
-    }
+    importer = IMPORTERS[kind]
     report = Report(kind=kind, files=[p.name for p in paths], dry_run=dry_run)
-    if dry_run or kind not in STEPPED:
+    job = Job(paths, report, progress, today, options)
+    if dry_run or not importer.stepped:
         with store.write(dry_run=dry_run) as session:
-            runners[kind](session, report)
+            importer.run(session, job)
             fingerprint = core.sha256(paths)
             previous = core.previous_run(session, kind, fingerprint)
             report.previous_run = None if previous is None else previous.run_at
@@ -55,11 +146,8 @@ def run_import(
         return report.finish()
     # Steps are committed as they go: read the whole file first, so that a malformed
     # file (a broken line, mixed encodings) is refused before anything is written.
-    reader: dict[str, Callable[[], Iterator[object]]] = {
-        "sirene": lambda: sirene.read(paths, Report(kind, [], True), None),
-        "csv": lambda: generic.read(paths, Report(kind, [], True), None, **options),
-    }
-    for _ in reader[kind]():
+    assert importer.read_rows is not None
+    for _ in importer.read_rows(replace(job, report=Report(kind, [], True), progress=None)):
         pass
     fingerprint = core.sha256(paths)
     with store.write_in_steps() as (session, commit):
@@ -80,10 +168,7 @@ def run_import(
             session.info.pop("slugs_taken", None)  # other writers may add some between steps
             commit()
 
-        runners[kind](session, report, steps=core.Steps(step, resume_after=resume_after))
+        steps = core.Steps(step, resume_after=resume_after)
+        importer.run(session, replace(job, steps=steps))
         core.record(session, report, paths, fingerprint, run=run)
     return report.finish()
-
-
-#: Imports that commit row by row, in steps (see :class:`core.Steps`).
-STEPPED = frozenset({"sirene", "csv"})

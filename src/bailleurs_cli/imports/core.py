@@ -27,7 +27,8 @@ from sqlmodel import Session, col, select
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports.matching import Match
-from bailleurs_cli.registry import enter_pipeline, unique_slug
+from bailleurs_cli.landlords import unique_slug
+from bailleurs_cli.pipeline import enter_pipeline
 from bailleurs_cli.tables.landlord import Landlord
 from bailleurs_cli.tables.territory import ImportRun
 
