@@ -6,7 +6,7 @@ Builds (once) a synthetic SQLite store through the real schema, then times the
 ``next`` query through SQLModel (engine, session, compile, rows, ranking) and the
 same SQL through raw sqlite3, and prints the query plans. Exchanges are only read
 by ``history``; ``next`` reads the landlord table, whose ``last_exchange_on`` is
-kept by ``contact`` (the "pointer" variant of perf-baseline.md §2).
+kept by ``contact`` (a pointer kept on write instead of a scan on read).
 """
 
 from __future__ import annotations

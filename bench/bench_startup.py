@@ -3,7 +3,7 @@
 Usage: python bench/bench_startup.py [ROUNDS]
 
 Each round runs every command once, in shuffled order, with output to /dev/null
-(perf-baseline.md §1: interleaving keeps ratios comparable on a noisy machine).
+(interleaving keeps ratios comparable on a noisy machine).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Start-up floor: argparse + sqlite3 printing one row (perf-baseline.md §1)."""
+"""Start-up floor: argparse + sqlite3 printing one row (``bench_startup.py`` compares to it)."""
 
 import argparse
 import sqlite3

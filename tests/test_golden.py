@@ -1,4 +1,4 @@
-"""Golden files: what a user reads, byte for byte, terminal width pinned (STYLE.md).
+"""Golden files: what a user reads, byte for byte, terminal width pinned (CONTRIBUTING.md).
 
 A change of wording or layout shows up here as a diff to review. To accept it:
 ``BAILLEURS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py -n0`` rewrites the

@@ -278,6 +278,19 @@ def test_every_command_module_is_registered() -> None:
     assert found == registered
 
 
+def test_contributing_maps_every_module() -> None:
+    """The map in CONTRIBUTING.md names every module a contributor may open."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    package = root / "src" / "bailleurs_cli"
+    modules = {
+        p.name
+        for p in package.rglob("*.py")
+        if p.name != "__init__.py" and "versions" not in p.relative_to(package).parts
+    }
+    assert sorted(m for m in modules if m not in text) == []
+
+
 def test_unknown_command_builds_nothing() -> None:
     root: Any = typer.main.get_command(app)
     assert root.get_command(None, "nxt") is None

@@ -41,7 +41,6 @@ COUNTED = (
 )
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
-FOLDER = "sauvegardes"
 _STAMP = "%Y-%m-%d-%H%M%S"
 _NAME = re.compile(
     r"^(?P<store>.+)-(?P<stamp>\d{4}-\d{2}-\d{2}-\d{6})(?:-(?P<reason>[a-z0-9-]+))?(?:_\d+)?$"

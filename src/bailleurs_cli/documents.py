@@ -1,7 +1,7 @@
 """The document engine: find a template, render it safely, write it atomically.
 
 Rendering uses docxtpl with a sandboxed Jinja environment, ``autoescape`` on
-(docxtpl's default silently drops text after a ``&`` — perf-baseline.md §3) and
+(with docxtpl's default, a ``&`` in a name silently drops the text after it) and
 ``StrictUndefined`` (a missing field is an error, not an empty string in a letter
 nobody proofreads). The environment caches compiled templates by source and each
 template prepared for :mod:`bailleurs_cli.docx_fast`, so a bulk run opens, patches,
@@ -275,18 +275,6 @@ def ensure_folder(folder: Path, option: str = "--out") -> None:
             f"{option} : le dossier {folder} n'est pas accessible en écriture ; choisissez-en "
             "un autre."
         )
-
-
-def text_of(docx: bytes) -> str:
-    """The paragraphs and table cells of a .docx, as plain text."""
-    from docx import Document
-
-    document = Document(BytesIO(docx))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(lines).strip() + "\n"
 
 
 def libreoffice() -> str:

@@ -4,7 +4,7 @@ the parts that change are rendered and the zip is written around copied bytes.
 docxtpl, for every document, opens the package with python-docx (parsing each XML
 part, the 790 KB of styles included), patches the XML around the Jinja tags, compiles
 it, renders it, then serialises and deflates every part again: about 33 ms a letter,
-of which the Jinja rendering proper is a tenth of a millisecond (perf-baseline.md §3).
+of which the Jinja rendering proper is a tenth of a millisecond.
 
 A :class:`FastTemplate` does, once, everything that does not depend on the document:
 it opens the package, patches the body, headers and footers with docxtpl's own

@@ -22,7 +22,7 @@ class Stage(StrEnum):
     REFUSED = "refus"
 
 
-#: Stages with no next step: the landlord is parked (PRODUCT.md, "Pipeline").
+#: Stages with no next step: the landlord is parked (README, « Étapes et prochaine étape »).
 CLOSED_STAGES = frozenset({Stage.DORMANT, Stage.REFUSED})
 #: Stages where a long silence means the relationship is going stale.
 STALE_STAGES = frozenset({Stage.IN_DISCUSSION, Stage.PROPOSAL, Stage.PARTNER})

@@ -1,7 +1,7 @@
 """Pipeline stages and the one invariant of the store.
 
 identifié → contacté → en discussion → proposition → partenaire, with the side
-states *en veille* and *refus* (PRODUCT.md, "Pipeline"). Invariant: every landlord
+states *en veille* and *refus* (README, « Étapes et prochaine étape »). Invariant: every landlord
 not in *refus* or *en veille* has exactly one next step (``next_action``, dated
 except the first step of a landlord never contacted); parked landlords have none.
 """

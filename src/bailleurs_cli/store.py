@@ -1,6 +1,6 @@
 """Open the store: engine factory, transactions, schema version, first seeding.
 
-SQLite settings follow the measurements in ``perf-baseline.md`` §5: WAL set once
+SQLite settings, chosen by measurement when the store was designed: WAL set once
 when the file is created, a 10 s busy timeout, ``synchronous=NORMAL``, foreign
 keys on, and every write transaction begun with ``BEGIN IMMEDIATE`` (a deferred
 transaction that reads then writes fails at once with "database is locked" under

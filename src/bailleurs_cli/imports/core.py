@@ -85,7 +85,6 @@ class Report:
     previous_run: datetime | None = None
     #: An interrupted import of the same file(s) that this run completed.
     resumed_after: int | None = None  # the last row it had committed
-    resumed_file: int = 0
     _started: float = field(default_factory=time.perf_counter, repr=False)
 
     rejected_total: int = 0
