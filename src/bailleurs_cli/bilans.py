@@ -156,7 +156,7 @@ def default_period(session: Session, landlord: Landlord, *, today: date) -> Peri
         select(Partnership)
         .where(
             Partnership.landlord_id == landlord.id,
-            Partnership.status == ConventionStatus.SIGNED.value,
+            Partnership.status == ConventionStatus.SIGNED,
             col(Partnership.starts_on) <= today,
         )
         .order_by(col(Partnership.starts_on).desc(), col(Partnership.id).desc())
@@ -194,7 +194,7 @@ def _covered(
             select(Partnership)
             .where(
                 Partnership.landlord_id == landlord.id,
-                Partnership.status == ConventionStatus.SIGNED.value,
+                Partnership.status == ConventionStatus.SIGNED,
                 col(Partnership.starts_on) <= period.end,
                 col(Partnership.ends_on) >= period.start,
             )

@@ -65,7 +65,7 @@ def _recompute(session: Session, landlord: Landlord, gone: list[Exchange]) -> No
         later = next((e for e in remaining if e.next_action), None)
         if later is not None:
             landlord.next_action, landlord.next_due = later.next_action, later.next_due
-        elif landlord.stage == Stage.IDENTIFIED.value or not remaining:
+        elif landlord.stage == Stage.IDENTIFIED or not remaining:
             landlord.next_action, landlord.next_due = FIRST_STEP, None
         else:
             landlord.next_action, landlord.next_due = "Reprendre contact", None
@@ -133,9 +133,9 @@ def edit(session: Session, exchange_id: int, changes: Edit, *, today: date) -> E
     if changes.summary is not None:
         exchange.summary = validation.required_text(changes.summary, "résumé")
     if changes.channel is not None:
-        exchange.channel = changes.channel.value
+        exchange.channel = changes.channel
     if changes.outcome is not None:
-        exchange.outcome = changes.outcome.value
+        exchange.outcome = changes.outcome
     session.add(exchange)
     session.flush()
     last: date | None = session.exec(

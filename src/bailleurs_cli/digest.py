@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli.config import DEFAULT_RETENTION_MONTHS
 from bailleurs_cli.dates import add_months
+from bailleurs_cli.enums import ConventionStatus
 from bailleurs_cli.formatting import lateness, long_date
 from bailleurs_cli.scheduling import NextItem, Reason
 
@@ -168,7 +169,7 @@ def build(
     for row in partnerships:
         number = f" n° {row.number}" if row.number else ""
         if (
-            row.status == "signee"
+            row.status == ConventionStatus.SIGNED
             and not row.renewed
             and today <= row.ends_on <= today + timedelta(days=ENDING_WITHIN)
         ):
@@ -186,7 +187,7 @@ def build(
             )
         # The bilan is owed two weeks after the last workshop of the period, or, when no
         # workshop was noted, two months after the convention's end.
-        if row.status == "signee" and row.bilan_on is None:
+        if row.status == ConventionStatus.SIGNED and row.bilan_on is None:
             if row.last_workshop is not None and row.last_workshop < today:
                 due = row.last_workshop + timedelta(days=BILAN_AFTER_WORKSHOP_DAYS)
             elif row.last_workshop is None and row.ends_on < today:
@@ -292,11 +293,11 @@ def as_html(digest: Digest) -> str:
 # --- Reading the store (the only impure part) ------------------------------------------------
 
 
-_PARTNERSHIPS_SQL = """
+_PARTNERSHIPS_SQL = f"""
 SELECT p.id, l.slug, l.name, p.status, p.ends_on, p.bilan_on, p.referent_landlord, p.number
 FROM partnership p
 JOIN landlord l ON l.id = p.landlord_id
-WHERE p.status IN ('signee', 'envoyee')
+WHERE p.status IN ('{ConventionStatus.SIGNED.value}', '{ConventionStatus.SENT.value}')
 ORDER BY p.id
 """
 

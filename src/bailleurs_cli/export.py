@@ -490,10 +490,17 @@ def _yaml(
     stream: TextIO, header: dict[str, Any], tables: dict[str, Iterator[dict[str, Any]]]
 ) -> None:
     """A YAML document, written table by table and row by row."""
+    from enum import StrEnum
+
     import yaml
 
+    class Dumper(yaml.SafeDumper):
+        """The safe dumper, writing an enum column (a member) as its slug."""
+
+    Dumper.add_multi_representer(StrEnum, lambda dumper, value: dumper.represent_str(value.value))
+
     def dumped(value: Any) -> str:
-        return str(yaml.safe_dump(value, allow_unicode=True, sort_keys=False))
+        return str(yaml.dump(value, Dumper=Dumper, allow_unicode=True, sort_keys=False))
 
     stream.write(dumped(header))
     for key, rows in tables.items():

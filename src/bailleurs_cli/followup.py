@@ -152,11 +152,11 @@ def contact(
         landlord_id=landlord.id,  # type: ignore[arg-type]
         person_id=person.id if person else None,
         occurred_on=occurred,
-        channel=channel.value,
-        direction=direction.value,
+        channel=channel,
+        direction=direction,
         summary=summary,
-        outcome=outcome.value if outcome else None,
-        stage_to=target.value if target else None,
+        outcome=outcome,
+        stage_to=target,
         next_action=action,
         next_due=due,
     )

@@ -123,11 +123,11 @@ def attach(session: Session, label: str, landlord: Landlord) -> int:
             Presence(
                 landlord_id=landlord.id,
                 commune=row.commune,
-                measure=Measure.FUNDED.value,
+                measure=Measure.FUNDED,
                 count=row.dwellings,
                 source=source,
                 as_of=f"{row.first_year}-{row.last_year}",
-                origin=Origin.USER.value,
+                origin=Origin.USER,
             )
         )
     touch(landlord)  # its presence changed, not its own columns

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from bailleurs_cli import lookup, validation
+from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import Conflict, InvalidInput
 from bailleurs_cli.lookup import PRIORITY_FILTERS as PRIORITY_FILTERS
 from bailleurs_cli.lookup import departements_of as departements_of
@@ -174,7 +175,7 @@ def declare_presence(
     existing = {
         (p.commune, p.qpv_code)
         for p in priority.presence_of(session, landlord.id)
-        if p.origin == "utilisateur"
+        if p.origin == Origin.USER
     }
     added = 0
     for commune, qpv in dict.fromkeys(wanted):
@@ -185,9 +186,9 @@ def declare_presence(
                 landlord_id=landlord.id,
                 commune=commune,
                 qpv_code=qpv,
-                measure="declaree",
+                measure=Measure.DECLARED,
                 source="déclaré par l'association",
-                origin="utilisateur",
+                origin=Origin.USER,
             )
         )
         added += 1

@@ -143,7 +143,7 @@ def _recipient(session: Session, landlord: Landlord) -> Person | None:
 def _latest(session: Session, landlord: Landlord, *, outbound: bool) -> Exchange | None:
     statement = select(Exchange).where(Exchange.landlord_id == landlord.id)
     if outbound:
-        statement = statement.where(Exchange.direction == Direction.OUTBOUND.value)
+        statement = statement.where(Exchange.direction == Direction.OUTBOUND)
     statement = statement.order_by(col(Exchange.occurred_on).desc(), col(Exchange.id).desc())
     return session.exec(statement.limit(1)).first()
 
@@ -158,7 +158,7 @@ _EVOCATIONS: dict[str, tuple[str, str]] = {
     Channel.VISIT: ("votre visite de notre atelier", "votre visite de notre atelier"),
     Channel.EVENT: ("notre rencontre", "notre rencontre"),
 }
-_WRITTEN = frozenset({Channel.LETTER.value, Channel.EMAIL.value})
+_WRITTEN = frozenset({Channel.LETTER, Channel.EMAIL})
 
 
 def exchange_block(exchange: Exchange, *, last: Exchange | None) -> contexts.Exchange:
@@ -167,13 +167,13 @@ def exchange_block(exchange: Exchange, *, last: Exchange | None) -> contexts.Exc
     A letter or e-mail of ours with no answer and nothing since is « sans réponse »:
     only then may a relance say « faute de réponse » (D2, issue 12).
     """
-    outbound = exchange.direction == Direction.OUTBOUND.value
+    outbound = exchange.direction == Direction.OUTBOUND
     written = exchange.channel in _WRITTEN
     ours, theirs = _EVOCATIONS.get(exchange.channel, ("notre échange", "notre échange"))
     unanswered = (
         outbound
         and written
-        and exchange.outcome in (None, Outcome.NO_ANSWER.value)
+        and exchange.outcome in (None, Outcome.NO_ANSWER)
         and (last is None or last.id == exchange.id)
     )
     return contexts.Exchange(
@@ -181,7 +181,7 @@ def exchange_block(exchange: Exchange, *, last: Exchange | None) -> contexts.Exc
         canal=CHANNEL_LABELS.get(exchange.channel, exchange.channel),
         sortant=outbound,
         ecrit=written,
-        positif=exchange.outcome == Outcome.POSITIVE.value,
+        positif=exchange.outcome == Outcome.POSITIVE,
         sans_reponse=unanswered,
         evocation=f"{ours if outbound else theirs} du {date_lettre(exchange.occurred_on)}",
     )
@@ -636,7 +636,7 @@ def log_one(
     """Record one written letter as an exchange, with its relaunch."""
     from bailleurs_cli.followup import ContactInput, contact
 
-    channel = "email" if fmt == "eml" else "courrier"
+    channel = Channel.EMAIL if fmt == "eml" else Channel.LETTER
     _, exchange = contact(
         session,
         job.slug,

@@ -127,7 +127,7 @@ def partners(session: Session) -> list[Landlord]:
     return list(
         session.exec(
             select(Landlord)
-            .where(Landlord.stage == Stage.PARTNER.value, col(Landlord.absorbed_by).is_(None))
+            .where(Landlord.stage == Stage.PARTNER, col(Landlord.absorbed_by).is_(None))
             .order_by(col(Landlord.name))
         ).all()
     )

@@ -164,10 +164,10 @@ def set_status(
     landlord = resolve(session, landlord_query)
     target = validation.choice(status, ConventionStatus, "--status")
     chosen = pick(session, landlord, number)
-    chosen.status = target.value
+    chosen.status = target
     session.add(chosen)
     moved = False
-    if target == ConventionStatus.SIGNED and landlord.stage != Stage.PARTNER.value:
+    if target == ConventionStatus.SIGNED and landlord.stage != Stage.PARTNER:
         moved = pipeline.move(
             session,
             landlord,
@@ -240,7 +240,9 @@ def bilan_delivered(
         return chosen
     signed = session.exec(
         select(Partnership)
-        .where(Partnership.landlord_id == landlord.id, Partnership.status == "signee")
+        .where(
+            Partnership.landlord_id == landlord.id, Partnership.status == ConventionStatus.SIGNED
+        )
         .order_by(col(Partnership.ends_on).desc())
     ).first()
     if signed is None:
@@ -261,10 +263,9 @@ def create(
     """Record a partnership and build its convention's context (nothing written yet)."""
     check_association(settings)
     landlord = resolve(session, landlord_query)
-    kind = validation.choice(
-        data.kind or ("financier" if data.amount else "non_financier"), PartnershipKind, "--type"
-    )
-    status = validation.choice(data.status or "brouillon", ConventionStatus, "--status")
+    default_kind = PartnershipKind.FINANCIAL if data.amount else PartnershipKind.NON_FINANCIAL
+    kind = validation.choice(data.kind or default_kind, PartnershipKind, "--type")
+    status = validation.choice(data.status or ConventionStatus.DRAFT, ConventionStatus, "--status")
     contributions = _contributions(data.contributions)
     sites = [s.strip() for s in data.sites if s.strip()]
     missing = []
@@ -315,7 +316,7 @@ def create(
     object_text = data.object or _default_object(kind)
     partnership = Partnership(
         landlord_id=landlord.id,  # type: ignore[arg-type]
-        kind=kind.value,
+        kind=kind,
         object=object_text,
         contributions=contributions,
         sites=sites,
@@ -323,7 +324,7 @@ def create(
         ends_on=end,
         in_kind_cents=in_kind,
         amount_cents=amount,
-        status=status.value,
+        status=status,
         referent_association=referent_association,
         referent_landlord=referent_landlord,
         number=next_number(session, start.year),

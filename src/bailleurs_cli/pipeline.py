@@ -57,13 +57,13 @@ def move(
     session.add(
         StageChange(
             landlord_id=landlord.id,
-            from_stage=current.value,
-            to_stage=target.value,
+            from_stage=current,
+            to_stage=target,
             changed_on=today,
             reason=reason,
         )
     )
-    landlord.stage = target.value
+    landlord.stage = target
     landlord.stage_since = today
     landlord.stage_reason = reason
     if target in CLOSED_STAGES:
@@ -87,7 +87,7 @@ def enter_pipeline(
     stage change that says where it came from (registry, user, import)."""
     landlord = Landlord(
         slug=slug,
-        stage=Stage.IDENTIFIED.value,
+        stage=Stage.IDENTIFIED,
         stage_since=today,
         next_action=FIRST_STEP,
         **fields,
@@ -98,7 +98,7 @@ def enter_pipeline(
     session.add(
         StageChange(
             landlord_id=landlord.id,
-            to_stage=Stage.IDENTIFIED.value,
+            to_stage=Stage.IDENTIFIED,
             changed_on=today,
             reason=reason,
         )

@@ -414,7 +414,7 @@ def _keep_imported(current: Landlord, fields: dict[str, Any]) -> dict[str, Any]:
         return fields
     kept = dict(fields)
     for key in _IDENTITY:
-        if key == "to_verify" or fields[key] in (None, LegalKind.UNKNOWN.value):
+        if key == "to_verify" or fields[key] in (None, LegalKind.UNKNOWN):
             kept.pop(key)
     return kept
 
@@ -438,7 +438,7 @@ def apply(session: Session, entries: list[Entry], *, today: date) -> SyncReport:
     report = SyncReport()
     existing = {ll.slug: ll for ll in session.exec(select(Landlord)).all()}
     presence_of: dict[int, list[Presence]] = {}
-    registry_rows = select(Presence).where(Presence.origin == Origin.REGISTRY.value)
+    registry_rows = select(Presence).where(Presence.origin == Origin.REGISTRY)
     for row in session.exec(registry_rows).all():
         presence_of.setdefault(row.landlord_id, []).append(row)
     for entry in entries:
@@ -493,7 +493,7 @@ def _followed(session: Session, landlord: Landlord) -> bool:
     """Whether the user did anything with a landlord the registry made."""
     from bailleurs_cli.models import Exchange, LabelLink, Partnership, Person, Reminder
 
-    if landlord.notes or landlord.stage != Stage.IDENTIFIED.value:
+    if landlord.notes or landlord.stage != Stage.IDENTIFIED:
         return True
     if landlord.next_due is not None or landlord.next_action not in (None, FIRST_STEP):
         return True
@@ -503,7 +503,7 @@ def _followed(session: Session, landlord: Landlord) -> bool:
         if session.exec(select(column).where(column == landlord.id).limit(1)).first():
             return True
     mine = select(Presence.id).where(
-        Presence.landlord_id == landlord.id, Presence.origin != Origin.REGISTRY.value
+        Presence.landlord_id == landlord.id, Presence.origin != Origin.REGISTRY
     )
     if session.exec(mine.limit(1)).first() is not None:
         return True
@@ -546,5 +546,5 @@ def _replace_presence(
     for row in present:
         session.delete(row)
     for fact in facts:
-        session.add(Presence(landlord_id=landlord_id, origin=Origin.REGISTRY.value, **fact))
+        session.add(Presence(landlord_id=landlord_id, origin=Origin.REGISTRY, **fact))
     return True

@@ -458,7 +458,7 @@ def priorities(session: Session, territories: Territories, ids: list[int] | None
         int(i)
         for (i,) in session.connection().execute(
             sa.select(ll.id).where(
-                ll.stage == Stage.IDENTIFIED.value,
+                ll.stage == Stage.IDENTIFIED,
                 ll.last_exchange_on.is_(None),
                 ll.absorbed_by.is_(None),
                 _within(ll.id, ids),

@@ -125,7 +125,7 @@ def _covering(session: Session, landlord: Landlord, day: date) -> Partnership | 
         )
         .order_by(col(Partnership.id).desc())
     ).all()
-    signed = [p for p in rows if p.status == ConventionStatus.SIGNED.value]
+    signed = [p for p in rows if p.status == ConventionStatus.SIGNED]
     chosen = signed or list(rows)
     return chosen[0] if chosen else None
 

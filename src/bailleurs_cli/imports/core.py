@@ -25,6 +25,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
+from bailleurs_cli.enums import LegalKind
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports.matching import Match
 from bailleurs_cli.landlords import unique_slug
@@ -189,10 +190,10 @@ def fill(
     """
     changed: dict[str, Any] = {}
     for key, value in values.items():
-        if value in (None, "", []) or (key == "kind" and value == "inconnu"):
+        if value in (None, "", []) or (key == "kind" and value == LegalKind.UNKNOWN):
             continue  # « inconnu » says nothing: neither a fill nor a conflict
         current = getattr(landlord, key)
-        if current in (None, "", []) or (key == "kind" and current == "inconnu"):
+        if current in (None, "", []) or (key == "kind" and current == LegalKind.UNKNOWN):
             setattr(landlord, key, value)
             changed[key] = value
         elif current != value and key not in QUIET:

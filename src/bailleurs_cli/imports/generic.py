@@ -17,6 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from bailleurs_cli import geo, validation
+from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import BailleursError, InvalidInput
 from bailleurs_cli.imports.core import Change, Report, Steps, all_landlords, create, fill
 from bailleurs_cli.imports.matching import Matcher
@@ -256,7 +257,7 @@ def _declare(session: Session, landlord_id: int, commune: str, source: str) -> b
         select(Presence).where(
             Presence.landlord_id == landlord_id,
             Presence.commune == commune,
-            Presence.origin == "utilisateur",
+            Presence.origin == Origin.USER,
         )
     ).first()
     if exists is not None:
@@ -265,9 +266,9 @@ def _declare(session: Session, landlord_id: int, commune: str, source: str) -> b
         Presence(
             landlord_id=landlord_id,
             commune=commune,
-            measure="declaree",
+            measure=Measure.DECLARED,
             source=source,
-            origin="utilisateur",
+            origin=Origin.USER,
         )
     )
     return True

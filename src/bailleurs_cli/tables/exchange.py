@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from bailleurs_cli.enums import Direction
+from bailleurs_cli.enums import Channel, Direction, Outcome, Stage
 from bailleurs_cli.tables import audit_created
+from bailleurs_cli.tables.types import Slug
 
 
 class Exchange(SQLModel, table=True):
@@ -24,11 +25,11 @@ class Exchange(SQLModel, table=True):
     landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     occurred_on: date
-    channel: str
-    direction: str = Direction.OUTBOUND.value
+    channel: Channel = Field(sa_type=Slug(Channel))
+    direction: Direction = Field(default=Direction.OUTBOUND, sa_type=Slug(Direction))
     summary: str
-    outcome: str | None = None
-    stage_to: str | None = None
+    outcome: Outcome | None = Field(default=None, sa_type=Slug(Outcome))
+    stage_to: Stage | None = Field(default=None, sa_type=Slug(Stage))
     next_action: str | None = None
     next_due: date | None = None
     created_at: datetime = audit_created()
@@ -45,8 +46,8 @@ class StageChange(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
-    from_stage: str | None = None
-    to_stage: str
+    from_stage: Stage | None = Field(default=None, sa_type=Slug(Stage))
+    to_stage: Stage = Field(sa_type=Slug(Stage))
     changed_on: date
     reason: str | None = None
     created_at: datetime = audit_created()

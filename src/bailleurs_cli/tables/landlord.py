@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import LegalKind, Stage
 from bailleurs_cli.tables import audit_created, audit_updated, empty_list
+from bailleurs_cli.tables.types import Slug
 
 
 class Landlord(SQLModel, table=True):
@@ -28,7 +29,7 @@ class Landlord(SQLModel, table=True):
     former_names: list[str] = Field(
         default_factory=empty_list, sa_column=Column(JSON, nullable=False)
     )
-    kind: str = LegalKind.UNKNOWN.value
+    kind: LegalKind = Field(default=LegalKind.UNKNOWN, sa_type=Slug(LegalKind))
     legal_form: str | None = None
     siren: str | None = None
     group_name: str | None = None
@@ -62,7 +63,7 @@ class Landlord(SQLModel, table=True):
     tenant_target_max: int | None = None
 
     # What the user owns: never touched by `registry sync`.
-    stage: str = Stage.IDENTIFIED.value
+    stage: Stage = Field(default=Stage.IDENTIFIED, sa_type=Slug(Stage))
     stage_since: date
     stage_reason: str | None = None
     notes: str | None = None

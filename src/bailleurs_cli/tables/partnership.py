@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from bailleurs_cli.enums import ConventionStatus, PartnershipKind
 from bailleurs_cli.tables import audit_created, audit_updated, empty_list
+from bailleurs_cli.tables.types import Slug
 
 
 class Partnership(SQLModel, table=True):
@@ -20,7 +21,9 @@ class Partnership(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     landlord_id: int = Field(foreign_key="landlord.id", index=True, ondelete="CASCADE")
-    kind: str = PartnershipKind.NON_FINANCIAL.value
+    kind: PartnershipKind = Field(
+        default=PartnershipKind.NON_FINANCIAL, sa_type=Slug(PartnershipKind)
+    )
     object: str
     contributions: list[dict[str, Any]] = Field(
         default_factory=empty_list, sa_column=Column(JSON, nullable=False)
@@ -30,7 +33,7 @@ class Partnership(SQLModel, table=True):
     ends_on: date
     in_kind_cents: int | None = None
     amount_cents: int | None = None
-    status: str = ConventionStatus.DRAFT.value
+    status: ConventionStatus = Field(default=ConventionStatus.DRAFT, sa_type=Slug(ConventionStatus))
     referent_association: str | None = None
     referent_landlord: str | None = None
     document: str | None = None

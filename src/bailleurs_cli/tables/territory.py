@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.tables import audit_created, audit_updated, empty_dict, empty_list
+from bailleurs_cli.tables.types import Slug
 
 
 class Qpv(SQLModel, table=True):
@@ -37,11 +39,12 @@ class Presence(SQLModel, table=True):
     landlord_id: int = Field(foreign_key="landlord.id", ondelete="CASCADE")
     commune: str = Field(index=True)  # INSEE code, or 751xx for a Paris arrondissement
     qpv_code: str | None = None  # set only when the source links the landlord to this QPV
-    measure: str  # enums.Measure
+    measure: Measure = Field(sa_type=Slug(Measure))
     count: int | None = None
     source: str  # short label of the source, shown to the user
     as_of: str | None = None  # the period or date the figure holds for
-    origin: str  # enums.Origin: registry rows are replaced on sync, user rows never
+    # Registry rows are replaced on sync, user rows never.
+    origin: Origin = Field(sa_type=Slug(Origin))
     updated_at: datetime = audit_updated()
 
 
