@@ -27,6 +27,7 @@ from docx.text.paragraph import Paragraph
 from bailleurs_cli import contexts as c
 from bailleurs_cli import documents, docx_fast
 from bailleurs_cli.errors import TemplateProblem
+from bailleurs_cli.formatting import CONTRIBUTION_TEXT
 
 TODAY = date(2026, 11, 23)
 #: A moment to hold the clock at, so that both zips carry the same timestamps.
@@ -124,7 +125,7 @@ def letter(template: str, logo: Any = None, **changes: Any) -> dict[str, Any]:
 
 
 def contribution(code: str, value: float | None) -> c.ContributionItem:
-    label, text = c.CONTRIBUTION_TEXT[code]
+    label, text = CONTRIBUTION_TEXT[code]
     return c.ContributionItem(code=code, libelle=label, description=text, valeur=value)
 
 

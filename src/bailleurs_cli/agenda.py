@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bailleurs_cli.scheduling import NextItem, Reason
+from bailleurs_cli.enums import Reason
+from bailleurs_cli.scheduling import NextItem
 
 if TYPE_CHECKING:
     from bailleurs_cli.store import Store

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, doc_kinds
+from bailleurs_cli import contexts, doc_kinds, formatting
 from bailleurs_cli import workshops as core
 from bailleurs_cli.config import Settings
+from bailleurs_cli.enums import Situation
 from bailleurs_cli.formatting import NNBSP, date_lettre, number, pluriel
 from bailleurs_cli.models import Landlord, Partnership, Qpv, Workshop
 
@@ -77,14 +78,14 @@ def _score(value: float | None) -> str:
     return NOT_NOTED if value is None else f"{value:.1f}".replace(".", ",") + "/5"
 
 
-def _situation(value: float | None, wanted: tuple[int, int]) -> str | None:
+def _situation(value: float | None, wanted: tuple[int, int]) -> Situation | None:
     if value is None:
         return None
     if value < wanted[0]:
-        return "sous_la_cible"
+        return Situation.BELOW
     if value > wanted[1]:
-        return "au_dessus_de_la_cible"
-    return "dans_la_cible"
+        return Situation.ABOVE
+    return Situation.WITHIN
 
 
 def _weighted(items: list[Workshop], key: str) -> float | None:
@@ -144,7 +145,7 @@ def _totals(held: list[Workshop], wanted: tuple[int, int]) -> contexts.Totals:
         share,
         wanted,
     )
-    inside = sum(1 for w in counted if _situation(core.share(w), wanted) == "dans_la_cible")
+    inside = sum(1 for w in counted if _situation(core.share(w), wanted) == Situation.WITHIN)
     sites = list(dict.fromkeys(w.site for w in held))
     in_brief = (
         f"{pluriel(len(held), 'atelier')} ({pluriel(sum(w.sessions for w in held), 'séance')}) "
@@ -232,12 +233,12 @@ def _convention(covered: Partnership, anonymous: bool) -> contexts.BilanConventi
     items = [
         contexts.ContributionItem(
             code=str(c["kind"]),
-            libelle=contexts.CONTRIBUTION_TEXT[str(c["kind"])][0],
-            description=contexts.CONTRIBUTION_TEXT[str(c["kind"])][1],
+            libelle=formatting.CONTRIBUTION_TEXT[str(c["kind"])][0],
+            description=formatting.CONTRIBUTION_TEXT[str(c["kind"])][1],
             valeur=int(c["cents"]) / 100 if c.get("cents") else None,
         )
         for c in covered.contributions
-        if str(c["kind"]) in contexts.CONTRIBUTION_TEXT
+        if str(c["kind"]) in formatting.CONTRIBUTION_TEXT
     ]
     return contexts.BilanConvention(
         numero=covered.number or str(covered.id),

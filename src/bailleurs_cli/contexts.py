@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from bailleurs_cli import formatting
-from bailleurs_cli.enums import Contribution
 from bailleurs_cli.formatting import KIND_LABELS
 
 
@@ -479,23 +478,6 @@ class InvitationContext(_Doc):
     objet: str = Field(description="Objet du courrier")
     reference: str = Field(description="Référence du courrier")
     rencontre: Meeting
-
-
-CONTRIBUTION_TEXT: dict[str, tuple[str, str]] = {
-    Contribution.PREMISES: (
-        "Mise à disposition de locaux",
-        "prêt gracieux d'une salle adaptée à l'accueil des enfants pendant les ateliers",
-    ),
-    Contribution.COMMUNICATION: (
-        "Communication auprès des locataires",
-        "relais de l'information sur les ateliers auprès des familles locataires "
-        "(affichage, courrier, site, équipes de proximité)",
-    ),
-    Contribution.FAMILIES: (
-        "Mobilisation des familles",
-        "aide à l'information et à l'inscription des familles, avec les équipes de proximité",
-    ),
-}
 
 
 def split_address(one_line: str) -> tuple[list[str], str]:

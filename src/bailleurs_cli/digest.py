@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli.config import DEFAULT_RETENTION_MONTHS
 from bailleurs_cli.dates import add_months
-from bailleurs_cli.enums import ConventionStatus
+from bailleurs_cli.enums import ConventionStatus, Reason
 from bailleurs_cli.formatting import lateness, long_date
-from bailleurs_cli.scheduling import NextItem, Reason
+from bailleurs_cli.scheduling import NextItem
 
 if TYPE_CHECKING:
     from sqlmodel import Session

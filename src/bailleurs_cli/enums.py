@@ -1,8 +1,9 @@
-"""Domain enums: stable ASCII slugs stored in the database.
+"""Domain enums: stable ASCII slugs stored in the database or printed by ``--json``.
 
 Kept apart from the table models so that code which only needs the vocabulary
-(formatting, ``--help``) does not import SQLModel. French labels live in
-:mod:`bailleurs_cli.formatting`.
+(formatting, ``--help``, the lean read path) does not import SQLModel. The French
+label of every member lives in :mod:`bailleurs_cli.formatting` (``LABELS``; a test
+checks that none is missing).
 """
 
 from __future__ import annotations
@@ -108,3 +109,33 @@ class Origin(StrEnum):
     REGISTRY = "registre"
     IMPORT = "import"
     USER = "utilisateur"
+
+
+class Unit(StrEnum):
+    """The unit of a recurring reminder's period (``6m``, ``1a``)."""
+
+    DAY = "j"
+    WEEK = "s"
+    MONTH = "m"
+    YEAR = "a"
+
+
+class Reason(StrEnum):
+    """Why a landlord is on the ``next`` list (stable slugs for ``--json``)."""
+
+    OVERDUE = "en_retard"
+    TODAY = "aujourdhui"
+    SOON = "a_venir"
+    NEVER_CONTACTED = "jamais_contacte"
+    STALE = "sans_nouvelles"
+    LATER = "planifie"
+    REMINDER = "rappel"
+
+
+class Situation(StrEnum):
+    """Where the share of a landlord's tenants among participants stands against the
+    range it expects (bilans and the activity report)."""
+
+    BELOW = "sous_la_cible"
+    WITHIN = "dans_la_cible"
+    ABOVE = "au_dessus_de_la_cible"

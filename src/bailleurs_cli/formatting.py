@@ -11,8 +11,35 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from bailleurs_cli.enums import Channel, Direction, LegalKind, Outcome, Stage
+from bailleurs_cli.enums import (
+    Channel,
+    Contribution,
+    ConventionStatus,
+    Direction,
+    LegalKind,
+    Measure,
+    Origin,
+    Outcome,
+    PartnershipKind,
+    Reason,
+    Situation,
+    Stage,
+    Unit,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from enum import StrEnum
+
+# --- The French label of every enum value -----------------------------------------------
+# One table per enum of enums.py, keyed by its members; where a value reads differently
+# somewhere (a short form in a table column, the feminine after « convention »), the
+# other text is a second column of the same table, next to it. The tables are typed
+# ``dict[str, str]``: the lean read path looks them up with the plain strings it reads
+# (a StrEnum member and its slug are the same key). :data:`LABELS` gathers them and a
+# test checks that every member of every enum has its label.
 
 STAGE_LABELS: dict[str, str] = {
     Stage.IDENTIFIED: "identifié",
@@ -32,7 +59,6 @@ KIND_LABELS: dict[str, str] = {
     LegalKind.OTHER: "autre",
     LegalKind.UNKNOWN: "inconnu",
 }
-
 #: The legal kind in a table column: short, as people say it.
 KIND_SHORT: dict[str, str] = {
     LegalKind.OPH: "OPH",
@@ -42,23 +68,13 @@ KIND_SHORT: dict[str, str] = {
     LegalKind.OTHER: "autre",
     LegalKind.UNKNOWN: "inconnue",
 }
-
-#: Where the registry's facts come from, and its fields, as ``show`` names them.
-SOURCE_REFS: dict[str, str] = {
-    "memoire-t1": "mémoire (Tableau 1)",
-    "fiche-faits": "fiche de faits",
-    "paris-lsf": "Ville de Paris, logements sociaux financés",
+#: A legal kind as it reads after a name, when no registered legal form says better.
+KIND_APPOSITIONS: dict[str, str] = {
+    LegalKind.OPH: "office public de l'habitat (OPH)",
+    LegalKind.ESH: "entreprise sociale pour l'habitat (ESH)",
+    LegalKind.SEM: "société d'économie mixte (SEM)",
+    LegalKind.COOP: "société coopérative d'HLM",
 }
-FIELD_LABELS: dict[str, str] = {
-    "name": "nom", "aliases": "autres noms", "former_names": "anciens noms",
-    "kind": "nature", "legal_form": "forme juridique", "siren": "SIREN", "group": "groupe",
-    "description": "description", "history": "historique", "dwellings": "parc",
-    "head_office": "siège", "website": "site", "departements": "départements",
-    "communes": "communes", "operates_in": "territoire d'intervention",
-    "absorbed_by": "absorption", "governance": "gouvernance",
-    "paris_labels": "libellés de la Ville de Paris",
-}  # fmt: skip
-
 CHANNEL_LABELS: dict[str, str] = {
     Channel.EMAIL: "e-mail",
     Channel.PHONE: "téléphone",
@@ -69,11 +85,9 @@ CHANNEL_LABELS: dict[str, str] = {
     Channel.EVENT: "événement",
 }
 
-CONVENTION_STATUS_LABELS: dict[str, str] = {
-    "brouillon": "brouillon",
-    "envoyee": "envoyée",
-    "signee": "signée",
-    "echue": "échue",
+DIRECTION_LABELS: dict[str, str] = {
+    Direction.OUTBOUND: "sortant",
+    Direction.INBOUND: "entrant",
 }
 
 OUTCOME_LABELS: dict[str, str] = {
@@ -83,10 +97,139 @@ OUTCOME_LABELS: dict[str, str] = {
     Outcome.NO_ANSWER: "sans réponse",
 }
 
-DIRECTION_LABELS: dict[str, str] = {
-    Direction.OUTBOUND: "sortant",
-    Direction.INBOUND: "entrant",
+PARTNERSHIP_KIND_LABELS: dict[str, str] = {
+    PartnershipKind.NON_FINANCIAL: "non financier",
+    PartnershipKind.FINANCIAL: "financier",
 }
+#: The kind after « convention » (feminine).
+CONVENTION_KIND_LABELS: dict[str, str] = {
+    PartnershipKind.NON_FINANCIAL: "non financière",
+    PartnershipKind.FINANCIAL: "financière",
+}
+
+CONTRIBUTION_LABELS: dict[str, str] = {
+    Contribution.PREMISES: "locaux",
+    Contribution.COMMUNICATION: "communication aux locataires",
+    Contribution.FAMILIES: "mobilisation des familles",
+}
+#: A contribution as a convention or a bilan states it: its title and what it means.
+CONTRIBUTION_TEXT: dict[str, tuple[str, str]] = {
+    Contribution.PREMISES: (
+        "Mise à disposition de locaux",
+        "prêt gracieux d'une salle adaptée à l'accueil des enfants pendant les ateliers",
+    ),
+    Contribution.COMMUNICATION: (
+        "Communication auprès des locataires",
+        "relais de l'information sur les ateliers auprès des familles locataires "
+        "(affichage, courrier, site, équipes de proximité)",
+    ),
+    Contribution.FAMILIES: (
+        "Mobilisation des familles",
+        "aide à l'information et à l'inscription des familles, avec les équipes de proximité",
+    ),
+}
+
+CONVENTION_STATUS_LABELS: dict[str, str] = {
+    ConventionStatus.DRAFT: "brouillon",
+    ConventionStatus.SENT: "envoyée",
+    ConventionStatus.SIGNED: "signée",
+    ConventionStatus.EXPIRED: "échue",
+}
+
+#: What a presence figure counts, as users read it after the number.
+MEASURE_LABELS: dict[str, str] = {
+    Measure.DECLARED: "présence déclarée",
+    Measure.FUNDED: "logements financés",
+    Measure.PREMISES: "locaux (logements, parkings, caves…)",
+    Measure.DWELLINGS: "logements",
+    Measure.HEAD_OFFICE: "siège",
+    Measure.AREA: "territoire d'intervention",
+}
+
+#: Who wrote a presence fact.
+ORIGIN_LABELS: dict[str, str] = {
+    Origin.REGISTRY: "registre",
+    Origin.IMPORT: "import",
+    Origin.USER: "vous",
+}
+
+#: Why a landlord is on the ``next`` list.
+REASON_LABELS: dict[str, str] = {
+    Reason.OVERDUE: "en retard",
+    Reason.TODAY: "à faire aujourd'hui",
+    Reason.SOON: "à venir",
+    Reason.NEVER_CONTACTED: "jamais contacté",
+    Reason.STALE: "sans nouvelles",
+    Reason.LATER: "planifié",
+    Reason.REMINDER: "rappel",
+}
+
+#: The unit of a reminder's period, singular; its plural is the second column.
+UNIT_LABELS: dict[str, str] = {
+    Unit.DAY: "jour",
+    Unit.WEEK: "semaine",
+    Unit.MONTH: "mois",
+    Unit.YEAR: "an",
+}
+UNIT_PLURALS: dict[str, str] = {
+    Unit.DAY: "jours",
+    Unit.WEEK: "semaines",
+    Unit.MONTH: "mois",
+    Unit.YEAR: "ans",
+}
+
+SITUATION_LABELS: dict[str, str] = {
+    Situation.BELOW: "sous la cible",
+    Situation.WITHIN: "dans la cible",
+    Situation.ABOVE: "au-dessus de la cible",
+}
+
+#: The label table of each enum.
+LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
+    Stage: STAGE_LABELS,
+    LegalKind: KIND_LABELS,
+    Channel: CHANNEL_LABELS,
+    Direction: DIRECTION_LABELS,
+    Outcome: OUTCOME_LABELS,
+    PartnershipKind: PARTNERSHIP_KIND_LABELS,
+    Contribution: CONTRIBUTION_LABELS,
+    ConventionStatus: CONVENTION_STATUS_LABELS,
+    Measure: MEASURE_LABELS,
+    Origin: ORIGIN_LABELS,
+    Unit: UNIT_LABELS,
+    Reason: REASON_LABELS,
+    Situation: SITUATION_LABELS,
+}
+
+
+def label(value: StrEnum) -> str:
+    """The French label of an enum member: ``label(Stage.IN_DISCUSSION)`` is
+    « en discussion »."""
+    return LABELS[type(value)][value]
+
+
+#: Where the registry's facts come from, as ``show`` names them, and (second column)
+#: the short label shown next to a presence fact.
+SOURCE_REFS: dict[str, str] = {
+    "memoire-t1": "mémoire (Tableau 1)",
+    "fiche-faits": "fiche de faits",
+    "paris-lsf": "Ville de Paris, logements sociaux financés",
+}
+SOURCE_LABELS: dict[str, str] = {
+    "memoire-t1": "mémoire, Tableau 1",
+    "fiche-faits": "fiche de faits",
+    "paris-lsf": "Ville de Paris, logements sociaux financés",
+}
+#: The registry's fields, as ``show`` names them.
+FIELD_LABELS: dict[str, str] = {
+    "name": "nom", "aliases": "autres noms", "former_names": "anciens noms",
+    "kind": "nature", "legal_form": "forme juridique", "siren": "SIREN", "group": "groupe",
+    "description": "description", "history": "historique", "dwellings": "parc",
+    "head_office": "siège", "website": "site", "departements": "départements",
+    "communes": "communes", "operates_in": "territoire d'intervention",
+    "absorbed_by": "absorption", "governance": "gouvernance",
+    "paris_labels": "libellés de la Ville de Paris",
+}  # fmt: skip
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _MONTHS = (
@@ -144,17 +287,6 @@ def lateness(days_late: int) -> str:
     if days_late > 0:
         return f"{days_late} j de retard"
     return f"dans {-days_late} j"
-
-
-#: What a presence figure counts, as users read it after the number.
-MEASURE_LABELS = {
-    "declaree": "présence déclarée",
-    "logements_finances": "logements financés",
-    "locaux": "locaux (logements, parkings, caves…)",
-    "logements": "logements",
-    "siege": "siège",
-    "zone": "territoire d'intervention",
-}
 
 
 def number(value: int) -> str:
@@ -399,14 +531,6 @@ def apposition(legal_form: str | None) -> str | None:
     return text
 
 
-#: A legal kind as it reads after a name, when no registered legal form says better.
-KIND_APPOSITIONS: dict[str, str] = {
-    LegalKind.OPH: "office public de l'habitat (OPH)",
-    LegalKind.ESH: "entreprise sociale pour l'habitat (ESH)",
-    LegalKind.SEM: "société d'économie mixte (SEM)",
-    LegalKind.COOP: "société coopérative d'HLM",
-}
-
 #: How a letter greets someone, by civility; unknown: both.
 GREETINGS = {"Mme": "Madame", "M.": "Monsieur"}
 
@@ -424,14 +548,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def labels_of(slug: str) -> tuple[str, ...]:
-    """Every word a user may type for ``slug``: its French label and synonyms."""
-    found = [
-        table[slug]
-        for table in (STAGE_LABELS, KIND_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, DIRECTION_LABELS)
-        if slug in table
-    ]
-    return (*found, *SYNONYMS.get(slug, ()))
+def labels_of(member: StrEnum) -> tuple[str, ...]:
+    """Every word a user may type for ``member``: its French label and synonyms."""
+    return (label(member), *SYNONYMS.get(member, ()))
 
 
 #: Words kept in capitals when a name written all in capitals is put in French case.

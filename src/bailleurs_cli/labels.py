@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from bailleurs_cli import registry, validation
+from bailleurs_cli import formatting, registry, validation
 from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import Conflict, NotFound
 from bailleurs_cli.tables import touch
@@ -111,7 +111,7 @@ def attach(session: Session, label: str, landlord: Landlord) -> int:
                 "la source ; il ne peut pas l'être à un autre bailleur."
             )
     assert landlord.id is not None
-    source = f"{registry.SOURCE_LABELS['paris-lsf']} (« {label} », rattaché par vous)"
+    source = f"{formatting.SOURCE_LABELS['paris-lsf']} (« {label} », rattaché par vous)"
     previous = session.get(LabelLink, label)
     if previous is not None:
         session.exec(delete(Presence).where(col(Presence.source) == source))

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import contexts, doc_kinds, documents, files, validation
+from bailleurs_cli import contexts, doc_kinds, documents, files, formatting, validation
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
@@ -335,8 +335,8 @@ def create(
     items = [
         contexts.ContributionItem(
             code=str(c["kind"]),
-            libelle=contexts.CONTRIBUTION_TEXT[str(c["kind"])][0],
-            description=contexts.CONTRIBUTION_TEXT[str(c["kind"])][1],
+            libelle=formatting.CONTRIBUTION_TEXT[str(c["kind"])][0],
+            description=formatting.CONTRIBUTION_TEXT[str(c["kind"])][1],
             valeur=int(c["cents"]) / 100 if c["cents"] else None,
         )
         for c in contributions

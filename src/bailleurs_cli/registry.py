@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from bailleurs_cli import validation
 from bailleurs_cli.errors import InvalidInput, RegistryError
 from bailleurs_cli.files import reason
+from bailleurs_cli.formatting import SOURCE_LABELS, label
 from bailleurs_cli.models import Landlord, LegalKind, Measure, Origin, Presence, Stage, StageChange
 from bailleurs_cli.pipeline import FIRST_STEP, enter_pipeline
 from bailleurs_cli.tables import touch
@@ -110,13 +111,6 @@ class Entry(_Strict):
 
 #: Fields a source can vouch for; ``kind: inconnu`` needs no source.
 FACT_FIELDS = frozenset(Entry.model_fields) - {"slug", "sources", "to_verify"}
-
-#: Short labels of the registry's references, shown next to a presence fact.
-SOURCE_LABELS = {
-    "memoire-t1": "mémoire, Tableau 1",
-    "fiche-faits": "fiche de faits",
-    "paris-lsf": "Ville de Paris, logements sociaux financés",
-}
 
 
 class Registry(_Strict):
@@ -324,7 +318,7 @@ def paris_funded() -> dict[str, list[Funded]]:
 
 def _source_of(entry: Entry, field_name: str) -> str:
     refs = [s.ref for s in entry.sources if field_name in s.fields]
-    return SOURCE_LABELS.get(refs[0], refs[0]) if refs else "registre"
+    return SOURCE_LABELS.get(refs[0], refs[0]) if refs else label(Origin.REGISTRY)
 
 
 def presence_facts(entry: Entry) -> list[dict[str, Any]]:

@@ -13,41 +13,38 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import validation
 from bailleurs_cli.dates import add_months, parse_date
+from bailleurs_cli.enums import Unit
 from bailleurs_cli.errors import InvalidInput, NotFound
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.models import Landlord, Reminder
 
 _EVERY = re.compile(r"^\s*(\d{1,3})\s*(j|jours?|s|sem|semaines?|m|mois|a|ans?)\s*$")
-#: Units of a period: singular, plural.
-UNIT_LABELS = {"j": ("jour", "jours"), "s": ("semaine", "semaines"), "m": ("mois", "mois"),
-               "a": ("an", "ans")}  # fmt: skip
 
 
 def period(every: int, unit: str) -> str:
     """``1 an``, ``6 mois``, ``2 semaines``."""
-    from bailleurs_cli.formatting import pluriel
+    from bailleurs_cli.formatting import UNIT_LABELS, UNIT_PLURALS, pluriel
 
-    singular, plural = UNIT_LABELS[unit]
-    return pluriel(every, singular, plural)
+    return pluriel(every, UNIT_LABELS[unit], UNIT_PLURALS[unit])
 
 
-def parse_every(text: str) -> tuple[int, str]:
+def parse_every(text: str) -> tuple[int, Unit]:
     """``6m`` → (6, "m"); units j, s, m, a."""
     match = _EVERY.match(validation.fold(text).replace(" ", ""))
     if not match or int(match[1]) == 0:
         raise InvalidInput(
             f"--every : « {text} » n'est pas une période ; exemples : 15j, 2s, 6m, 1a."
         )
-    return int(match[1]), match[2][0]
+    return int(match[1]), Unit(match[2][0])
 
 
 def advance(day: date, every: int, unit: str) -> date:
     """The next occurrence after ``day``."""
-    if unit == "j":
+    if unit == Unit.DAY:
         return day + timedelta(days=every)
-    if unit == "s":
+    if unit == Unit.WEEK:
         return day + timedelta(weeks=every)
-    return add_months(day, every * (12 if unit == "a" else 1))
+    return add_months(day, every * (12 if unit == Unit.YEAR else 1))
 
 
 def add(

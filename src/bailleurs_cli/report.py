@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from bailleurs_cli.anonymity import Aliases, Rule, order
 from bailleurs_cli.dates import add_months, parse_date
-from bailleurs_cli.enums import ConventionStatus, Stage
+from bailleurs_cli.enums import ConventionStatus, Situation, Stage
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.formatting import NNBSP, STAGE_LABELS, date_lettre, number, pluriel, short_date
 from bailleurs_cli.tables.landlord import Landlord
@@ -195,15 +195,15 @@ class LandlordWorkshops:
     target: tuple[int, int]
 
     @property
-    def situation(self) -> str | None:
-        """``sous_la_cible``, ``dans_la_cible``, ``au_dessus_de_la_cible`` (None: not counted)."""
+    def situation(self) -> Situation | None:
+        """Below, within or above the landlord's target (None: not counted)."""
         share = self.figures.share
         if share is None:
             return None
         low, high = self.target
         if share < low:
-            return "sous_la_cible"
-        return "au_dessus_de_la_cible" if share > high else "dans_la_cible"
+            return Situation.BELOW
+        return Situation.ABOVE if share > high else Situation.WITHIN
 
     @property
     def sentence(self) -> str:

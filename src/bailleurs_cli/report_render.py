@@ -20,9 +20,12 @@ from bailleurs_cli import report_svg
 from bailleurs_cli.anonymity import Rule
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
+    CONTRIBUTION_TEXT,
+    CONVENTION_KIND_LABELS,
     CONVENTION_STATUS_LABELS,
     DEPARTEMENT_NAMES,
     NBSP,
+    SITUATION_LABELS,
     STAGE_LABELS,
     date_lettre,
     enumeration,
@@ -44,12 +47,6 @@ _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "
            "nov.", "déc.")  # fmt: skip
 _MONTH_NAMES = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
                 "septembre", "octobre", "novembre", "décembre")  # fmt: skip
-KIND_LABELS = {"financier": "financière", "non_financier": "non financière"}
-SITUATIONS = {
-    "sous_la_cible": "sous la cible",
-    "dans_la_cible": "dans la cible",
-    "au_dessus_de_la_cible": "au-dessus de la cible",
-}
 
 
 # --- Sections, shared by HTML and Markdown -------------------------------------------------
@@ -261,8 +258,6 @@ def _followup(report: Report) -> Section:
 
 
 def _contribution_label(kind: str) -> str:
-    from bailleurs_cli.contexts import CONTRIBUTION_TEXT
-
     return CONTRIBUTION_TEXT[kind][0] if kind in CONTRIBUTION_TEXT else kind
 
 
@@ -318,7 +313,7 @@ def _conventions(report: Report) -> Section:
                 [
                     item.number or NOT_NOTED,
                     report.name(item.landlord_id),
-                    KIND_LABELS.get(item.kind, item.kind),
+                    CONVENTION_KIND_LABELS.get(item.kind, item.kind),
                     f"{short_date(item.starts_on)} – {short_date(item.ends_on)}",
                     CONVENTION_STATUS_LABELS.get(item.status, item.status),
                     ", ".join(_contribution_label(k) for k, _ in item.contributions) or NOT_NOTED,
@@ -365,7 +360,7 @@ def _workshops(report: Report) -> Section:
                     *_figure_cells(r.figures),
                     percent(r.figures.share),
                     _band(r.target),
-                    SITUATIONS.get(r.situation or "", "non comptée"),
+                    SITUATION_LABELS.get(r.situation or "", "non comptée"),
                 ]
                 for r in ws.by_landlord
             ],

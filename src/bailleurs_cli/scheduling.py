@@ -17,39 +17,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bailleurs_cli.enums import CLOSED_STAGES, STALE_STAGES, Stage
+from bailleurs_cli.enums import CLOSED_STAGES, STALE_STAGES, Reason, Stage
 from bailleurs_cli.reader import Reader, as_reader, day, json_value, moment, required_day
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from bailleurs_cli.config import Territories
-
-
-class Reason(StrEnum):
-    """Why a landlord is on the list (stable slugs for ``--json``)."""
-
-    OVERDUE = "en_retard"
-    TODAY = "aujourdhui"
-    SOON = "a_venir"
-    NEVER_CONTACTED = "jamais_contacte"
-    STALE = "sans_nouvelles"
-    LATER = "planifie"
-    REMINDER = "rappel"
-
-
-REASON_LABELS = {
-    Reason.OVERDUE: "en retard",
-    Reason.TODAY: "à faire aujourd'hui",
-    Reason.SOON: "à venir",
-    Reason.NEVER_CONTACTED: "jamais contacté",
-    Reason.STALE: "sans nouvelles",
-    Reason.LATER: "planifié",
-    Reason.REMINDER: "rappel",
-}
 
 
 @dataclass(frozen=True)

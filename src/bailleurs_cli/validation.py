@@ -109,7 +109,7 @@ def choice(value: str, enum: type[E], field: str) -> E:
         if member.value == key:
             return member
     for member in enum:
-        if key in {fold(label).replace(" ", "_") for label in labels_of(member.value)}:
+        if key in {fold(label).replace(" ", "_") for label in labels_of(member)}:
             return member
     allowed = ", ".join(m.value for m in enum)
     raise InvalidInput(f"« {value} » inconnu ; valeurs possibles : {allowed}.", field=field)

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 
 def _why(item: NextItem) -> str:
-    from bailleurs_cli.scheduling import REASON_LABELS, Reason
+    from bailleurs_cli.enums import Reason
+    from bailleurs_cli.formatting import REASON_LABELS
 
     if item.reason == Reason.STALE:
         if item.silent_days is None:

@@ -9,11 +9,14 @@ from typing import TYPE_CHECKING, Any
 from bailleurs_cli import addresses, shapes
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
+    CONTRIBUTION_LABELS,
+    CONVENTION_STATUS_LABELS,
     DIRECTION_LABELS,
     FIELD_LABELS,
     KIND_LABELS,
     MEASURE_LABELS,
     OUTCOME_LABELS,
+    PARTNERSHIP_KIND_LABELS,
     SOURCE_REFS,
     lateness,
     long_date,
@@ -181,15 +184,6 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
     return lines
 
 
-_STATUS = {"brouillon": "brouillon", "envoyee": "envoyée", "signee": "signée", "echue": "échue"}
-_KIND = {"non_financier": "non financier", "financier": "financier"}
-_CONTRIBUTIONS = {
-    "locaux": "locaux",
-    "communication": "communication aux locataires",
-    "mobilisation": "mobilisation des familles",
-}
-
-
 def _euros(cents: int | None) -> str | None:
     from bailleurs_cli.formatting import montant
 
@@ -198,10 +192,12 @@ def _euros(cents: int | None) -> str | None:
 
 def partnership_line(partnership: Partnership) -> str:
     """``non financier, brouillon : locaux, communication — 10/02/2027 → 14/02/2027 …``."""
-    kinds = ", ".join(_CONTRIBUTIONS.get(c["kind"], c["kind"]) for c in partnership.contributions)
+    kinds = ", ".join(
+        CONTRIBUTION_LABELS.get(c["kind"], c["kind"]) for c in partnership.contributions
+    )
     number = f"n° {partnership.number}, " if partnership.number else ""
-    text = f"{number}{_KIND.get(partnership.kind, partnership.kind)}, "
-    text += _STATUS.get(partnership.status, partnership.status)
+    text = f"{number}{PARTNERSHIP_KIND_LABELS.get(partnership.kind, partnership.kind)}, "
+    text += CONVENTION_STATUS_LABELS.get(partnership.status, partnership.status)
     if kinds:
         text += f"\u00a0: {kinds}"
     text += f" — du {short_date(partnership.starts_on)} au {short_date(partnership.ends_on)}"

@@ -23,6 +23,7 @@ from sqlalchemy import delete, insert
 from sqlmodel import Session, col
 
 from bailleurs_cli import geo, validation
+from bailleurs_cli.enums import LegalKind, Measure, Origin
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports import categories
 from bailleurs_cli.imports.core import (
@@ -121,7 +122,7 @@ def run(
     rows: list[dict[str, object]] = []
     for siren, (name, code, line) in sorted(owners.items()):
         kind, label = categories.classify(code, name)
-        values = {"siren": siren, "kind": kind or "inconnu"}
+        values = {"siren": siren, "kind": kind or LegalKind.UNKNOWN}
         if kind:
             values.update({"legal_category": code.strip().zfill(4), "legal_form": label})
         match = matcher.find(siren, name)
@@ -145,11 +146,11 @@ def run(
                 "landlord_id": landlord.id,
                 "commune": insee,
                 "qpv_code": None,
-                "measure": "locaux",
+                "measure": Measure.PREMISES,
                 "count": number,
                 "source": SOURCE,
                 "as_of": as_of,
-                "origin": "import",
+                "origin": Origin.IMPORT,
             }
             for insee, number in sorted(per_owner[siren])
         )

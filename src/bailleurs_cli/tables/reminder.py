@@ -6,7 +6,9 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from bailleurs_cli.enums import Unit
 from bailleurs_cli.tables import audit_created
+from bailleurs_cli.tables.types import Slug
 
 
 class Reminder(SQLModel, table=True):
@@ -17,7 +19,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     label: str
     every: int
-    unit: str  # "j", "s", "m" or "a"
+    unit: Unit = Field(sa_type=Slug(Unit))
     next_on: date = Field(index=True)
     landlord_id: int | None = Field(default=None, foreign_key="landlord.id", ondelete="CASCADE")
     created_at: datetime = audit_created()
