@@ -80,7 +80,7 @@ class Planned:
 
 
 @dataclass
-class Report:
+class BilanRun:
     """What a run wrote, and what the user should know."""
 
     written: list[Planned] = field(default_factory=list)
@@ -339,12 +339,12 @@ def write(
     settings: Settings,
     today: date,
     on_done: Callable[[Planned], None] | None = None,
-) -> Report:
+) -> BilanRun:
     """Draw, render and write every bilan of the request, then their PDFs in one run."""
     from bailleurs_cli import charts
 
     path, planned = prepare(store, request, settings=settings, today=today)
-    report = Report()
+    report = BilanRun()
     if not planned:
         return report
     if request.pdf:

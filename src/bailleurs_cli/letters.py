@@ -103,7 +103,7 @@ class Job:
 
 
 @dataclass
-class Report:
+class LetterRun:
     """What a run did, item by item."""
 
     written: list[Job] = field(default_factory=list)
@@ -542,12 +542,12 @@ def run(
     workers: int | None = None,
     on_done: Callable[[Job], None] | None = None,
     on_written: Callable[[Job], None] | None = None,
-) -> Report:
+) -> LetterRun:
     """Render and write every job that can be done; never leaves a partial file.
 
     ``on_written`` runs right after each file is in place (``send`` logs it there).
     """
-    report = Report()
+    report = LetterRun()
     todo = []
     for job in jobs:
         if job.problem:
@@ -599,7 +599,7 @@ def run(
 def _write_all(
     todo: list[Job],
     made: Iterable[tuple[bytes | None, str | None]],
-    report: Report,
+    report: LetterRun,
     *,
     on_done: Callable[[Job], None] | None,
     on_written: Callable[[Job], None] | None,
@@ -730,7 +730,7 @@ def send(
     settings: Settings,
     today: date,
     on_done: Callable[[Job], None] | None = None,
-) -> Report:
+) -> LetterRun:
     """Plan, render, write and (with ``log``) record every letter of the request.
 
     With ``log``, each letter is recorded as soon as it is written; existing

@@ -252,7 +252,7 @@ class Priorities:
 
 
 @dataclass
-class Report:
+class ActivityReport:
     """Everything the three renderers show, with the landlords' names (or numbers)."""
 
     association: str | None
@@ -324,13 +324,13 @@ def build(
     today: date,
     territories: Territories,
     association: str | None = None,
-) -> Report:
+) -> ActivityReport:
     """The report of ``scope``: every section, the landlords' names or numbers, and the
     summary that opens it."""
     from bailleurs_cli import report_queries as q
 
     ids = q.landlords_in(session, scope.departement)
-    report = Report(
+    report = ActivityReport(
         association=association,
         scope=scope,
         today=today,
@@ -346,7 +346,7 @@ def build(
     return report
 
 
-def _named(report: Report) -> list[int]:
+def _named(report: ActivityReport) -> list[int]:
     """Every landlord the report names, in the order it names them."""
     found = [row.landlord_id for row in report.followup.overdue]
     found += [row.landlord_id for row in report.followup.no_step]
@@ -384,7 +384,7 @@ def euros(cents: int | None) -> str:
     return NOT_NOTED if cents is None else montant(cents / 100)
 
 
-def summary(report: Report) -> list[str]:
+def summary(report: ActivityReport) -> list[str]:
     """The few sentences that open the report: the period in French prose."""
     scope, ex, conv, ws = report.scope, report.exchanges, report.conventions, report.workshops
     where = ""

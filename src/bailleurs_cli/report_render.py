@@ -35,7 +35,7 @@ from bailleurs_cli.formatting import (
     short_date,
     typographie,
 )
-from bailleurs_cli.report import NOT_NOTED, Figures, Report, euros, percent
+from bailleurs_cli.report import NOT_NOTED, ActivityReport, Figures, euros, percent
 
 #: Version of the JSON shape: bumped when a key changes meaning or goes away.
 SHAPE_VERSION = 1
@@ -113,7 +113,7 @@ def _figure_cells(figures: Figures) -> list[str]:
     ]
 
 
-def _funnel(report: Report) -> Section:
+def _funnel(report: ActivityReport) -> Section:
     fn = report.funnel
     section = Section("etapes", "Où en sont les bailleurs")
     section.paragraphs.append(
@@ -156,7 +156,7 @@ def _funnel(report: Report) -> Section:
     return section
 
 
-def _exchanges(report: Report) -> Section:
+def _exchanges(report: ActivityReport) -> Section:
     ex = report.exchanges
     section = Section("echanges", "Échanges")
     if not ex.total:
@@ -213,7 +213,7 @@ def _exchanges(report: Report) -> Section:
     return section
 
 
-def _followup(report: Report) -> Section:
+def _followup(report: ActivityReport) -> Section:
     fu = report.followup
     section = Section("a-reprendre", "À reprendre")
     section.paragraphs.append(
@@ -261,7 +261,7 @@ def _contribution_label(kind: str) -> str:
     return CONTRIBUTION_TEXT[kind][0] if kind in CONTRIBUTION_TEXT else kind
 
 
-def _conventions(report: Report) -> Section:
+def _conventions(report: ActivityReport) -> Section:
     conv = report.conventions
     section = Section("conventions", "Conventions")
     if not conv.count:
@@ -328,7 +328,7 @@ def _conventions(report: Report) -> Section:
     return section
 
 
-def _workshops(report: Report) -> Section:
+def _workshops(report: ActivityReport) -> Section:
     ws = report.workshops
     section = Section("ateliers", "Ateliers et locataires")
     if not ws.total.workshops:
@@ -382,7 +382,7 @@ def _workshops(report: Report) -> Section:
     return section
 
 
-def _priorities(report: Report) -> Section:
+def _priorities(report: ActivityReport) -> Section:
     pr = report.priorities
     section = Section("priorites", "Où porter l'effort : bailleurs prioritaires jamais approchés")
     if not pr.configured:
@@ -413,7 +413,7 @@ def _priorities(report: Report) -> Section:
     return section
 
 
-def sections(report: Report) -> list[Section]:
+def sections(report: ActivityReport) -> list[Section]:
     """The report's parts, in reading order, as HTML and Markdown show them."""
     return [
         _funnel(report),
@@ -425,7 +425,7 @@ def sections(report: Report) -> list[Section]:
     ]
 
 
-def title(report: Report) -> str:
+def title(report: ActivityReport) -> str:
     """« Rapport d'activité des Ateliers Amasco »."""
     if not report.association:
         return "Rapport d'activité"
@@ -434,7 +434,7 @@ def title(report: Report) -> str:
     return f"Rapport d'activité {name_forms(report.association).de}"
 
 
-def subtitle(report: Report) -> str:
+def subtitle(report: ActivityReport) -> str:
     """The period, the place, the day it was made, and whether it is anonymised."""
     scope = report.scope
     where = (
@@ -462,7 +462,7 @@ def _md_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def to_markdown(report: Report) -> str:
+def to_markdown(report: ActivityReport) -> str:
     """The report as Markdown: headings, sentences and tables (for a mail or a wiki)."""
     lines = [f"# {typographie(title(report))}", "", typographie(subtitle(report)), ""]
     lines += ["## En bref", ""]
@@ -492,7 +492,7 @@ def to_markdown(report: Report) -> str:
 # --- HTML ---------------------------------------------------------------------------------
 
 
-def to_html(report: Report) -> str:
+def to_html(report: ActivityReport) -> str:
     """The report as one self-contained HTML page."""
     from importlib import resources
 
@@ -539,7 +539,7 @@ def _euros(cents: int | None) -> float | None:
     return None if cents is None else cents / 100
 
 
-def to_json(report: Report) -> dict[str, Any]:
+def to_json(report: ActivityReport) -> dict[str, Any]:
     """The report's figures: stable keys, ISO dates, amounts in euros, percents."""
     scope, ex, conv, ws = report.scope, report.exchanges, report.conventions, report.workshops
 
@@ -671,7 +671,7 @@ def file_name(fmt: str, rule: Rule) -> str:
     return ("rapport-anonyme" if rule.anonymous else "rapport") + "." + EXTENSIONS[fmt]
 
 
-def render(report: Report, fmt: str) -> bytes:
+def render(report: ActivityReport, fmt: str) -> bytes:
     """The report in ``fmt`` (html, md or json), as the bytes of its file."""
     if fmt == "json":
         import json

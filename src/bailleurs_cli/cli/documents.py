@@ -24,7 +24,7 @@ from bailleurs_cli.cli._common import (
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
-    from bailleurs_cli.letters import Job, LetterRequest, Report
+    from bailleurs_cli.letters import Job, LetterRequest, LetterRun
 
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Dossier où écrire (défaut : ./courriers).")
@@ -35,7 +35,7 @@ PdfOpt = Annotated[
 ]
 
 
-def _summary(report: Report, dry_run: bool = False) -> None:
+def _summary(report: LetterRun, dry_run: bool = False) -> None:
     for job in report.failed:
         error(f"Échec : {job.name} ({job.slug}) — {job.problem}.")
     verb = "à écrire" if dry_run else "écrit(s)"
@@ -171,7 +171,7 @@ def _dry_run(jobs: list[Job]) -> None:
     info(f"Simulation : {todo} document(s) à écrire{planned}, rien n'a été écrit.")
 
 
-def _send_with_progress(st: State, request: LetterRequest) -> Report:
+def _send_with_progress(st: State, request: LetterRequest) -> LetterRun:
     from bailleurs_cli import letters
 
     if not sys.stderr.isatty():

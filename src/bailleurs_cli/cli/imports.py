@@ -25,7 +25,7 @@ from bailleurs_cli.formatting import number
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from bailleurs_cli.imports.core import Report
+    from bailleurs_cli.imports.core import ImportReport
 
 app = sub_app(
     "Importer des fichiers publics téléchargés (SIRENE, QPV, locaux DGFiP) ou votre tableur."
@@ -113,7 +113,7 @@ def _run(
     _print(report)
 
 
-def _print(report: Report) -> None:
+def _print(report: ImportReport) -> None:
     from bailleurs_cli.imports import IMPORTERS
 
     how = {"siren": "SIREN", "nom": "nom", "flou": "nom proche"}

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bailleurs_cli.imports.core import Report
+from bailleurs_cli.imports.core import ImportReport
 from bailleurs_cli.imports.tabular import Progress
 from bailleurs_cli.store import Store
 
@@ -30,7 +30,7 @@ class Job:
     """What one run of an importer works on."""
 
     paths: list[Path]
-    report: Report
+    report: ImportReport
     progress: Progress | None
     today: date
     options: dict[str, Any]
@@ -122,7 +122,7 @@ def run_import(
     dry_run: bool = False,
     progress: Progress | None = None,
     **options: Any,
-) -> Report:
+) -> ImportReport:
     """Run one import; returns its report.
 
     Whole-set imports (``qpv``, ``locaux-personnes-morales``) and every dry run
@@ -133,7 +133,7 @@ def run_import(
     from bailleurs_cli.imports import core
 
     importer = IMPORTERS[kind]
-    report = Report(kind=kind, files=[p.name for p in paths], dry_run=dry_run)
+    report = ImportReport(kind=kind, files=[p.name for p in paths], dry_run=dry_run)
     job = Job(paths, report, progress, today, options)
     if dry_run or not importer.stepped:
         with store.write(dry_run=dry_run) as session:
@@ -147,7 +147,7 @@ def run_import(
     # Steps are committed as they go: read the whole file first, so that a malformed
     # file (a broken line, mixed encodings) is refused before anything is written.
     assert importer.read_rows is not None
-    for _ in importer.read_rows(replace(job, report=Report(kind, [], True), progress=None)):
+    for _ in importer.read_rows(replace(job, report=ImportReport(kind, [], True), progress=None)):
         pass
     fingerprint = core.sha256(paths)
     with store.write_in_steps() as (session, commit):

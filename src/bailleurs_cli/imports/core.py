@@ -64,7 +64,7 @@ class Change:
 
 
 @dataclass
-class Report:
+class ImportReport:
     """What an import did (or would do, in a dry run)."""
 
     kind: str
@@ -114,7 +114,7 @@ class Report:
             Change(landlord.slug, landlord.name, match.how, match.score, fields=changed)
         )
 
-    def finish(self) -> Report:
+    def finish(self) -> ImportReport:
         """Stop the clock."""
         self.seconds = round(time.perf_counter() - self._started, 3)
         return self
@@ -181,7 +181,7 @@ QUIET = frozenset({"legal_form"})
 
 
 def fill(
-    landlord: Landlord, values: dict[str, Any], report: Report, *, line: int
+    landlord: Landlord, values: dict[str, Any], report: ImportReport, *, line: int
 ) -> dict[str, Any]:
     """Set the empty fields of ``landlord`` from ``values``; report different filled ones
     (except wordings, :data:`QUIET`).
@@ -276,7 +276,7 @@ def history(session: Session, limit: int | None = None) -> list[ImportRun]:
 
 def record(
     session: Session,
-    report: Report,
+    report: ImportReport,
     paths: list[Path],
     fingerprint: str,
     *,

@@ -28,7 +28,7 @@ from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.imports import categories
 from bailleurs_cli.imports.core import (
     Change,
-    Report,
+    ImportReport,
     add_alias,
     all_landlords,
     create,
@@ -49,7 +49,12 @@ def _year(path: Path) -> str | None:
 
 
 def run(
-    session: Session, paths: list[Path], report: Report, progress: Progress | None, *, today: date
+    session: Session,
+    paths: list[Path],
+    report: ImportReport,
+    progress: Progress | None,
+    *,
+    today: date,
 ) -> None:
     """Count the landlords' premises per commune and store them as presence."""
     matcher = Matcher(all_landlords(session))

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from bailleurs_cli import geo, validation
 from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.errors import BailleursError, InvalidInput
-from bailleurs_cli.imports.core import Change, Report, Steps, all_landlords, create, fill
+from bailleurs_cli.imports.core import Change, ImportReport, Steps, all_landlords, create, fill
 from bailleurs_cli.imports.matching import Matcher
 from bailleurs_cli.imports.tabular import Progress, open_table
 from bailleurs_cli.tables.person import Person
@@ -65,7 +65,7 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 def read(
     paths: list[Path],
-    report: Report,
+    report: ImportReport,
     progress: Progress | None,
     *,
     mapping: dict[str, str],
@@ -105,7 +105,7 @@ def read(
 def run(
     session: Session,
     paths: list[Path],
-    report: Report,
+    report: ImportReport,
     progress: Progress | None,
     *,
     today: date,
@@ -191,7 +191,7 @@ def _apply(
     matcher: Matcher,
     values: dict[str, Any],
     line: int,
-    report: Report,
+    report: ImportReport,
     *,
     today: date,
     source: str,

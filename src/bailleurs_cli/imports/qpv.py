@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from bailleurs_cli import geo
 from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.imports.core import Change, Report
+from bailleurs_cli.imports.core import Change, ImportReport
 from bailleurs_cli.imports.tabular import Progress, open_table
 from bailleurs_cli.tables.territory import Presence, Qpv
 from bailleurs_cli.validation import IDF_DEPARTEMENTS
@@ -36,7 +36,9 @@ def _communes(cell: str) -> list[str]:
     return codes
 
 
-def run(session: Session, paths: list[Path], report: Report, progress: Progress | None) -> None:
+def run(
+    session: Session, paths: list[Path], report: ImportReport, progress: Progress | None
+) -> None:
     """Apply the ANCT file(s) to the ``qpv`` table."""
     communes = geo.communes()
     found: dict[str, Qpv] = {}

@@ -27,7 +27,7 @@ from bailleurs_cli.formatting import french_case
 from bailleurs_cli.imports import categories
 from bailleurs_cli.imports.core import (
     Change,
-    Report,
+    ImportReport,
     Steps,
     add_alias,
     all_landlords,
@@ -78,7 +78,7 @@ def _from_json(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _from_csv(
-    path: Path, report: Report, progress: Progress | None
+    path: Path, report: ImportReport, progress: Progress | None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     for table in open_table(path):
         report.encoding, report.delimiter = table.encoding, table.delimiter
@@ -116,7 +116,7 @@ def _from_csv(
 def run(
     session: Session,
     paths: list[Path],
-    report: Report,
+    report: ImportReport,
     progress: Progress | None,
     *,
     today: date,
@@ -138,7 +138,7 @@ def run(
 
 
 def read(
-    paths: list[Path], report: Report, progress: Progress | None
+    paths: list[Path], report: ImportReport, progress: Progress | None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Each organisation of the file(s), as ``(line, values)``."""
     for path in paths:
@@ -153,7 +153,7 @@ def _apply(
     matcher: Matcher,
     row: dict[str, str],
     line: int,
-    report: Report,
+    report: ImportReport,
     seen: set[str],
     *,
     today: date,
