@@ -342,3 +342,46 @@ def test_a_landlord_not_in_the_store_never_opens_another(run: Run, name: str) ->
 )
 def test_typos_and_former_names_open_the_right_landlord(run: Run, typed: str, slug: str) -> None:
     assert json.loads(run("show", typed, "--json").stdout)["landlord"] == slug
+
+
+def test_a_slug_this_version_does_not_know_is_shown_exported_and_corrected(
+    run: Run, store: Store, tmp_path: Path
+) -> None:
+    """A hand-edited base (a stage no version wrote) stays readable: no traceback."""
+    from sqlalchemy import text
+
+    with store.write() as session:
+        session.connection().execute(
+            text("UPDATE landlord SET stage = 'bizarre' WHERE slug = 'rivp'")
+        )
+    edited = run("edit", "rivp", "--note", "Toujours lisible")
+    assert edited.exit_code == 0, edited
+    exported = run("export", "--format", "json", "--out", str(tmp_path / "tout.json"))
+    assert exported.exit_code == 0, exported
+    rows = json.loads((tmp_path / "tout.json").read_text())["landlords"]
+    assert next(r for r in rows if r["landlord"] == "rivp")["stage"] == "bizarre"
+    fixed = run("stage", "rivp", "contacte")
+    assert fixed.exit_code == 0, fixed
+    with store.read() as session:
+        rivp = session.exec(select(Landlord).where(Landlord.slug == "rivp")).one()
+        assert rivp.stage == "contacte"
+
+
+def test_an_unexpected_error_is_one_line_with_the_trace_behind_debug(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bailleurs_cli import landlords
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom\nsur deux lignes")
+
+    monkeypatch.setattr(landlords, "edit", broken)
+    result = run("edit", "rivp", "--note", "x")
+    assert result.exit_code == 70
+    assert result.stderr == (
+        "Erreur inattendue (RuntimeError : boom sur deux lignes) ; relancez avec --debug "
+        "pour voir la trace, et signalez-la.\n"
+    )
+    assert "Traceback" not in result.stdout + result.stderr
+    with pytest.raises(RuntimeError, match="boom"):
+        run("--debug", "edit", "rivp", "--note", "x")

@@ -47,6 +47,7 @@ class ExitCode(IntEnum):
     TEMPLATE = 6  # template missing, invalid, or a variable it needs is missing
     MAIL = 7  # sending e-mail failed
     TOOL = 8  # an outside program is missing (LibreOffice, crontab, pg_dump)
+    BUG = 70  # an unexpected error (sysexits' EX_SOFTWARE): a bug to report
     INTERRUPTED = 130
 
 

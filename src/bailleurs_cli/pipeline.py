@@ -36,7 +36,9 @@ def move(
         InvalidInput: ``refus`` without a reason.
         Conflict: leaving ``refus`` for anything but ``identifie``.
     """
-    current = Stage(landlord.stage)
+    # A stage this version does not know (a hand-edited base) reads back as a plain
+    # string: the landlord can still be moved to a real stage, from « unknown ».
+    current: Stage | None = landlord.stage if isinstance(landlord.stage, Stage) else None
     reason = reason.strip() if reason else None
     if target == Stage.REFUSED and not reason:
         raise InvalidInput(

@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from bailleurs_cli.errors import BailleursError, ExitCode, InvalidInput, Namer, field_label
+from bailleurs_cli.errors import (
+    BailleursError,
+    ExitCode,
+    InvalidInput,
+    Namer,
+    field_label,
+    one_line,
+)
 
 if TYPE_CHECKING:
     from bailleurs_cli.config import Settings
@@ -259,6 +266,16 @@ class BoundaryGroup(FrenchGroup):
         except KeyboardInterrupt:
             error("Interrompu.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: one line all the same, the trace behind --debug
+            if _debug_requested(ctx):
+                raise
+            error(
+                f"Erreur inattendue ({type(exc).__name__} : {one_line(str(exc))}) ; relancez "
+                "avec --debug pour voir la trace, et signalez-la."
+            )
+            raise typer.Exit(int(ExitCode.BUG)) from None
 
 
 @dataclass

@@ -35,8 +35,15 @@ class Slug(TypeDecorator[E]):
         return None if value is None else self.enum(value).value
 
     def process_result_value(self, value: Any, dialect: Dialect) -> E | None:  # noqa: ARG002
-        """The member a stored slug stands for."""
-        return None if value is None else self.enum(value)
+        """The member a stored slug stands for; a slug this version does not know (a
+        hand-edited base) comes back as the plain string, as the lean path reads it, so
+        the row can still be shown, exported and corrected."""
+        if value is None:
+            return None
+        try:
+            return self.enum(value)
+        except ValueError:
+            return value  # type: ignore[no-any-return]
 
     @property
     def python_type(self) -> type[E]:
