@@ -67,22 +67,45 @@ def one_line(text: str) -> str:
 #: is shown as it is.
 FIELD_LABELS: dict[str, str] = {
     "address": "adresse",
+    "amount": "montant",
+    "animators": "animateurs",
+    "attendance": "assiduité",
     "channel": "canal",
     "civility": "civilité",
+    "contributions": "contributions",
     "departement": "département",
     "direction": "sens",
     "email": "e-mail",
+    "ends_on": "fin",
+    "families": "familles",
+    "help": "l'aide",  # not a field: where the options are described (« voir --help »)
     "kind": "nature",
     "name": "nom",
     "next_action": "prochaine étape",
     "next_due": "échéance",
+    "number": "numéro",
     "occurred_on": "date",
     "outcome": "résultat",
+    "participants": "participants",
+    "partnership_kind": "type de convention",
+    "pdf": "PDF",
     "phone": "téléphone",
+    "qpv_code": "QPV",
     "reason": "motif",
+    "referent_landlord": "référent du bailleur",
+    "renew": "renouvellement",
+    "satisfaction_children": "satisfaction des enfants",
+    "satisfaction_parents": "satisfaction des parents",
+    "sessions": "séances",
     "siren": "SIREN",
+    "site": "lieu",
     "stage": "étape",
+    "starts_on": "début",
+    "status": "statut",
     "summary": "résumé",
+    "tenant_target": "cible de locataires",
+    "tenants": "locataires",
+    "value": "valeur totale",
     "website": "site web",
 }
 
@@ -101,7 +124,8 @@ class BailleursError(Exception):
     ``field`` names the value the error is about; the message then follows it
     (« field : message »). A message that also names other fields is a function of
     a :data:`Namer` (« retirez {name("next_due")} »), so each reader gets the names
-    it knows.
+    it knows; it is called after the session has ended, so it captures plain values
+    (``landlord.name`` read beforehand), not database records.
     """
 
     exit_code: ExitCode = ExitCode.ERROR

@@ -20,7 +20,7 @@ from bailleurs_cli import contexts, doc_kinds, documents, files, formatting, val
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Contribution, ConventionStatus, PartnershipKind
-from bailleurs_cli.errors import InvalidInput, NotFound
+from bailleurs_cli.errors import InvalidInput, Namer, NotFound
 from bailleurs_cli.formatting import montant
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.letters import check_association, landlord_block, letter_context
@@ -75,23 +75,26 @@ class ConventionInput:
 MAX_CENTS = 10_000_000_00
 
 
-def euros(text: str, option: str) -> int:
-    """``1200``, ``1 200,50`` or ``1200.5`` → cents (at most :data:`MAX_CENTS`)."""
+def euros(text: str, field: str) -> int:
+    """``1200``, ``1 200,50`` or ``1200.5`` → cents (at most :data:`MAX_CENTS`); an
+    error names ``field`` (``amount``, ``value``, ``contributions``)."""
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
     if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", cleaned):
-        raise InvalidInput(f"{option} : « {text} » n'est pas un montant en euros (exemple : 1200).")
+        raise InvalidInput(
+            f"« {text} » n'est pas un montant en euros (exemple : 1200).", field=field
+        )
     units, _, decimals = cleaned.lstrip("0").partition(".")
     # Past 4,300 digits ``int()`` refuses the text: a long number is too big anyway.
     cents = int(units or 0) * 100 + int(decimals.ljust(2, "0")) if len(units) < 12 else None
-    return _capped(cents, option, f"« {text} »")
+    return _capped(cents, field, f"« {text} »")
 
 
-def _capped(cents: int | None, option: str, shown: str) -> int:
+def _capped(cents: int | None, field: str, shown: str) -> int:
     """``cents`` if at most :data:`MAX_CENTS` (``None``: far too big to count)."""
     if cents is None or cents > MAX_CENTS:
         raise InvalidInput(
-            f"{option} : {shown} dépasse le plafond de {montant(MAX_CENTS // 100)} ; "
-            "vérifiez le montant."
+            f"{shown} dépasse le plafond de {montant(MAX_CENTS // 100)} ; vérifiez le montant.",
+            field=field,
         )
     return cents
 
@@ -100,9 +103,9 @@ def _contributions(items: list[str]) -> list[dict[str, Any]]:
     parsed: list[dict[str, Any]] = []
     for item in items:
         code, _, value = item.partition("=")
-        kind = validation.choice(code.strip(), Contribution, "--contribution")
+        kind = validation.choice(code.strip(), Contribution, "contributions")
         parsed.append(
-            {"kind": kind.value, "cents": euros(value, "--contribution") if value else None}
+            {"kind": kind.value, "cents": euros(value, "contributions") if value else None}
         )
     return parsed
 
@@ -141,8 +144,8 @@ def pick(session: Session, landlord: Landlord, number: str | None) -> Partnershi
             return partnership
     known = ", ".join(p.number or "?" for p in mine)
     raise NotFound(
-        f"--numero : pas de convention n° {number} pour {landlord.name} ; ses conventions : "
-        f"{known}."
+        f"pas de convention n° {number} pour {landlord.name} ; ses conventions : {known}.",
+        field="number",
     )
 
 
@@ -162,7 +165,7 @@ def set_status(
     from bailleurs_cli.enums import Stage
 
     landlord = resolve(session, landlord_query)
-    target = validation.choice(status, ConventionStatus, "--status")
+    target = validation.choice(status, ConventionStatus, "status")
     chosen = pick(session, landlord, number)
     chosen.status = target
     session.add(chosen)
@@ -194,11 +197,17 @@ def renewal(
         previous = pick(session, landlord, number)
     except NotFound:
         raise NotFound(
-            f"--renouveler : aucune convention à renouveler pour {landlord.name} ; créez la "
-            "première avec « bailleurs convention … »."
+            f"aucune convention à renouveler pour {landlord.name} ; créez la "
+            "première avec « bailleurs convention … ».",
+            field="renew",
         ) from None
     if not data.start or not data.end:
-        raise InvalidInput("--renouveler : donnez la nouvelle période avec --debut et --fin.")
+        raise InvalidInput(
+            lambda name: (
+                f"donnez la nouvelle période avec {name('starts_on')} et {name('ends_on')}."
+            ),
+            field="renew",
+        )
 
     def cents(value: int | None) -> str | None:
         return None if value is None else f"{value / 100:g}"
@@ -264,21 +273,21 @@ def create(
     check_association(settings)
     landlord = resolve(session, landlord_query)
     default_kind = PartnershipKind.FINANCIAL if data.amount else PartnershipKind.NON_FINANCIAL
-    kind = validation.choice(data.kind or default_kind, PartnershipKind, "--type")
-    status = validation.choice(data.status or ConventionStatus.DRAFT, ConventionStatus, "--status")
+    kind = validation.choice(data.kind or default_kind, PartnershipKind, "partnership_kind")
+    status = validation.choice(data.status or ConventionStatus.DRAFT, ConventionStatus, "status")
     contributions = _contributions(data.contributions)
     sites = [s.strip() for s in data.sites if s.strip()]
-    missing = []
+    missing: list[tuple[str, str]] = []  # (field, what follows its name)
     if kind == PartnershipKind.NON_FINANCIAL and not contributions:
-        missing.append("--contribution (locaux, communication ou mobilisation)")
+        missing.append(("contributions", " (locaux, communication ou mobilisation)"))
     if kind == PartnershipKind.FINANCIAL and not data.amount:
-        missing.append("--montant")
+        missing.append(("amount", ""))
     if not sites:
-        missing.append("--site")
+        missing.append(("site", ""))
     if not data.start:
-        missing.append("--debut")
+        missing.append(("starts_on", ""))
     if not data.end:
-        missing.append("--fin")
+        missing.append(("ends_on", ""))
     base = letter_context(
         session,
         landlord,
@@ -291,26 +300,33 @@ def create(
     )
     if not referent_landlord:
         missing.append(
-            f"--referent-bailleur (ou un interlocuteur : bailleurs person add {landlord.slug} …)"
+            (
+                "referent_landlord",
+                f" (ou un interlocuteur : bailleurs person add {landlord.slug} …)",
+            )
         )
     if missing:
+        lacking, who = missing, landlord.name  # plain values: named after the session ends
         raise InvalidInput(
-            f"convention pour {landlord.name} : il manque {', '.join(missing)} ; "
-            "voir « bailleurs convention --help »."
+            lambda name: (
+                f"convention pour {who} : il manque "
+                f"{', '.join(name(key) + more for key, more in lacking)} ; "
+                "voir « bailleurs convention --help »."
+            )
         )
     assert data.start is not None and data.end is not None and referent_landlord is not None
-    start = parse_date(data.start, today=today, field="--debut")
-    end = parse_date(data.end, today=today, field="--fin")
+    start = parse_date(data.start, today=today, field="starts_on")
+    end = parse_date(data.end, today=today, field="ends_on")
     if end < start:
-        raise InvalidInput("--fin : la fin précède le début ; vérifiez les dates.")
-    in_kind = euros(data.value, "--valeur") if data.value else None
+        raise InvalidInput("la fin précède le début ; vérifiez les dates.", field="ends_on")
+    in_kind = euros(data.value, "value") if data.value else None
     if in_kind is not None:
         _check_total(in_kind, contributions)
     if in_kind is None and any(c["cents"] for c in contributions):
         total = sum(int(c["cents"] or 0) for c in contributions)
         shown = f"le total des contributions ({montant(total / 100)})"
-        in_kind = _capped(total, "--contribution", shown)
-    amount = euros(data.amount, "--montant") if data.amount else None
+        in_kind = _capped(total, "contributions", shown)
+    amount = euros(data.amount, "amount") if data.amount else None
     association = settings.association
     referent_association = data.referent_association or association["signataire"]
     object_text = data.object or _default_object(kind)
@@ -380,15 +396,19 @@ def _check_total(total: int, contributions: list[dict[str, Any]]) -> None:
         return
     detail = ", ".join(f"{c['kind']} : {montant(int(c['cents']) / 100)}" for c in valued)
     unvalued = [str(c["kind"]) for c in contributions if not c["cents"]]
-    fix = (
-        f"valorisez chaque contribution (--contribution {unvalued[0]}=…)"
-        if unvalued
-        else "corrigez les montants"
-    )
+
+    def fix(name: Namer) -> str:
+        if unvalued:
+            return f"valorisez chaque contribution ({name('contributions')} {unvalued[0]}=…)"
+        return "corrigez les montants"
+
     raise InvalidInput(
-        f"--valeur : {montant(total / 100)} ne correspond pas à la somme des "
-        f"contributions valorisées, {montant(summed / 100)} ({detail}) ; retirez "
-        f"--valeur (le total sera cette somme) ou {fix}."
+        lambda name: (
+            f"{montant(total / 100)} ne correspond pas à la somme des "
+            f"contributions valorisées, {montant(summed / 100)} ({detail}) ; retirez "
+            f"{name('value')} (le total sera cette somme) ou {fix(name)}."
+        ),
+        field="value",
     )
 
 
@@ -468,6 +488,8 @@ def write_convention(
     if pdf:
         made = documents.convert_to_pdf([target], target.parent).get(target)
         if made is None:
-            raise InvalidInput(f"--pdf : la conversion de {target.name} par LibreOffice a échoué.")
+            raise InvalidInput(
+                f"la conversion de {target.name} par LibreOffice a échoué.", field="pdf"
+            )
         result = WrittenConvention(result.landlord, number, result.status, target, made)
     return result

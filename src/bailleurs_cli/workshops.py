@@ -76,15 +76,16 @@ def parse_target(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d{1,3})\s*(?:%?\s*(?:-|–|à|a)\s*(\d{1,3}))?\s*%?\s*", text)
     if match is None:
         raise InvalidInput(
-            f"--cible-locataires : « {text} » n'est pas une fourchette de pourcentages ; "
-            "exemple : 15-30."
+            f"« {text} » n'est pas une fourchette de pourcentages ; exemple : 15-30.",
+            field="tenant_target",
         )
     low = int(match[1])
     high = int(match[2]) if match[2] else low
     if not 0 <= low <= high <= 100:
         raise InvalidInput(
-            f"--cible-locataires : « {text} » : attendu deux pourcentages de 0 à 100, le "
-            "plus petit d'abord (exemple : 15-30)."
+            f"« {text} » : attendu deux pourcentages de 0 à 100, le "
+            "plus petit d'abord (exemple : 15-30).",
+            field="tenant_target",
         )
     return low, high
 
@@ -144,16 +145,17 @@ def add(
     """
     site = " ".join(data.site.split())
     if not site:
-        raise InvalidInput("--site : vide ; nommez la structure accueillante.")
+        raise InvalidInput("vide ; nommez la structure accueillante.", field="site")
     if data.ends_on < data.starts_on:
         raise InvalidInput(
-            f"--fin : le {data.ends_on:%d/%m/%Y} précède le début ({data.starts_on:%d/%m/%Y}) ; "
-            "vérifiez les dates."
+            f"le {data.ends_on:%d/%m/%Y} précède le début ({data.starts_on:%d/%m/%Y}) ; "
+            "vérifiez les dates.",
+            field="ends_on",
         )
     if data.sessions < 1:
-        raise InvalidInput("--seances : au moins une séance.")
+        raise InvalidInput("au moins une séance.", field="sessions")
     if data.animators is not None and data.animators < 1:
-        raise InvalidInput("--animateurs : au moins un animateur, ou retirez l'option.")
+        raise InvalidInput("au moins un animateur, ou retirez l'option.", field="animators")
     if data.qpv_code is not None and qpv_communes is not None:
         from bailleurs_cli.geo import display
 
@@ -162,8 +164,9 @@ def add(
         )
         if not inside:
             raise InvalidInput(
-                f"--qpv : {data.qpv_code} n'est pas dans {display(data.commune)} ; "
-                "vérifiez le code avec « bailleurs territoire COMMUNE »."
+                f"{data.qpv_code} n'est pas dans {display(data.commune)} ; "
+                "vérifiez le code avec « bailleurs territoire COMMUNE ».",
+                field="qpv_code",
             )
     from bailleurs_cli.models import Workshop
 
@@ -212,26 +215,30 @@ def record_results(session: Session, number: int, results: Results) -> Workshop:
     workshop = get(session, number)
     given = {f.name: getattr(results, f.name) for f in fields(results)}
     if all(v is None for v in given.values()):
-        raise InvalidInput("rien à noter : donnez --participants, --locataires, … (voir --help).")
+        raise InvalidInput(
+            lambda name: (
+                f"rien à noter : donnez {name('participants')}, {name('tenants')}, … "
+                f"(voir {name('help')})."
+            )
+        )
     merged = {k: v if v is not None else getattr(workshop, k) for k, v in given.items()}
-    for option, key in (("--participants", "participants"), ("--locataires", "tenants"),
-                        ("--familles", "families")):  # fmt: skip
+    for key in ("participants", "tenants", "families"):
         value = merged[key]
         if value is not None and value < 0:
-            raise InvalidInput(f"{option} : {value} ; un nombre ne peut pas être négatif.")
+            raise InvalidInput(f"{value} ; un nombre ne peut pas être négatif.", field=key)
     tenants, participants = merged["tenants"], merged["participants"]
     if tenants is not None and participants is not None and tenants > participants:
         raise InvalidInput(
-            f"--locataires : {tenants} locataires pour {participants} participants ; "
-            "les locataires sont comptés parmi les participants."
+            f"{tenants} locataires pour {participants} participants ; "
+            "les locataires sont comptés parmi les participants.",
+            field="tenants",
         )
     if merged["attendance"] is not None and not 0 <= merged["attendance"] <= 100:
-        raise InvalidInput(f"--assiduite : {merged['attendance']} % ; un taux va de 0 à 100.")
-    for option, key in (("--satisfaction-enfants", "satisfaction_children"),
-                        ("--satisfaction-parents", "satisfaction_parents")):  # fmt: skip
+        raise InvalidInput(f"{merged['attendance']} % ; un taux va de 0 à 100.", field="attendance")
+    for key in ("satisfaction_children", "satisfaction_parents"):
         score = merged[key]
         if score is not None and not 1 <= score <= 5:
-            raise InvalidInput(f"{option} : {score:g} ; une note va de 1 à 5.")
+            raise InvalidInput(f"{score:g} ; une note va de 1 à 5.", field=key)
     if merged["host_feedback"] is not None:
         merged["host_feedback"] = " ".join(str(merged["host_feedback"]).split()) or None
     for key, value in merged.items():
