@@ -47,27 +47,26 @@ def add(session: Session, data: AllyInput) -> Ally:
 
     from bailleurs_cli.models import Ally
 
-    name = validation.name(data.name, "NOM")
+    name = validation.name(data.name)
     slug = validation.slugify(name)
     if not slug:
-        raise InvalidInput(f"NOM : « {name} » ne contient ni lettre ni chiffre.")
+        raise InvalidInput(f"« {name} » ne contient ni lettre ni chiffre.", field="name")
     existing = session.exec(select(Ally).where(Ally.slug == slug)).first()
     if existing is not None:
         raise Conflict(
-            f"NOM : l'association « {existing.name} » est déjà enregistrée ({existing.slug}) ; "
-            "voir « bailleurs allie list »."
+            f"l'association « {existing.name} » est déjà enregistrée ({existing.slug}) ; "
+            "voir « bailleurs allie list ».",
+            field="name",
         )
-    contact = validation.name(data.contact, "--contact")
-    signatory = validation.name(data.signatory, "--signataire") if data.signatory else None
-    departements = sorted(
-        {_checked(validation.departement, d, "--territoire") for d in data.departements}
-    )
+    contact = validation.name(data.contact, "contact")
+    signatory = validation.name(data.signatory, "signatory") if data.signatory else None
+    departements = sorted({_checked(validation.departement, d) for d in data.departements})
     ally = Ally(
         slug=slug,
         name=name,
         contact=contact,
-        email=_checked(validation.email, data.email, "--email"),
-        phone=_checked(validation.phone, data.phone, "--telephone"),
+        email=_checked(validation.email, data.email),
+        phone=_checked(validation.phone, data.phone),
         departements=departements,
         signatory=signatory,
     )
@@ -76,15 +75,12 @@ def add(session: Session, data: AllyInput) -> Ally:
     return ally
 
 
-def _checked(check: Callable[[str], str], value: str | None, option: str) -> Any:
-    """``check(value)``, its message naming this command's option (« --telephone : … »)."""
+def _checked(check: Callable[[str], str], value: str | None) -> Any:
+    """``check(value)``, None for nothing given; its error carries its field (``phone``,
+    which ``allie add`` calls --telephone)."""
     if value is None or not value.strip():
         return None
-    try:
-        return check(value)
-    except InvalidInput as exc:
-        _, _, why = exc.message.partition(" : ")
-        raise InvalidInput(f"{option} : {why}") from None
+    return check(value)
 
 
 def listing(source: Session | Reader) -> list[Ally]:
@@ -93,7 +89,7 @@ def listing(source: Session | Reader) -> list[Ally]:
     return sorted(found, key=lambda ally: (ally.name, ally.id))
 
 
-def resolve(session: Session | Reader, query: str, option: str = "--avec") -> Ally:
+def resolve(session: Session | Reader, query: str, field: str = "ally") -> Ally:
     """The ally ``query`` names: its identifier, its name, all the words of it or a clear
     typo of it (:mod:`bailleurs_cli.names`).
 
@@ -114,17 +110,19 @@ def resolve(session: Session | Reader, query: str, option: str = "--avec") -> Al
     if found.ambiguous:
         listed = ", ".join(f"{a.name} ({a.slug})" for a in found.ambiguous)
         raise AmbiguousName(
-            f"{option} : « {query} » désigne plusieurs associations : {listed} ; "
-            "donnez le nom complet ou l'identifiant entre parenthèses."
+            f"« {query} » désigne plusieurs associations : {listed} ; "
+            "donnez le nom complet ou l'identifiant entre parenthèses.",
+            field=field,
         )
     if not allies:
         raise NotFound(
-            f"{option} : association « {query} » inconnue ; aucune n'est enregistrée : "
-            'ajoutez-la avec « bailleurs allie add "Nom" --contact … ».'
+            f"association « {query} » inconnue ; aucune n'est enregistrée : "
+            'ajoutez-la avec « bailleurs allie add "Nom" --contact … ».',
+            field=field,
         )
     known = ", ".join(f"{a.name} ({a.slug})" for a in allies)
     raise NotFound(
-        f"{option} : association « {query} » inconnue ; associations enregistrées : {known}."
+        f"association « {query} » inconnue ; associations enregistrées : {known}.", field=field
     )
 
 

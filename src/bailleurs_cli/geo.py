@@ -162,18 +162,18 @@ def _choices(found: list[Commune]) -> str:
 def resolve(query: str, field: str | None = None) -> Commune:
     """The one commune or arrondissement ``query`` designates.
 
-    Errors start with ``field`` (the option or column the user typed it in), when
-    there is one: ``--commune : commune « Atlantide » inconnue…``.
+    Errors carry ``field`` (``commune``, ``present``, or the column the user typed it
+    in), when there is one: the CLI then reads ``--commune : commune « Atlantide »
+    inconnue…``.
 
     Raises:
         InvalidInput: empty query.
         NotFound: no IDF commune matches (close names are suggested).
         AmbiguousName: several communes match (each is listed with its code).
     """
-    at = f"{field} : " if field else ""
     text = query.strip()
     if not text:
-        raise InvalidInput(f"{at}commune vide ; donnez un nom, un code INSEE ou postal.")
+        raise InvalidInput("commune vide ; donnez un nom, un code INSEE ou postal.", field=field)
     table = communes()
     if re.fullmatch(r"\d{5}", text):
         if text in MERGED:
@@ -184,10 +184,13 @@ def resolve(query: str, field: str | None = None) -> Commune:
             return found[0]
         if found:
             raise AmbiguousName(
-                f"{at}« {text} » (code INSEE ou postal) désigne plusieurs communes : "
-                f"{_choices(found)} ; donnez le nom de la commune."
+                f"« {text} » (code INSEE ou postal) désigne plusieurs communes : "
+                f"{_choices(found)} ; donnez le nom de la commune.",
+                field=field,
             )
-        raise NotFound(f"{at}aucun code INSEE ni code postal d'Île-de-France ne vaut « {text} ».")
+        raise NotFound(
+            f"aucun code INSEE ni code postal d'Île-de-France ne vaut « {text} ».", field=field
+        )
     departement = None
     suffix = _DEPARTEMENT_SUFFIX.match(text)
     if suffix:
@@ -198,7 +201,7 @@ def resolve(query: str, field: str | None = None) -> Commune:
         number = int(arrondissement["n"])
         if 1 <= number <= 20:
             return table[f"751{number:02d}"]
-        raise NotFound(f"{at}Paris n'a pas de {number}e arrondissement.")
+        raise NotFound(f"Paris n'a pas de {number}e arrondissement.", field=field)
     for old_name, new_code in MERGED.values():
         if key == _key(old_name):
             return table[new_code]
@@ -209,12 +212,13 @@ def resolve(query: str, field: str | None = None) -> Commune:
         return found[0]
     if found:
         raise AmbiguousName(
-            f"{at}« {query} » désigne plusieurs communes : {_choices(found)} ; "
-            "ajoutez le département, par exemple « Blandy (77) », ou donnez le code INSEE."
+            f"« {query} » désigne plusieurs communes : {_choices(found)} ; "
+            "ajoutez le département, par exemple « Blandy (77) », ou donnez le code INSEE.",
+            field=field,
         )
     suggestions = _suggest(key, departement)
     hint = f" ; vouliez-vous dire : {_choices(suggestions)} ?" if suggestions else "."
-    raise NotFound(f"{at}commune « {query} » inconnue en Île-de-France{hint}")
+    raise NotFound(f"commune « {query} » inconnue en Île-de-France{hint}", field=field)
 
 
 def _suggest(key: str, departement: str | None) -> list[Commune]:

@@ -167,7 +167,7 @@ def declare_presence(
 
     wanted: list[tuple[str, str | None]] = []
     for name in communes:
-        wanted.append((geo.resolve(name, "--present").code, None))
+        wanted.append((geo.resolve(name, "present").code, None))
     for code in qpvs:
         found = priority.require_qpv(session, code)
         wanted.append((found.communes[0], found.code))

@@ -96,12 +96,16 @@ def departements_of(landlord: Landlord) -> list[str]:
 PRIORITY_FILTERS = {"haute": 3, "moyenne": 2, "basse": 1}
 
 
-def _need_territories(territories: Territories | None, option: str) -> Territories:
+def _need_territories(territories: Territories | None, *, by_filter: bool) -> Territories:
+    """The configured territories, which a priority filter (else sort) needs."""
     if territories is None or not territories.configured:
-        raise InvalidInput(
-            f"{option} : vos territoires ne sont pas réglés ; faites d'abord "
+        why = (
+            "vos territoires ne sont pas réglés ; faites d'abord "
             "« bailleurs config territoires --commune … --departement … »."
         )
+        if by_filter:
+            raise InvalidInput(why, field="priority")
+        raise InvalidInput(lambda name: f"{name('sort')} priorite : {why}")
     return territories
 
 
@@ -129,7 +133,7 @@ def search(
     from bailleurs_cli import priority as engine
 
     if sort not in ("nom", "priorite"):
-        raise InvalidInput(f"--sort : « {sort} » inconnu ; valeurs possibles : nom, priorite.")
+        raise InvalidInput(f"« {sort} » inconnu ; valeurs possibles : nom, priorite.", field="sort")
     reader = as_reader(source)
     where: list[str] = []
     params: dict[str, object] = {}
@@ -152,7 +156,7 @@ def search(
     if commune is not None:
         from bailleurs_cli import geo
 
-        place = geo.resolve(commune, "--commune")
+        place = geo.resolve(commune, "commune")
         present = set(engine.present_in(reader, [place.code]))
         landlords = [ll for ll in landlords if ll.id in present]
     if qpv is not None:
@@ -160,15 +164,15 @@ def search(
         present = set(engine.present_in(reader, found.communes, qpv=found.code))
         landlords = [ll for ll in landlords if ll.id in present]
     if priority is not None or sort == "priorite":
-        zones = _need_territories(territories, "--priorite" if priority else "--sort priorite")
+        zones = _need_territories(territories, by_filter=priority is not None)
         ranks = engine.priorities(reader, zones)
         nothing = engine.Priority()
         if priority is not None:
             minimum = PRIORITY_FILTERS.get(validation.fold(priority))
             if minimum is None:
                 raise InvalidInput(
-                    f"--priorite : « {priority} » inconnu ; valeurs possibles : haute, "
-                    "moyenne, basse."
+                    f"« {priority} » inconnu ; valeurs possibles : haute, moyenne, basse.",
+                    field="priority",
                 )
             landlords = [ll for ll in landlords if ranks.get(ll.id or 0, nothing).level >= minimum]
         if sort == "priorite":

@@ -77,7 +77,7 @@ def set_territories(
 
     codes: list[str] = []
     for name in communes:
-        code = geo.resolve(name, "--commune").code
+        code = geo.resolve(name, "commune").code
         if code not in codes:
             codes.append(code)
     departments: list[str] = []

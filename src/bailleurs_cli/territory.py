@@ -172,7 +172,7 @@ def qpv_listing(
         code = validation.departement(departement)
         chosen = [q for q in chosen if q.departement == code]
     if commune is not None:
-        chosen_place = geo.resolve(commune, "--commune")
+        chosen_place = geo.resolve(commune, "commune")
         wanted = set(index.of_commune(chosen_place.code))
         chosen = [q for q in chosen if q.code in wanted]
     by_place: dict[str, list[Presence]] = {}

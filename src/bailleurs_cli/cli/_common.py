@@ -162,11 +162,14 @@ class _FrenchFrame:
 #: The option that gives each field a core error may name (« --channel : … »).
 FIELD_OPTIONS: dict[str, str] = {
     "address": "--adresse",
+    "ally": "--avec",
     "amount": "--montant",
     "animators": "--animateurs",
     "attendance": "--assiduite",
     "channel": "--channel",
     "civility": "--civilite",
+    "commune": "--commune",
+    "contact": "--contact",
     "contributions": "--contribution",
     "departement": "--departement",
     "direction": "--direction",
@@ -184,6 +187,8 @@ FIELD_OPTIONS: dict[str, str] = {
     "partnership_kind": "--type",
     "pdf": "--pdf",
     "phone": "--phone",
+    "present": "--present",
+    "priority": "--priorite",
     "qpv_code": "--qpv",
     "reason": "--reason",
     "referent_landlord": "--referent-bailleur",
@@ -191,8 +196,10 @@ FIELD_OPTIONS: dict[str, str] = {
     "satisfaction_children": "--satisfaction-enfants",
     "satisfaction_parents": "--satisfaction-parents",
     "sessions": "--seances",
+    "signatory": "--signataire",
     "siren": "--siren",
     "site": "--site",
+    "sort": "--sort",
     "stage": "--stage",
     "starts_on": "--debut",
     "status": "--status",
@@ -203,8 +210,10 @@ FIELD_OPTIONS: dict[str, str] = {
     "website": "--site",
 }
 
-#: Commands that take a field otherwise: as an argument, named as their help names it.
+#: Commands that take a field otherwise: as an argument, named as their help names it,
+#: or under another option than :data:`FIELD_OPTIONS` says.
 COMMAND_FIELDS: dict[str, dict[str, str]] = {
+    "allie add": {"name": "NOM", "phone": "--telephone", "departement": "--territoire"},
     "plan": {"next_due": "date", "next_action": "action"},
     "snooze": {"next_due": "date"},
     "stage": {"stage": "étape"},
