@@ -15,6 +15,7 @@ from docx import Document
 from sqlmodel import select
 
 from bailleurs_cli import bilans, charts
+from bailleurs_cli.cli._common import option_namer
 from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.models import Exchange, Partnership
 from bailleurs_cli.store import Store
@@ -347,8 +348,11 @@ def test_periods_read_in_french() -> None:
     until_today = bilans.parse_period(None, "2026-12-01", None, today=today)
     assert until_today is not None and until_today.label == "du 1er décembre 2026 au 10 mars 2027"
     assert bilans.parse_period(None, None, None, today=today) is None
-    with pytest.raises(InvalidInput, match=r"^--du : donnez aussi"):
+    with pytest.raises(InvalidInput) as caught:
         bilans.parse_period(None, None, "2027-03-01", today=today)
+    # The CLI names the option, a script the field (issue 13).
+    assert caught.value.naming(option_namer("bilan")).startswith("--du : donnez aussi")
+    assert caught.value.message.startswith("début de période : donnez aussi")
 
 
 def test_the_chart_without_a_font_with_accents(monkeypatch: pytest.MonkeyPatch) -> None:

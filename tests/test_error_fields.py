@@ -63,6 +63,10 @@ RAISED: dict[str, list[str]] = {
     "letter": ["ally", "commune", "priority"],
     "qpv": ["commune"],
     "config territoires": ["commune"],
+    "bilan": [
+        "period", "since", "until", "everything", "number", "force", "pdf", "anonymous",
+        "delivered", "out_dir",
+    ],
     "allie add": ["name", "contact", "signatory", "departement", "email", "phone"],
     "convention": [
         "contributions", "amount", "value", "site", "starts_on", "ends_on", "status",
@@ -95,7 +99,7 @@ def _raised(call: Callable[[], object]) -> BailleursError:
 
 def test_a_script_never_reads_an_option(store: Store) -> None:
     """The core's own messages name fields by their French labels."""
-    from bailleurs_cli import allies, geo, lookup, partnerships, workshops
+    from bailleurs_cli import allies, bilans, geo, lookup, partnerships, workshops
 
     with store.write() as session:
         from bailleurs_cli.landlords import resolve
@@ -126,6 +130,10 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         (lambda: workshops.parse_target("40-20"), "cible de locataires : « 40-20 » : "),
         (lambda: partnerships.euros("douze", "amount"), "montant : « douze » n'est pas "),
         (lambda: partnerships.euros("99999999999", "value"), "valeur totale : « 99999999999 » "),
+        (
+            lambda: bilans.parse_period("2027", "2027-01-01", None, today=date(2027, 3, 1)),
+            "période : donnez soit période, soit début de période et fin de période, pas ",
+        ),
         (lambda: geo.resolve("Atlantide", "present"), "commune de présence : commune « Atl"),
         (lambda: lookup.search(session, sort="date"), "tri : « date » inconnu ; "),
         (
@@ -142,8 +150,9 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
 
 def test_the_cli_still_names_the_options(run: Run) -> None:
     """The same errors, through the CLI: the line printed before issue 13's change."""
-    from .test_workshops import WORKSHOP
+    from .test_workshops import WORKSHOP, identity
 
+    identity(run)
     assert run("atelier", "add", "rivp", *WORKSHOP).exit_code == 0
     cases = [
         (("atelier", "resultats", "1"),
@@ -153,6 +162,12 @@ def test_the_cli_still_names_the_options(run: Run) -> None:
         (("convention", "rivp", "--renouveler"),
          "--renouveler : aucune convention à renouveler pour RIVP ; créez la première avec "
          "« bailleurs convention … »."),
+        (("bilan", "rivp", "--all"), "--all : ne donnez pas de bailleur avec --all."),
+        (("bilan", "rivp", "--du", "2027-01-01"),
+         "--au : le 23/11/2026 précède --du (01/01/2027) ; vérifiez les dates."),
+        (("bilan", "rivp", "--numero", "2027-001", "--du", "2026-01-01"),
+         "--numero : il désigne la convention d'un seul bailleur et en fixe la période ; "
+         "donnez un seul bailleur, sans --all, --periode, --du ni --au."),
     ]  # fmt: skip
     for args, line in cases:
         result = run(*args)

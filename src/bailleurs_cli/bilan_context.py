@@ -45,7 +45,7 @@ class Period:
     end: date
     label: str  # « de février 2027 », « du 10 au 14 février 2027 »
     slug: str  # « 2027-02 », « convention-2027-002 »
-    source: str  # the option it comes from, for messages
+    source: str  # the field it comes from (period, since_until), else how it was chosen
 
 
 def span_text(start: date, end: date) -> str:

@@ -34,7 +34,7 @@ from bailleurs_cli.bilan_context import Period, span_text
 from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import ConventionStatus
-from bailleurs_cli.errors import Conflict, InvalidInput
+from bailleurs_cli.errors import Conflict, InvalidInput, Namer
 from bailleurs_cli.formatting import de, short_date
 from bailleurs_cli.models import Landlord, Partnership, Workshop
 from bailleurs_cli.store import Store
@@ -100,7 +100,7 @@ def _month(year: int, month: int) -> Period:
         date(year, month, last),
         de(f"{_MONTHS[month - 1]} {year}"),
         f"{year}-{month:02d}",
-        "--periode",
+        "period",
     )
 
 
@@ -114,7 +114,13 @@ def parse_period(
             --periode with --du/--au.
     """
     if text is not None and (start or end):
-        raise InvalidInput("--periode : donnez soit --periode, soit --du et --au, pas les deux.")
+        raise InvalidInput(
+            lambda name: (
+                f"donnez soit {name('period')}, soit {name('since')} et {name('until')}, "
+                "pas les deux."
+            ),
+            field="period",
+        )
     if text is not None:
         cleaned = text.strip()
         if match := re.fullmatch(r"(\d{4})-(\d{1,2})", cleaned):
@@ -124,23 +130,33 @@ def parse_period(
         elif re.fullmatch(r"\d{4}", cleaned) and int(cleaned) >= 2000:
             year = int(cleaned)
             return Period(
-                date(year, 1, 1), date(year, 12, 31), f"de l'année {year}", str(year), "--periode"
+                date(year, 1, 1), date(year, 12, 31), f"de l'année {year}", str(year), "period"
             )
         raise InvalidInput(
-            f"--periode : « {text} » n'est pas une période ; formats acceptés : "
-            f"{PERIOD_FORMATS}, ou bien --du et --au."
+            lambda name: (
+                f"« {text} » n'est pas une période ; formats acceptés : "
+                f"{PERIOD_FORMATS}, ou bien {name('since')} et {name('until')}."
+            ),
+            field="period",
         )
     if end and not start:
-        raise InvalidInput("--du : donnez aussi le premier jour de la période avec --du.")
+        raise InvalidInput(
+            lambda name: f"donnez aussi le premier jour de la période avec {name('since')}.",
+            field="since",
+        )
     if not start:
         return None
-    first = parse_date(start, today=today, field="--du")
-    last = parse_date(end, today=today, field="--au") if end else today
+    first = parse_date(start, today=today, field="since")
+    last = parse_date(end, today=today, field="until") if end else today
     if last < first:
         raise InvalidInput(
-            f"--au : le {short_date(last)} précède --du ({short_date(first)}) ; vérifiez les dates."
+            lambda name: (
+                f"le {short_date(last)} précède {name('since')} ({short_date(first)}) ; "
+                "vérifiez les dates."
+            ),
+            field="until",
         )
-    return Period(first, last, span_text(first, last), f"{first}-au-{last}", "--du/--au")
+    return Period(first, last, span_text(first, last), f"{first}-au-{last}", "since_until")
 
 
 def convention_period(partnership: Partnership) -> Period:
@@ -208,13 +224,22 @@ def _covered(
 
 
 def _no_workshop(landlord: Landlord, period: Period) -> InvalidInput:
-    field_name = period.source if period.source.startswith("--") else "période"
-    why = "" if period.source.startswith("--") else f" ({period.source})"
-    return InvalidInput(
-        f"{field_name} : aucun atelier noté pour {landlord.name} "
-        f"{span_text(period.start, period.end)}{why} ; notez-les avec « bailleurs atelier "
-        f"add {landlord.slug} … » ou choisissez une autre période (--periode, --du, --au)."
-    )
+    given = period.source in ("period", "since_until")
+    why = "" if given else f" ({period.source})"
+    span, who, slug = span_text(period.start, period.end), landlord.name, landlord.slug
+
+    def text(name: Namer) -> str:
+        if period.source == "since_until":
+            head = f"{name('since')}/{name('until')}"
+        else:
+            head = name("period") if given else "période"
+        return (
+            f"{head} : aucun atelier noté pour {who} {span}{why} ; notez-les avec « bailleurs "
+            f"atelier add {slug} … » ou choisissez une autre période ({name('period')}, "
+            f"{name('since')}, {name('until')})."
+        )
+
+    return InvalidInput(text)
 
 
 def select_partners(session: Session, request: BilanRequest, *, today: date) -> list[Planned]:
@@ -229,15 +254,26 @@ def select_partners(session: Session, request: BilanRequest, *, today: date) -> 
     from bailleurs_cli.landlords import resolve
 
     if not request.landlords and not request.everything:
-        raise InvalidInput("bailleur : donnez un bailleur, ou --all pour tous les partenaires.")
+        raise InvalidInput(
+            lambda name: (
+                f"bailleur : donnez un bailleur, ou {name('everything')} pour tous les partenaires."
+            )
+        )
     if request.landlords and request.everything:
-        raise InvalidInput("--all : ne donnez pas de bailleur avec --all.")
+        raise InvalidInput(
+            lambda name: f"ne donnez pas de bailleur avec {name('everything')}.",
+            field="everything",
+        )
     asked = parse_period(request.period, request.start, request.end, today=today)
     if request.number is not None and (asked is not None or request.everything
                                        or len(request.landlords) > 1):  # fmt: skip
         raise InvalidInput(
-            "--numero : il désigne la convention d'un seul bailleur et en fixe la période ; "
-            "donnez un seul bailleur, sans --all, --periode, --du ni --au."
+            lambda name: (
+                "il désigne la convention d'un seul bailleur et en fixe la période ; donnez "
+                f"un seul bailleur, sans {name('everything')}, {name('period')}, "
+                f"{name('since')} ni {name('until')}."
+            ),
+            field="number",
         )
     if request.everything:
         ids = set(session.exec(select(Workshop.landlord_id)).all())
@@ -328,7 +364,11 @@ def prepare(
     existing = [item.target for item in planned if item.target.exists()]
     if existing and not request.force:
         more = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
-        raise Conflict(f"{existing[0]} existe déjà{more} ; ajoutez --force pour le remplacer.")
+        raise Conflict(
+            lambda name: (
+                f"{existing[0]} existe déjà{more} ; ajoutez {name('force')} pour le remplacer."
+            )
+        )
     return path, planned
 
 
@@ -380,8 +420,9 @@ def write(
         report.pdfs = [made for made in converted.values() if made is not None]
         if failed:
             raise InvalidInput(
-                f"--pdf : la conversion de {failed[0]} par LibreOffice a échoué ; le .docx est "
-                "écrit, ouvrez-le dans LibreOffice pour voir pourquoi."
+                f"la conversion de {failed[0]} par LibreOffice a échoué ; le .docx est "
+                "écrit, ouvrez-le dans LibreOffice pour voir pourquoi.",
+                field="pdf",
             )
     return report
 
@@ -400,6 +441,16 @@ class Delivered:
     convention: str | None
 
 
+def _not_written(docx: Path, slug: str) -> InvalidInput:
+    return InvalidInput(
+        lambda name: (
+            f"{docx} introuvable ; écrivez d'abord le bilan avec « bailleurs "
+            f"bilan {slug} » (même période, même {name('out_dir')})."
+        ),
+        field="delivered",
+    )
+
+
 def deliver(
     store: Store, request: BilanRequest, *, settings: Settings, today: date
 ) -> list[Delivered]:
@@ -414,7 +465,10 @@ def deliver(
 
     if request.anonymous:
         raise InvalidInput(
-            "--remis : un bilan anonyme ne se remet pas au bailleur ; retirez --anonyme."
+            lambda name: (
+                f"un bilan anonyme ne se remet pas au bailleur ; retirez {name('anonymous')}."
+            ),
+            field="delivered",
         )
     done = []
     with store.write() as session:
@@ -425,10 +479,7 @@ def deliver(
             docx = request.out_dir / stem
             found = [p for p in (docx, docx.with_suffix(".pdf")) if p.is_file()]
             if not found:
-                raise InvalidInput(
-                    f"--remis : {docx} introuvable ; écrivez d'abord le bilan avec « bailleurs "
-                    f"bilan {item.landlord.slug} » (même période, même --out)."
-                )
+                raise _not_written(docx, item.landlord.slug)
             files.append(found[-1] if request.pdf else found[0])
         for item, file in zip(planned, files, strict=True):
             renewal = (
