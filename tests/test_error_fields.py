@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,17 +61,25 @@ RAISED: dict[str, list[str]] = {
     ],
     "edit": ["tenant_target", "present"],
     "list": ["commune", "priority", "sort", "stage", "kind", "departement"],
-    "letter": ["ally", "commune", "priority"],
     "qpv": ["commune"],
     "config territoires": ["commune"],
     "bilan": [
         "period", "since", "until", "everything", "number", "force", "pdf", "anonymous",
-        "delivered", "out_dir",
+        "delivered", "out_dir", "template",
     ],
+    "rencontre": ["day", "time", "place", "subject", "force", "pdf", "out_dir"],
+    "cron": ["schedule"],
+    "backup": ["out_dir"],
+    "letter": ["ally", "commune", "priority", "template", "out_dir", "pdf", "force"],
+    "templates export": ["force"],
+    "export": ["force"],
+    "rapport": ["force"],
+    "agenda": ["force"],
     "allie add": ["name", "contact", "signatory", "departement", "email", "phone"],
     "convention": [
         "contributions", "amount", "value", "site", "starts_on", "ends_on", "status",
-        "partnership_kind", "number", "renew", "referent_landlord", "pdf",
+        "partnership_kind", "number", "renew", "referent_landlord", "pdf", "force",
+        "out_dir", "template",
     ],
 }  # fmt: skip
 
@@ -99,7 +108,18 @@ def _raised(call: Callable[[], object]) -> BailleursError:
 
 def test_a_script_never_reads_an_option(store: Store) -> None:
     """The core's own messages name fields by their French labels."""
-    from bailleurs_cli import allies, bilans, geo, lookup, partnerships, workshops
+    from bailleurs_cli import (
+        allies,
+        bilans,
+        cron,
+        documents,
+        files,
+        geo,
+        lookup,
+        meeting,
+        partnerships,
+        workshops,
+    )
 
     with store.write() as session:
         from bailleurs_cli.landlords import resolve
@@ -133,6 +153,13 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         (
             lambda: bilans.parse_period("2027", "2027-01-01", None, today=date(2027, 3, 1)),
             "période : donnez soit période, soit début de période et fin de période, pas ",
+        ),
+        (lambda: meeting.parse_time("25h"), "heure : « 25h » n'est pas une heure ; "),
+        (lambda: cron.line(schedule="tous les jours"), "horaire : « tous les jours » n'est "),
+        (lambda: documents.find_template("Mon Modèle", None), "modèle : « Mon Modèle » n'est "),
+        (
+            lambda: files.refuse_overwrite(Path(__file__), force=False),
+            f"{Path(__file__)} existe déjà ; ajoutez force pour le remplacer.",
         ),
         (lambda: geo.resolve("Atlantide", "present"), "commune de présence : commune « Atl"),
         (lambda: lookup.search(session, sort="date"), "tri : « date » inconnu ; "),

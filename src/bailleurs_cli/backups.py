@@ -248,8 +248,9 @@ def _target(url: str, *, out: Path | None, folder: Path, reason: str | None, now
     else:
         if out.exists():
             raise InvalidInput(
-                f"--out : {out} existe déjà ; une sauvegarde n'écrase jamais un fichier, "
-                "choisissez un autre nom ou un dossier."
+                f"{out} existe déjà ; une sauvegarde n'écrase jamais un fichier, "
+                "choisissez un autre nom ou un dossier.",
+                field="out_dir",
             )
         directory = out.parent
         stem, suffix = out.stem, out.suffix
@@ -257,11 +258,12 @@ def _target(url: str, *, out: Path | None, folder: Path, reason: str | None, now
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(
-            f"--out : impossible de créer le dossier {directory} ({os_reason(exc)})."
+            f"impossible de créer le dossier {directory} ({os_reason(exc)}).", field="out_dir"
         ) from None
     if not os.access(directory, os.W_OK):
         raise InvalidInput(
-            f"--out : dossier {directory} non accessible en écriture ; choisissez-en un autre."
+            f"dossier {directory} non accessible en écriture ; choisissez-en un autre.",
+            field="out_dir",
         )
     if out is not None and out.suffix and not out.is_dir():
         return directory / f"{stem}{suffix}"

@@ -65,8 +65,9 @@ def line(
     fields = schedule.split()
     if len(fields) != 5:
         raise InvalidInput(
-            f"--schedule : « {schedule} » n'est pas un horaire cron (5 champs, exemple : "
-            f"« {DEFAULT_SCHEDULE} »)."
+            f"« {schedule} » n'est pas un horaire cron (5 champs, exemple : "
+            f"« {DEFAULT_SCHEDULE} »).",
+            field="schedule",
         )
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     masked = False

@@ -85,8 +85,9 @@ def find_template(name: str, custom_dir: Path | None) -> Path:
     """
     if not NAME.match(name):
         raise InvalidInput(
-            f"--template : « {name} » n'est pas un nom de modèle (lettres minuscules, chiffres "
-            "et tirets) ; voir « bailleurs templates list »."
+            f"« {name} » n'est pas un nom de modèle (lettres minuscules, chiffres "
+            "et tirets) ; voir « bailleurs templates list ».",
+            field="template",
         )
     for folder in (custom_dir, builtin_dir()):
         if folder is not None and (folder / f"{name}.docx").is_file():
@@ -257,7 +258,7 @@ def _template_errors(template_name: str, env: CompiledOnceEnvironment) -> Iterat
         ) from exc
 
 
-def ensure_folder(folder: Path, option: str = "--out") -> None:
+def ensure_folder(folder: Path, field: str = "out_dir") -> None:
     """Create ``folder`` if needed and check it is writable, before any rendering.
 
     Raises:
@@ -267,13 +268,14 @@ def ensure_folder(folder: Path, option: str = "--out") -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InvalidInput(
-            f"{option} : impossible de créer le dossier {folder} ({reason(exc)}) ; choisissez "
-            "un autre dossier."
+            f"impossible de créer le dossier {folder} ({reason(exc)}) ; choisissez "
+            "un autre dossier.",
+            field=field,
         ) from None
     if not os.access(folder, os.W_OK):
         raise InvalidInput(
-            f"{option} : le dossier {folder} n'est pas accessible en écriture ; choisissez-en "
-            "un autre."
+            f"le dossier {folder} n'est pas accessible en écriture ; choisissez-en un autre.",
+            field=field,
         )
 
 
@@ -288,8 +290,11 @@ def libreoffice() -> str:
         if found:
             return found
     raise ToolMissing(
-        "--pdf : LibreOffice introuvable ; installez le paquet Debian libreoffice-writer-nogui "
-        "(sudo apt install libreoffice-writer-nogui) ou retirez --pdf."
+        lambda name: (
+            "LibreOffice introuvable ; installez le paquet Debian libreoffice-writer-nogui "
+            f"(sudo apt install libreoffice-writer-nogui) ou retirez {name('pdf')}."
+        ),
+        field="pdf",
     )
 
 
@@ -343,8 +348,12 @@ def export_templates(folder: Path, *, force: bool = False) -> list[Path]:
     sources = sorted(builtin_dir().glob("*.docx"))
     existing = [folder / s.name for s in sources if (folder / s.name).exists()]
     if existing and not force:
+        first = existing[0]
         raise Conflict(
-            f"{existing[0]} existe déjà ; ajoutez --force pour remplacer les modèles exportés."
+            lambda name: (
+                f"{first} existe déjà ; ajoutez {name('force')} pour remplacer les modèles "
+                "exportés."
+            )
         )
     ensure_folder(folder, "dossier")
     written = []

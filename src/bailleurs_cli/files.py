@@ -12,12 +12,12 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from bailleurs_cli.errors import Conflict, InvalidInput
+from bailleurs_cli.errors import Conflict, InvalidInput, Namer
 
 #: Errors a user fixes by making room rather than by choosing another place.
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -61,13 +61,17 @@ def _umask() -> int:
     return current
 
 
+def _other_folder(name: Namer) -> str:
+    return f"choisissez un autre dossier avec {name('out_dir')}"
+
+
 def write_atomic(
     path: Path,
     data: bytes,
     *,
     mode: int | None = None,
     parents: bool = False,
-    fix: str = "choisissez un autre dossier avec --out",
+    fix: str | Callable[[Namer], str] = _other_folder,
 ) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
@@ -79,7 +83,8 @@ def write_atomic(
         data: its whole content.
         mode: its permissions; default ``0o666`` less the umask, as any editor makes.
         parents: create the missing folders first (the config's).
-        fix: what the user can do, ending the message when the write fails.
+        fix: what the user can do, ending the message when the write fails (a
+            function of a :data:`~bailleurs_cli.errors.Namer` when it names an option).
 
     Raises:
         InvalidInput: the file cannot be written (named, with the system's reason).
@@ -94,7 +99,7 @@ def atomic_stream(
     *,
     mode: int | None = None,
     parents: bool = False,
-    fix: str = "choisissez un autre dossier avec --out",
+    fix: str | Callable[[Namer], str] = _other_folder,
 ) -> Iterator[BinaryIO]:
     """A binary stream to a temporary file beside ``path``, renamed over ``path`` when
     the block ends without error: large outputs are written as they are made.
@@ -120,7 +125,12 @@ def atomic_stream(
         if temporary is not None:
             temporary.unlink(missing_ok=True)
         room = "libérez de la place ou " if exc.errno in _FULL else ""
-        raise InvalidInput(f"impossible d'écrire {path} ({reason(exc)}) ; {room}{fix}.") from None
+        why, how = reason(exc), fix  # ``exc`` is gone once the block ends
+        raise InvalidInput(
+            lambda name: (
+                f"impossible d'écrire {path} ({why}) ; {room}{how(name) if callable(how) else how}."
+            )
+        ) from None
     except BaseException:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
@@ -128,10 +138,12 @@ def atomic_stream(
 
 
 def refuse_overwrite(path: Path, force: bool) -> None:
-    """Nothing is overwritten without ``--force``.
+    """Nothing is overwritten without ``force`` (the CLI's --force).
 
     Raises:
         Conflict: ``path`` exists and ``force`` is not given.
     """
     if path.exists() and not force:
-        raise Conflict(f"{path} existe déjà ; ajoutez --force pour le remplacer.")
+        raise Conflict(
+            lambda name: f"{path} existe déjà ; ajoutez {name('force')} pour le remplacer."
+        )

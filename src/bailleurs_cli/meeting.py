@@ -78,7 +78,7 @@ def parse_time(text: str) -> tuple[int, int]:
     """
     match = re.fullmatch(r"\s*(\d{1,2})\s*(?:h|:)\s*(\d{2})?\s*", text.lower())
     if match is None or int(match[1]) > 23 or int(match[2] or 0) > 59:
-        raise InvalidInput(f"--heure : « {text} » n'est pas une heure ; exemple : 14h30.")
+        raise InvalidInput(f"« {text} » n'est pas une heure ; exemple : 14h30.", field="time")
     return int(match[1]), int(match[2] or 0)
 
 
@@ -108,17 +108,18 @@ class Meeting:
 
 
 def _meeting(request: MeetingRequest, today: date) -> Meeting:
-    day = parse_date(request.on, today=today, field="--date")
+    day = parse_date(request.on, today=today, field="day")
     if day < today:
         raise InvalidInput(
-            f"--date : le {short_date(day)} est passé ; une rencontre se prévoit, donnez une "
-            f"date à partir d'aujourd'hui ({short_date(today)})."
+            f"le {short_date(day)} est passé ; une rencontre se prévoit, donnez une "
+            f"date à partir d'aujourd'hui ({short_date(today)}).",
+            field="day",
         )
     return Meeting(
         day=day,
         time=parse_time(request.time) if request.time else None,
-        place=validation.required_text(request.place, "--lieu"),
-        subject=validation.required_text(request.subject, "--objet"),
+        place=validation.required_text(request.place, "place"),
+        subject=validation.required_text(request.subject, "subject"),
     )
 
 
@@ -267,7 +268,11 @@ def prepare(
     existing = [p for p in [*(i.target for i in made), ics] if p.exists()] if made else []
     if existing and not request.force:
         more = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
-        raise Conflict(f"{existing[0]} existe déjà{more} ; ajoutez --force pour le remplacer.")
+        raise Conflict(
+            lambda name: (
+                f"{existing[0]} existe déjà{more} ; ajoutez {name('force')} pour le remplacer."
+            )
+        )
     return path, meeting, made, ics
 
 
@@ -386,7 +391,7 @@ def send(
         failed = [source.name for source, made in converted.items() if made is None]
         if failed:
             raise InvalidInput(
-                f"--pdf : la conversion de {failed[0]} par LibreOffice a échoué ; les .docx "
-                "sont écrits."
+                f"la conversion de {failed[0]} par LibreOffice a échoué ; les .docx sont écrits.",
+                field="pdf",
             )
     return report
