@@ -59,7 +59,6 @@ RAISED: dict[str, list[str]] = {
         "help", "participants", "tenants", "families", "attendance",
         "satisfaction_children", "satisfaction_parents",
     ],
-    "edit": ["tenant_target", "present"],
     "list": ["commune", "priority", "sort", "stage", "kind", "departement"],
     "qpv": ["commune"],
     "config territoires": ["commune"],
@@ -75,6 +74,10 @@ RAISED: dict[str, list[str]] = {
     "export": ["force"],
     "rapport": ["force"],
     "agenda": ["force"],
+    "import csv": ["mapping"],
+    "add": ["force", "name"],
+    "edit": ["tenant_target", "present", "help"],
+    "person edit": ["help"],
     "allie add": ["name", "contact", "signatory", "departement", "email", "phone"],
     "convention": [
         "contributions", "amount", "value", "site", "starts_on", "ends_on", "status",
@@ -120,6 +123,7 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         partnerships,
         workshops,
     )
+    from bailleurs_cli.imports.generic import parse_mapping
 
     with store.write() as session:
         from bailleurs_cli.landlords import resolve
@@ -160,6 +164,10 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         (
             lambda: files.refuse_overwrite(Path(__file__), force=False),
             f"{Path(__file__)} existe déjà ; ajoutez force pour le remplacer.",
+        ),
+        (
+            lambda: parse_mapping(["nom"]),
+            "correspondance : « nom » ; attendu champ=Colonne, par exemple nom=Bailleur.",
         ),
         (lambda: geo.resolve("Atlantide", "present"), "commune de présence : commune « Atl"),
         (lambda: lookup.search(session, sort="date"), "tri : « date » inconnu ; "),

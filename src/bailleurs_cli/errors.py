@@ -88,6 +88,7 @@ FIELD_LABELS: dict[str, str] = {
     "force": "force",
     "help": "l'aide",  # not a field: where the options are described (« voir --help »)
     "kind": "nature",
+    "mapping": "correspondance",
     "name": "nom",
     "next_action": "prochaine étape",
     "next_due": "échéance",

@@ -126,9 +126,12 @@ def add(session: Session, data: LandlordInput, *, today: date, force: bool = Fal
         raise InvalidInput("nom : obligatoire.")
     duplicate = find_near_duplicate(session, values["name"], values.get("aliases", []))
     if duplicate is not None and not force:
+        near = lookup.label(duplicate)
         raise Conflict(
-            f"un bailleur proche existe déjà : {lookup.label(duplicate)} ; utilisez-le, "
-            "ou ajoutez --force pour en créer un autre."
+            lambda name: (
+                f"un bailleur proche existe déjà : {near} ; utilisez-le, "
+                f"ou ajoutez {name('force')} pour en créer un autre."
+            )
         )
     return enter_pipeline(
         session,
@@ -144,7 +147,9 @@ def edit(session: Session, query: str, data: LandlordInput) -> Landlord:
     landlord = resolve(session, query)
     values = _clean(data)
     if not values:
-        raise InvalidInput("rien à modifier ; donnez au moins une option (voir --help).")
+        raise InvalidInput(
+            lambda name: f"rien à modifier ; donnez au moins une option (voir {name('help')})."
+        )
     if "name" in values and values["name"] != landlord.name:
         other = find_near_duplicate(session, values["name"], [])
         if other is not None and other.id != landlord.id:

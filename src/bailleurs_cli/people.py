@@ -140,7 +140,9 @@ def edit(session: Session, landlord_query: str, person_query: str, data: PersonI
     person = find(session, landlord, person_query)
     values = _clean(data)
     if not values:
-        raise InvalidInput("rien à modifier ; donnez au moins une option (voir --help).")
+        raise InvalidInput(
+            lambda name: f"rien à modifier ; donnez au moins une option (voir {name('help')})."
+        )
     for key, value in values.items():
         setattr(person, key, value)
     session.add(person)

@@ -183,6 +183,7 @@ FIELD_OPTIONS: dict[str, str] = {
     "force": "--force",
     "help": "--help",
     "kind": "--kind",
+    "mapping": "--map",
     "next_action": "--next-action",
     "next_due": "--next",
     "number": "--numero",

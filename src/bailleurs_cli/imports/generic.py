@@ -53,14 +53,33 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
         key = validation.fold(key).replace(" ", "")
         if not sep or not column.strip():
             raise InvalidInput(
-                f"--map : « {item} » ; attendu champ=Colonne, par exemple nom=Bailleur."
+                f"« {item} » ; attendu champ=Colonne, par exemple nom=Bailleur.", field="mapping"
             )
         if key not in FIELDS:
             raise InvalidInput(
-                f"--map : champ « {key} » inconnu ; champs possibles : {', '.join(FIELDS)}."
+                f"champ « {key} » inconnu ; champs possibles : {', '.join(FIELDS)}.",
+                field="mapping",
             )
         mapping[key] = normalise(column)
     return mapping
+
+
+def _column_missing(key: str, wanted: str, where: str, shown: str) -> InvalidInput:
+    return InvalidInput(
+        lambda name: (
+            f"{name('mapping')} {key} : colonne « {wanted} » absente de {where} ; "
+            f"colonnes lues : {shown}."
+        )
+    )
+
+
+def _no_name_column(where: str) -> InvalidInput:
+    return InvalidInput(
+        lambda name: (
+            f"{where} : aucune colonne pour le nom du bailleur ; ajoutez "
+            f"{name('mapping')} nom=<colonne>."
+        )
+    )
 
 
 def read(
@@ -87,15 +106,9 @@ def read(
                     columns[key] = wanted
                 elif key in mapping:
                     shown = ", ".join(f"« {c} »" for c in table.columns[:12])
-                    raise InvalidInput(
-                        f"--map {key} : colonne « {wanted} » absente de {table.name} ; "
-                        f"colonnes lues : {shown}."
-                    )
+                    raise _column_missing(key, wanted, table.name, shown)
             if "nom" not in columns:
-                raise InvalidInput(
-                    f"{table.name} : aucune colonne pour le nom du bailleur ; ajoutez "
-                    "--map nom=<colonne>."
-                )
+                raise _no_name_column(table.name)
             labels = dict(zip(table.keys, table.columns, strict=True))
             named = {k: labels[c] for k, c in columns.items()}
             for line, row in table.rows(progress):
