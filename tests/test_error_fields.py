@@ -54,7 +54,6 @@ def _names(command: Any) -> set[str]:
 
 #: The fields each command's core errors may name (the modules converted so far).
 RAISED: dict[str, list[str]] = {
-    "atelier add": ["site", "starts_on", "ends_on", "sessions", "animators", "qpv_code"],
     "atelier resultats": [
         "help", "participants", "tenants", "families", "attendance",
         "satisfaction_children", "satisfaction_parents",
@@ -64,19 +63,25 @@ RAISED: dict[str, list[str]] = {
     "config territoires": ["commune"],
     "bilan": [
         "period", "since", "until", "everything", "number", "force", "pdf", "anonymous",
-        "delivered", "out_dir", "template",
+        "delivered", "out_dir", "template", "texts",
     ],
     "rencontre": ["day", "time", "place", "subject", "force", "pdf", "out_dir"],
-    "cron": ["schedule"],
+    "cron": ["schedule", "to"],
+    "digest": ["to"],
+    "remind add": ["every", "first_on"],
+    "atelier add": ["site", "starts_on", "ends_on", "sessions", "animators", "qpv_code"],
     "backup": ["out_dir"],
-    "letter": ["ally", "commune", "priority", "template", "out_dir", "pdf", "force"],
+    "letter": [
+        "ally", "commune", "priority", "template", "out_dir", "pdf", "force", "format",
+        "everything", "qpv_code",
+    ],
     "templates export": ["force"],
-    "export": ["force"],
-    "rapport": ["force"],
+    "export": ["force", "format", "table", "texts", "anonymous"],
+    "rapport": ["force", "since", "until", "texts", "anonymous", "departement"],
     "agenda": ["force"],
     "import csv": ["mapping"],
     "add": ["force", "name"],
-    "edit": ["tenant_target", "present", "help"],
+    "edit": ["tenant_target", "present", "help", "qpv_code"],
     "person edit": ["help"],
     "allie add": ["name", "contact", "signatory", "departement", "email", "phone"],
     "convention": [
@@ -123,7 +128,9 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         partnerships,
         workshops,
     )
+    from bailleurs_cli.anonymity import rule_of
     from bailleurs_cli.imports.generic import parse_mapping
+    from bailleurs_cli.mailer import recipients
 
     with store.write() as session:
         from bailleurs_cli.landlords import resolve
@@ -169,6 +176,12 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
             lambda: parse_mapping(["nom"]),
             "correspondance : « nom » ; attendu champ=Colonne, par exemple nom=Bailleur.",
         ),
+        (
+            lambda: rule_of(anonymous=False, texts=True),
+            "avec textes : ne s'emploie qu'avec anonyme (sans lui, les textes libres figurent "
+            "déjà) ; ajoutez anonyme ou retirez avec textes.",
+        ),
+        (lambda: recipients(["pas une adresse"]), "destinataires : « pas une adresse » n'est "),
         (lambda: geo.resolve("Atlantide", "present"), "commune de présence : commune « Atl"),
         (lambda: lookup.search(session, sort="date"), "tri : « date » inconnu ; "),
         (

@@ -53,8 +53,11 @@ def rule_of(anonymous: bool, texts: bool) -> Rule:
         from bailleurs_cli.errors import InvalidInput
 
         raise InvalidInput(
-            "--avec-textes : ne s'emploie qu'avec --anonyme (sans lui, les textes libres "
-            "figurent déjà) ; ajoutez --anonyme ou retirez --avec-textes."
+            lambda name: (
+                f"ne s'emploie qu'avec {name('anonymous')} (sans lui, les textes libres "
+                f"figurent déjà) ; ajoutez {name('anonymous')} ou retirez {name('texts')}."
+            ),
+            field="texts",
         )
     return Rule(anonymous, texts)
 

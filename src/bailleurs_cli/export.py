@@ -372,14 +372,16 @@ def _check(fmt: str, table: str) -> str | None:
     from bailleurs_cli.validation import fold
 
     if fmt not in FORMATS:
-        raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : csv, json, yaml.")
+        raise InvalidInput(
+            f"« {fmt} » inconnu ; valeurs possibles : csv, json, yaml.", field="format"
+        )
     if fmt != "csv":
         return None
     name = TABLES.get(fold(table))
     if name is None:
         raise InvalidInput(
-            f"--table : « {table} » inconnue ; valeurs possibles : bailleurs, "
-            "interlocuteurs, echanges."
+            f"« {table} » inconnue ; valeurs possibles : bailleurs, interlocuteurs, echanges.",
+            field="table",
         )
     return name
 

@@ -327,7 +327,7 @@ def plan(
 ) -> list[Job]:
     """Build every job and name what cannot be done; writes nothing."""
     if fmt not in FORMATS:
-        raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : docx, eml.")
+        raise InvalidInput(f"« {fmt} » inconnu ; valeurs possibles : docx, eml.", field="format")
     jobs = []
     in_qpv = qpv_communes(session)
     for landlord in landlords:
@@ -684,10 +684,18 @@ def prepare(
     doc_kinds.require_kind(info, "courrier")
     if not request.landlords and not request.everything:
         raise InvalidInput(
-            "bailleur : donnez un ou plusieurs bailleurs, ou --all avec des filtres."
+            lambda name: (
+                f"bailleur : donnez un ou plusieurs bailleurs, ou {name('everything')} avec "
+                "des filtres."
+            )
         )
     if request.landlords and request.everything:
-        raise InvalidInput("--all : ne donnez pas de bailleur avec --all (utilisez les filtres).")
+        raise InvalidInput(
+            lambda name: (
+                f"ne donnez pas de bailleur avec {name('everything')} (utilisez les filtres)."
+            ),
+            field="everything",
+        )
     template_check.require_usable(path, kind="courrier")
     with store.read() as session:
         ally = allies.resolve(session, request.ally) if request.ally else None

@@ -127,14 +127,14 @@ def build_message(
 def recipients(addresses: list[str]) -> list[str]:
     """Validate every ``--to`` address."""
     if not addresses:
-        raise InvalidInput("--to : donnez au moins une adresse (ou réglez digest.to).")
+        raise InvalidInput("donnez au moins une adresse (ou réglez digest.to).", field="to")
     checked = []
     for address in addresses:
         try:
             checked.append(validation.email(address))
         except InvalidInput:
             raise InvalidInput(
-                f"--to : « {address} » n'est pas une adresse e-mail valide."
+                f"« {address} » n'est pas une adresse e-mail valide.", field="to"
             ) from None
     return checked
 

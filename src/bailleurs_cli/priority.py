@@ -431,4 +431,4 @@ def require_qpv(source: Session | Reader, code: str) -> Qpv:
         if close
         else " ; voyez la liste avec « bailleurs qpv »."
     )
-    raise NotFound(f"--qpv : quartier « {code} » inconnu{hint}")
+    raise NotFound(f"quartier « {code} » inconnu{hint}", field="qpv_code")

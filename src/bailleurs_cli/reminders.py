@@ -33,7 +33,7 @@ def parse_every(text: str) -> tuple[int, Unit]:
     match = _EVERY.match(validation.fold(text).replace(" ", ""))
     if not match or int(match[1]) == 0:
         raise InvalidInput(
-            f"--every : « {text} » n'est pas une période ; exemples : 15j, 2s, 6m, 1a."
+            f"« {text} » n'est pas une période ; exemples : 15j, 2s, 6m, 1a.", field="every"
         )
     return int(match[1]), Unit(match[2][0])
 
@@ -58,7 +58,7 @@ def add(
 ) -> Reminder:
     """Create a reminder; its first date is ``start`` (default: today)."""
     count, unit = parse_every(every)
-    first = parse_date(start, today=today, field="--from") if start else today
+    first = parse_date(start, today=today, field="first_on") if start else today
     owner: Landlord | None = resolve(session, landlord) if landlord else None
     reminder = Reminder(
         label=validation.required_text(label, "libellé"),

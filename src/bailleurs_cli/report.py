@@ -301,14 +301,18 @@ def scope_of(
     """
     from bailleurs_cli import validation
 
-    last = parse_date(end, today=today, field="--au") if end else today
+    last = parse_date(end, today=today, field="until") if end else today
     if start:
-        first = parse_date(start, today=today, field="--du")
+        first = parse_date(start, today=today, field="since")
     else:
         first = add_months(last.replace(day=1), -(DEFAULT_MONTHS - 1))
     if last < first:
         raise InvalidInput(
-            f"--au : le {short_date(last)} précède --du ({short_date(first)}) ; vérifiez les dates."
+            lambda name: (
+                f"le {short_date(last)} précède {name('since')} ({short_date(first)}) ; "
+                "vérifiez les dates."
+            ),
+            field="until",
         )
     code = validation.departement(departement) if departement is not None else None
     return Scope(first, last, code, rule)
