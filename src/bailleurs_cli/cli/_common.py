@@ -120,7 +120,21 @@ _HELP_PATTERNS = (
 )
 
 
+#: Placeholders whose French word has another width: in the options' table the
+#: padding after them is adjusted, so the help column stays where Click put it.
+_RESIZED = re.compile(r"<(list\[str\]|int)>( {2,})")
+_RESIZED_WORDS = {"list[str]": "TEXTE...", "int": "ENTIER"}
+
+
+def _keep_column(match: re.Match[str]) -> str:
+    english, padding = match.group(1), match.group(2)
+    french = _RESIZED_WORDS[english]
+    width = len(english) + 2 + len(padding)
+    return french + " " * max(2, width - len(french))
+
+
 def _in_french_help(text: str) -> str:
+    text = _RESIZED.sub(_keep_column, text)
     for english, french in _HELP_WORDS:
         text = text.replace(english, french)
     for pattern, french in _HELP_PATTERNS:

@@ -212,7 +212,7 @@ def convention(
         typer.Option("--montant", help="Participation financière (€) : convention financière."),
     ] = None,
     kind: Annotated[
-        str | None, typer.Option("--type", help="non_financier (défaut) ou financier.")
+        str | None, typer.Option("--type", help="non financier (défaut) ou financier.")
     ] = None,
     couvre: Annotated[
         str | None, typer.Option("--couvre", help="Ce que couvre le montant.")
@@ -235,7 +235,7 @@ def convention(
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", help="brouillon, envoyee, signee, echue (seul : met à jour)."),
+        typer.Option("--status", help="brouillon, envoyée, signée, échue (seul : met à jour)."),
     ] = None,
     bilan_remis: Annotated[
         bool, typer.Option("--bilan-remis", help="Noter que le bilan a été remis (aujourd'hui).")

@@ -22,11 +22,11 @@ def edit(
     on: Annotated[str | None, typer.Option("--date", help="Nouvelle date (passée).")] = None,
     channel: Annotated[
         str | None,
-        typer.Option("--channel", help="Nouveau canal : email, telephone, rdv, visio…"),
+        typer.Option("--channel", help="Nouveau canal : e-mail, téléphone, rendez-vous, visio…"),
     ] = None,
     outcome: Annotated[
         str | None,
-        typer.Option("--outcome", help="Nouveau résultat : positif, neutre, negatif…"),
+        typer.Option("--outcome", help="Nouveau résultat : positif, neutre, négatif…"),
     ] = None,
 ) -> None:
     """Corriger un échange (résumé, date, canal, résultat).

@@ -28,7 +28,7 @@ def contact(
         str,
         typer.Option(
             "--channel",
-            help="Canal : email, telephone, rdv, visio, courrier, visite, evenement.",
+            help="Canal : e-mail, téléphone, rendez-vous, visio, courrier, visite, événement.",
         ),
     ],
     summary: Annotated[str, typer.Option("--summary", help="Ce qui s'est dit ou a été envoyé.")],
@@ -37,7 +37,7 @@ def contact(
     ] = None,
     outcome: Annotated[
         str | None,
-        typer.Option("--outcome", help="Résultat : positif, neutre, negatif, sans_reponse."),
+        typer.Option("--outcome", help="Résultat : positif, neutre, négatif, sans réponse."),
     ] = None,
     direction: Annotated[
         str, typer.Option("--direction", help="sortant (nous) ou entrant (eux).")
@@ -137,7 +137,7 @@ def stage(
         str,
         typer.Argument(
             metavar="ÉTAPE",
-            help="identifie, contacte, en_discussion, proposition, partenaire, en_veille, refus.",
+            help="identifié, contacté, en discussion, proposition, partenaire, en veille, refus.",
         ),
     ],
     reason: Annotated[

@@ -34,7 +34,7 @@ LandlordArg = Annotated[
 def list_landlords(
     ctx: typer.Context,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Étape : identifie, contacte, en_discussion…")
+        str | None, typer.Option("--stage", help="Étape : identifié, contacté, en discussion…")
     ] = None,
     departement: DepartementFilterOpt = None,
     kind: Annotated[
