@@ -247,6 +247,16 @@ def test_departments_and_plurals() -> None:
     assert formatting.pluriel(2, "bureau", "bureaux") == "2 bureaux"
 
 
+def test_pluriel_agrees_a_whole_phrase_and_can_say_none() -> None:
+    assert formatting.pluriel(1, "document écrit", "documents écrits") == "1 document écrit"
+    assert formatting.pluriel(3, "document écrit", "documents écrits") == "3 documents écrits"
+    assert formatting.pluriel(0, "document écrit", "documents écrits") == "0 document écrit"
+    assert formatting.pluriel(0, "échec", zero="aucun échec") == "aucun échec"
+    assert formatting.pluriel(1, "échec", zero="aucun échec") == "1 échec"
+    assert formatting.pluriel(2, "échec", zero="aucun échec") == "2 échecs"
+    assert formatting.pluriel(1200, "ligne lue", "lignes lues") == "1\u202f200 lignes lues"
+
+
 def test_siret_and_siren_are_grouped(run: Run, exemple: str, out: Path) -> None:
     path = letter(run, exemple, "prospection", out)
     raw = [p.text for p in Document(str(path)).paragraphs]  # no-break spaces kept

@@ -373,10 +373,15 @@ def de(text: str) -> str:
     return f"d'{text}" if elides(text) else f"de {text}"
 
 
-def pluriel(count: int, singular: str, plural: str | None = None) -> str:
+def pluriel(
+    count: int, singular: str, plural: str | None = None, *, zero: str | None = None
+) -> str:
     """``1 logement``, ``2 logements``, ``0 logement`` (French: below 2 is singular);
-    ``plural`` for irregular words (``1 an``, ``3 ans`` need nothing; ``1 bureau``,
-    ``2 bureaux`` do)."""
+    ``plural`` for irregular words or agreeing phrases (``1 an``, ``3 ans`` need
+    nothing; ``1 bureau``, ``2 bureaux`` or ``2 documents écrits`` do). ``zero`` is the
+    whole text for none when it reads better than the figure: ``aucun échec``."""
+    if count == 0 and zero is not None:
+        return zero
     word = singular if abs(count) < 2 else (plural or singular + "s")
     return f"{number(count)} {word}"
 
