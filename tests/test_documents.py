@@ -135,10 +135,10 @@ def test_bulk_letters_resume_without_rewriting(run: Run, identity: None, out: Pa
     again = run(*args)
     assert again.exit_code == 1
     assert again.stderr.splitlines()[-1] == (
-        "0 document(s) écrit(s), 4 ignoré(s) car existant(s) (--force pour remplacer), 3 échec(s)."
+        "aucun document écrit, 4 ignorés car existants (--force pour remplacer), 3 échecs."
     )
     assert (out / names[0]).stat().st_mtime_ns == stamp
-    assert run(*args, "--force").stderr.splitlines()[-1].startswith("4 document(s) écrit(s)")
+    assert run(*args, "--force").stderr.splitlines()[-1].startswith("4 documents écrits")
 
 
 def test_bulk_letters_on_both_cores(run: Run, identity: None, out: Path) -> None:
@@ -147,9 +147,9 @@ def test_bulk_letters_on_both_cores(run: Run, identity: None, out: Path) -> None
     assert result.exit_code == 1, result
     files = sorted(out.glob("*.docx"))
     assert len(files) == 19
+    # Efidis, absorbed, is not written to.
     assert result.stderr.splitlines()[-1] == (
-        "19 document(s) écrit(s), 0 ignoré(s) car existant(s) (--force pour remplacer), "
-        f"{REGISTRY_SIZE - 1 - 19} échec(s)."  # Efidis, absorbed, is not written to
+        f"19 documents écrits, aucun ignoré, {REGISTRY_SIZE - 1 - 19} échecs."
     )
     assert "Adoma" in text(out / "adoma-relance.docx")
     assert not list(out.glob(".*"))  # no temporary file left
@@ -160,7 +160,7 @@ def test_dry_run_writes_nothing(run: Run, identity: None, out: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == f"écrirait {out}/1001-vies-habitat-prospection.docx"
     assert result.stderr == (
-        f"Simulation : 19 document(s) à écrire, {REGISTRY_SIZE - 1 - 19} échec(s) prévu(s), "
+        f"Simulation : 19 documents à écrire, {REGISTRY_SIZE - 1 - 19} échecs prévus, "
         "rien n'a été écrit.\n"
     )
     assert not out.exists() or list(out.iterdir()) == []
@@ -173,7 +173,7 @@ def test_missing_address_is_a_named_failure(run: Run, identity: None, out: Path)
     assert result.stderr.splitlines() == [
         "Échec : Office Sans Adresse (office-sans-adresse) — adresse du siège manquante ; "
         'complétez-la avec « bailleurs edit office-sans-adresse --adresse "…" ».',
-        "1 document(s) écrit(s), 0 ignoré(s) car existant(s) (--force pour remplacer), 1 échec(s).",
+        "1 document écrit, aucun ignoré, 1 échec.",
     ]
     assert [p.name for p in out.iterdir()] == ["rivp-prospection.docx"]
 

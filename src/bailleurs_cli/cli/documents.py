@@ -21,6 +21,7 @@ from bailleurs_cli.cli._common import (
     sub_app,
     table,
 )
+from bailleurs_cli.formatting import pluriel
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
@@ -38,12 +39,27 @@ PdfOpt = Annotated[
 def _summary(report: LetterRun, dry_run: bool = False) -> None:
     for job in report.failed:
         error(f"Échec : {job.name} ({job.slug}) — {job.problem}.")
-    verb = "à écrire" if dry_run else "écrit(s)"
-    parts = [f"{len(report.written)} document(s) {verb}"]
+    done = "à écrire" if dry_run else "écrit"
+    written = len(report.written)
+    parts = [
+        pluriel(
+            written,
+            f"document {done}",
+            "documents à écrire" if dry_run else "documents écrits",
+            zero=f"aucun document {done}",
+        )
+    ]
     if report.pdfs:
         parts.append(f"{len(report.pdfs)} PDF")
-    parts.append(f"{len(report.skipped)} ignoré(s) car existant(s) (--force pour remplacer)")
-    parts.append(f"{len(report.failed)} échec(s)")
+    parts.append(
+        pluriel(
+            len(report.skipped),
+            "ignoré car existant (--force pour remplacer)",
+            "ignorés car existants (--force pour remplacer)",
+            zero="aucun ignoré",
+        )
+    )
+    parts.append(pluriel(len(report.failed), "échec", zero="aucun échec"))
     info(", ".join(parts) + ".")
 
 
@@ -138,15 +154,25 @@ def letter(
         out(str(job.target))
     for made in report.pdfs:
         out(str(made))
-    if report.caught_up:
+    if report.caught_up == 1:
         info(
-            f"{report.caught_up} courrier(s) d'un envoi interrompu, déjà écrit(s) mais pas "
-            "encore noté(s) : noté(s) maintenant, à la date de leur fichier."
+            "1 courrier d'un envoi interrompu, déjà écrit mais pas encore noté : noté "
+            "maintenant, à la date de son fichier."
+        )
+    elif report.caught_up:
+        info(
+            f"{pluriel(report.caught_up, 'courrier')} d'un envoi interrompu, déjà écrits mais "
+            "pas encore notés : notés maintenant, à la date de leur fichier."
         )
     if report.logged:
+        logged = (
+            "1 envoi noté comme échange, avec sa relance"
+            if report.logged == 1
+            else f"{pluriel(report.logged, 'envoi')} notés comme échanges, avec leur relance"
+        )
         info(
-            f"{report.logged} envoi(s) noté(s) comme échanges, avec leur relance (lot "
-            f"{report.batch} ; pour l'annuler : bailleurs exchange delete --lot {report.batch})."
+            f"{logged} (lot {report.batch} ; pour l'annuler : "
+            f"bailleurs exchange delete --lot {report.batch})."
         )
     if not (report.written or report.skipped or report.failed):
         info("Aucun bailleur ne correspond à ces critères.")
@@ -167,8 +193,11 @@ def _dry_run(jobs: list[Job]) -> None:
             out(f"écrirait {job.target}")
     todo = sum(1 for j in jobs if not j.problem and not j.skipped)
     failures = sum(1 for j in jobs if j.problem)
-    planned = f", {failures} échec(s) prévu(s)" if failures else ""
-    info(f"Simulation : {todo} document(s) à écrire{planned}, rien n'a été écrit.")
+    planned = f", {pluriel(failures, 'échec prévu', 'échecs prévus')}" if failures else ""
+    todo_text = pluriel(
+        todo, "document à écrire", "documents à écrire", zero="aucun document à écrire"
+    )
+    info(f"Simulation : {todo_text}{planned}, rien n'a été écrit.")
 
 
 def _send_with_progress(st: State, request: LetterRequest) -> LetterRun:
