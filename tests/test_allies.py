@@ -293,7 +293,7 @@ def test_invitations_and_the_meeting_event(
     )
     again = run(*MEETING, "--out", str(out), env=LATER)
     assert (again.exit_code, again.stderr) == (1, (
-        f"Erreur : {landlord} existe déjà (et 2 autre(s)) ; ajoutez --force pour le remplacer.\n"
+        f"Erreur : {landlord} existe déjà (et 2 autres) ; ajoutez --force pour le remplacer.\n"
     ))  # fmt: skip
 
 

@@ -312,7 +312,7 @@ def test_all_partners_of_a_month(run: Run, rivp: tuple[str, str], out: Path) -> 
     assert "8 % de locataires, sous la cible 15–30 %" in first
     assert "nous proposons au bailleur de relayer l'information auprès des familles" in first
     assert "Paris Habitat" not in first
-    assert result.stderr.splitlines()[-1] == "2 bilan(s) écrit(s)."
+    assert result.stderr.splitlines()[-1] == "2 bilans écrits."
 
 
 def test_the_bilan_template_is_documented_and_checked(run: Run, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
     assert result.exit_code == 0, result
     saved, applied = result.stderr.splitlines()
     assert applied == (
-        f"Registre appliqué : 1 ajouté(s), 1 mis à jour, {REGISTRY_SIZE - 1} inchangé(s)."
+        f"Registre appliqué : 1 ajouté, 1 mis à jour, {REGISTRY_SIZE - 1} inchangés."
     )
     assert saved.startswith("Sauvegarde avant la synchronisation du registre : ")
     copy = Path(saved.split(" : ", 1)[1])
@@ -66,7 +66,7 @@ def test_sync_updates_facts_and_keeps_user_data(run: Run, store: Store, tmp_path
 def test_sync_twice_changes_nothing(run: Run) -> None:
     result = run("registry", "sync")
     assert result.stderr.splitlines()[-1] == (
-        f"Registre appliqué : 0 ajouté(s), 0 mis à jour, {REGISTRY_SIZE} inchangé(s)."
+        f"Registre appliqué : aucun ajouté, aucun mis à jour, {REGISTRY_SIZE} inchangés."
     )
 
 
@@ -154,7 +154,7 @@ def test_labels_to_identify_and_attaching_one(run: Run) -> None:
     attached = run("registry", "label", "HAB.CONF.", "--bailleur", "habitat-et-confort-temoin")
     assert attached.exit_code == 0, attached
     assert attached.stderr.startswith(
-        "« HAB.CONF. » rattaché à Habitat et Confort Témoin : 12 arrondissement(s)"
+        "« HAB.CONF. » rattaché à Habitat et Confort Témoin : 12 arrondissements"
     )
     shown = json.loads(run("show", "habitat-et-confort-temoin", "--json").stdout)
     assert {p["commune"] for p in shown["presence"]} >= {"75105", "75109"}

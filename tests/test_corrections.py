@@ -27,7 +27,7 @@ def test_deleting_the_last_exchange_gives_back_the_previous_step(run: Run) -> No
     result = run("exchange", "delete", str(wrong["id"]), "--yes")
     assert result.exit_code == 0, result
     assert result.stderr == (
-        "1 échange(s) supprimé(s) (RIVP) ; dernier échange et prochaine étape recalculés.\n"
+        "1 échange supprimé (RIVP) ; dernier échange et prochaine étape recalculés.\n"
     )
     assert [e["summary"] for e in history(run)] == ["Premier e-mail"]
     assert step(run) == ("Relancer", "2026-11-23", "2026-11-10")
@@ -83,7 +83,7 @@ def test_a_batch_of_logged_letters_is_undone_in_one_command(run: Run, tmp_path: 
     [batch] = batches
     result = run("exchange", "delete", "--lot", batch, "--yes")
     assert result.exit_code == 0, result
-    assert result.stderr.startswith("2 échange(s) supprimé(s) (")
+    assert result.stderr.startswith("2 échanges supprimés (")
     left = json.loads(run("export", "--format", "json").stdout)["exchanges"]
     assert [e["summary"] for e in left] == ["Avant le lot"]
     assert step(run, "rivp")[2] is None
@@ -97,7 +97,7 @@ def test_bad_corrections_change_nothing(run: Run) -> None:
          "Erreur : échange n° 999 introuvable ; les numéros sont dans « bailleurs history "
          "BAILLEUR » (colonne N°) ou --json (clé id).\n"),
         (["exchange", "delete", str(logged["id"])], 1,
-         "Erreur : exchange delete supprime 1 échange(s) pour de bon : ajoutez --yes pour "
+         "Erreur : exchange delete supprime 1 échange pour de bon : ajoutez --yes pour "
          "confirmer (hors terminal).\n"),
         (["exchange", "edit", str(logged["id"]), "--date", "2030-01-01"], 1,
          "Erreur : date : le 01/01/2030 est à venir ; un échange se note une fois qu'il a eu "

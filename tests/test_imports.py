@@ -104,7 +104,7 @@ def test_qpv_import_reports_declared_links_to_removed_qpv(
         codes = session.exec(select(Presence.qpv_code).where(col(Presence.qpv_code).is_not(None)))
         assert codes.all() == ["QN09503I"]
     shown = run("import", "qpv", str(extract)).stderr
-    assert "1 lien(s) déclaré(s) vers un QPV retiré" not in shown  # none removed this time
+    assert "1 lien déclaré vers un QPV retiré" not in shown  # none removed this time
     assert "liens_qpv_retires" not in report(run, "qpv", str(QPV_FILE))["counts"]
 
 
@@ -273,9 +273,9 @@ def test_history_lists_real_imports_newest_first(run: Run) -> None:
     assert datetime.fromisoformat(listed[0]["run_at"]).utcoffset() == timedelta(0)
     assert json.loads(run("import", "historique", "--json", "--limit", "1").stdout) == listed[:1]
     text = run("import", "historique").stdout.splitlines()
-    assert text[0].split() == ["Date", "Import", "Fichier(s)", "SHA-256", "Lignes", "Effet"]
+    assert text[0].split() == ["Date", "Import", "Fichiers", "SHA-256", "Lignes", "Effet"]
     assert "listeqp2024-cog2024.csv" in text[1] and listed[0]["sha256"][:12] in text[1]
-    assert "1 ajouté(s)" in text[2] and "9 locaux" in text[2]
+    assert "1 ajouté" in text[2] and "9 locaux" in text[2]
     refused = run("import", "historique", "--limit", "0")
     assert refused.exit_code != 0
     assert refused.stderr.strip() == (
@@ -501,9 +501,9 @@ def test_human_report(run: Run) -> None:
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "Import SIRENE (StockUniteLegale_extrait.csv ; utf-8, séparateur « , ») : "
-        "11 ligne(s) lue(s), 5 retenue(s).",
-        "Simulation : 2 ajouté(s), 3 complété(s), 0 inchangé(s), 6 rejeté(s), 0 proche(s), "
-        "1 conflit(s) ; rien n'a été enregistré.",
+        "11 lignes lues, 5 retenues.",
+        "Simulation : 2 ajoutés, 3 complétés, aucun inchangé, 6 rejetés, aucun proche, "
+        "1 conflit ; rien n'a été enregistré.",
     ]
     lines = result.stdout.splitlines()
     assert (

@@ -90,7 +90,7 @@ def test_agenda_writes_all_day_events_with_stable_uids(run: Run, tmp_path: Path)
     target = tmp_path / "suivi.ics"
     result = run("agenda", "--ics", str(target))
     assert result.exit_code == 0, result
-    assert result.stderr == f"2 événement(s) écrit(s) dans {target}.\n"
+    assert result.stderr == f"2 événements écrits dans {target}.\n"
     calendar = Calendar.from_ical(target.read_bytes())
     events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
     assert set(events) == {"etape-rivp@bailleurs", "rappel-1@bailleurs"}

@@ -35,7 +35,7 @@ from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import ConventionStatus
 from bailleurs_cli.errors import Conflict, InvalidInput, Namer
-from bailleurs_cli.formatting import de, short_date
+from bailleurs_cli.formatting import de, pluriel, short_date
 from bailleurs_cli.models import Landlord, Partnership, Workshop
 from bailleurs_cli.store import Store
 
@@ -363,7 +363,7 @@ def prepare(
             )  # fmt: skip
     existing = [item.target for item in planned if item.target.exists()]
     if existing and not request.force:
-        more = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
+        more = f" (et {pluriel(len(existing) - 1, 'autre')})" if len(existing) > 1 else ""
         raise Conflict(
             lambda name: (
                 f"{existing[0]} existe déjà{more} ; ajoutez {name('force')} pour le remplacer."

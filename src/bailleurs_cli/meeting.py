@@ -23,7 +23,7 @@ from bailleurs_cli.config import Settings
 from bailleurs_cli.dates import parse_date
 from bailleurs_cli.enums import Stage
 from bailleurs_cli.errors import Conflict, InvalidInput
-from bailleurs_cli.formatting import NBSP, date_lettre, de, enumeration, short_date
+from bailleurs_cli.formatting import NBSP, date_lettre, de, enumeration, pluriel, short_date
 from bailleurs_cli.models import Ally, Landlord
 from bailleurs_cli.store import Store
 
@@ -267,7 +267,7 @@ def prepare(
     ics = request.out_dir / f"rencontre-{meeting.day.isoformat()}.ics"
     existing = [p for p in [*(i.target for i in made), ics] if p.exists()] if made else []
     if existing and not request.force:
-        more = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
+        more = f" (et {pluriel(len(existing) - 1, 'autre')})" if len(existing) > 1 else ""
         raise Conflict(
             lambda name: (
                 f"{existing[0]} existe déjà{more} ; ajoutez {name('force')} pour le remplacer."

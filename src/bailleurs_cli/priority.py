@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from bailleurs_cli.formatting import pluriel
 from bailleurs_cli.reader import Reader, as_reader, json_value, placeholders, records
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ class Priority:
             return "présent dans vos départements, hors de vos communes : " + names(self.elsewhere)
         if self.elsewhere_count:
             return (
-                f"présent dans {self.elsewhere_count} commune(s) de vos départements, "
+                f"présent dans {pluriel(self.elsewhere_count, 'commune')} de vos départements, "
                 "hors de vos communes"
             )
         if self.departements:

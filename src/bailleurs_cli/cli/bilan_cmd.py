@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bailleurs_cli.cli._common import info, out, state
+from bailleurs_cli.formatting import pluriel
 
 
 def bilan(
@@ -124,7 +125,7 @@ def bilan(
         info(f"Attention : {warning}.")
     if len(report.written) > 1 or report.pdfs:
         pdfs = f", {len(report.pdfs)} PDF" if report.pdfs else ""
-        info(f"{len(report.written)} bilan(s) écrit(s){pdfs}.")
+        info(f"{pluriel(len(report.written), 'bilan écrit', 'bilans écrits')}{pdfs}.")
     if not anonyme:
         which = "--all" if everything else " ".join(i.landlord.slug for i in report.written)
         info(f"Une fois remis : bailleurs bilan {which} --remis, avec les mêmes options.")

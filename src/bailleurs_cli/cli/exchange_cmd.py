@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bailleurs_cli.cli._common import FrenchCommand, info, state, sub_app
+from bailleurs_cli.formatting import pluriel
 
 app = sub_app("Corriger un échange noté : le modifier, le supprimer, ou annuler un lot.")
 
@@ -90,17 +91,17 @@ def delete(
     if not yes:
         if not sys.stdin.isatty():
             raise InvalidInput(
-                f"exchange delete supprime {len(wanted)} échange(s) pour de bon : ajoutez "
+                f"exchange delete supprime {pluriel(len(wanted), 'échange')} pour de bon : ajoutez "
                 "--yes pour confirmer (hors terminal)."
             )
-        if not typer.confirm(f"Supprimer {len(wanted)} échange(s) ?", default=False):
+        if not typer.confirm(f"Supprimer {pluriel(len(wanted), 'échange')} ?", default=False):
             info("Rien n'a été modifié.")
             raise typer.Exit(1)
     with st.store().write() as session:
         undone = corrections.delete(session, wanted)
     who = ", ".join(dict.fromkeys(undone.landlords))
-    info(f"{undone.exchanges} échange(s) supprimé(s) ({who}) ; dernier échange et prochaine "
-         "étape recalculés.")  # fmt: skip
+    deleted = pluriel(undone.exchanges, "échange supprimé", "échanges supprimés")
+    info(f"{deleted} ({who}) ; dernier échange et prochaine étape recalculés.")
     for name, stage in dict.fromkeys(undone.stage_kept):
         from bailleurs_cli.formatting import stage_label
 

@@ -20,7 +20,7 @@ from bailleurs_cli.cli._common import (
     sub_app,
     table,
 )
-from bailleurs_cli.formatting import number
+from bailleurs_cli.formatting import number, pluriel
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -34,7 +34,9 @@ app = sub_app(
 FilesArg = Annotated[
     list[Path],
     typer.Argument(
-        metavar="FICHIER", help="Fichier(s) CSV, XLSX, ZIP ou JSON (SIRENE).", dir_okay=False
+        metavar="FICHIER",
+        help="Un ou plusieurs fichiers CSV, XLSX, ZIP ou JSON (SIRENE).",
+        dir_okay=False,
     ),
 ]
 DryRunOpt = Annotated[
@@ -44,17 +46,26 @@ DryRunOpt = Annotated[
     ),
 ]
 
-#: Labels of the importers' own counts (``counts`` in --json).
+#: Labels of the importers' own counts (``counts`` in --json): for one, for several,
+#: and the whole text for none.
 COUNT_LABELS = {
-    "hors_idf": "hors Île-de-France",
-    "departements": "département(s) remplacé(s)",
-    "supprimes": "QPV retiré(s) de la liste",
-    "liens_qpv_retires": "lien(s) déclaré(s) vers un QPV retiré (gardés ; voir bailleurs show)",
-    "proprietaires": "propriétaire(s)",
-    "communes": "commune(s)",
-    "locaux": "locaux",
-    "communes_inconnues": "commune(s) inconnue(s)",
-}
+    "hors_idf": ("hors Île-de-France", "hors Île-de-France", "aucun hors Île-de-France"),
+    "departements": (
+        "département remplacé", "départements remplacés", "aucun département remplacé"
+    ),
+    "supprimes": (
+        "QPV retiré de la liste", "QPV retirés de la liste", "aucun QPV retiré de la liste"
+    ),
+    "liens_qpv_retires": (
+        "lien déclaré vers un QPV retiré (gardé ; voir bailleurs show)",
+        "liens déclarés vers un QPV retiré (gardés ; voir bailleurs show)",
+        "aucun lien déclaré vers un QPV retiré",
+    ),
+    "proprietaires": ("propriétaire", "propriétaires", "aucun propriétaire"),
+    "communes": ("commune", "communes", "aucune commune"),
+    "locaux": ("local", "locaux", "aucun local"),
+    "communes_inconnues": ("commune inconnue", "communes inconnues", "aucune commune inconnue"),
+}  # fmt: skip
 
 #: French names of the fields an import fills (``--json`` keeps the field names).
 FIELD_LABELS = {
@@ -117,7 +128,10 @@ def _print(report: ImportReport) -> None:
     from bailleurs_cli.imports import IMPORTERS
 
     how = {"siren": "SIREN", "nom": "nom", "flou": "nom proche"}
-    read = f"{number(report.rows)} ligne(s) lue(s), {number(report.kept)} retenue(s)"
+    read = (
+        f"{pluriel(report.rows, 'ligne lue', 'lignes lues', zero='aucune ligne lue')}, "
+        f"{pluriel(report.kept, 'retenue', zero='aucune retenue')}"
+    )
     fmt = ""
     if report.encoding:
         fmt = f" ; {report.encoding}"
@@ -163,12 +177,16 @@ def _print(report: ImportReport) -> None:
         out(f"rejeté    ligne {rejected['line']}  {rejected['reason']}{value}")
     if report.rejected_total > len(report.rejected):
         out(f"… et {number(report.rejected_total - len(report.rejected))} autres rejets (--json).")
-    extra = "".join(f", {number(v)} {COUNT_LABELS.get(k, k)}" for k, v in report.counts.items())
-    summary = (
-        f"{len(report.added)} ajouté(s), {len(report.updated)} complété(s), "
-        f"{report.unchanged} inchangé(s), {report.rejected_total} rejeté(s), "
-        f"{len(report.near_misses)} proche(s), {len(report.conflicts)} conflit(s){extra}"
-    )
+    figures = {
+        "added": len(report.added),
+        "updated": len(report.updated),
+        "unchanged": report.unchanged,
+        "rejected": report.rejected_total,
+        "near_misses": len(report.near_misses),
+        "conflicts": len(report.conflicts),
+        **report.counts,
+    }
+    summary = ", ".join(_counted(k, v) for k, v in figures.items())
     if report.dry_run:
         info(f"Simulation : {summary} ; rien n'a été enregistré.")
     else:
@@ -190,15 +208,22 @@ def _local(moment: datetime) -> str:
     return _utc(moment).astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
 
 
-#: How ``historique`` names the counts an import recorded.
+#: How an import's summary and ``historique`` name the counts it recorded.
 _EFFECTS = {
-    "added": "ajouté(s)",
-    "updated": "complété(s)",
-    "unchanged": "inchangé(s)",
-    "rejected": "rejeté(s)",
-    "conflicts": "conflit(s)",
+    "added": ("ajouté", "ajoutés", "aucun ajouté"),
+    "updated": ("complété", "complétés", "aucun complété"),
+    "unchanged": ("inchangé", "inchangés", "aucun inchangé"),
+    "rejected": ("rejeté", "rejetés", "aucun rejeté"),
+    "near_misses": ("proche", "proches", "aucun proche"),
+    "conflicts": ("conflit", "conflits", "aucun conflit"),
     **COUNT_LABELS,
 }
+
+
+def _counted(key: str, value: int) -> str:
+    """``1 ajouté``, ``3 communes``, ``aucun conflit``: one recorded count, agreed."""
+    one, several, none = _EFFECTS.get(key, (key, key, f"0 {key}"))
+    return pluriel(value, one, several, zero=none)
 
 
 #: Keys of a run record that say where it stands, not what it did.
@@ -209,9 +234,7 @@ def _effect(figures: dict[str, Any]) -> str:
     """What a recorded import did, in French; an interrupted one says where it stopped."""
     from bailleurs_cli.imports.core import FINISHED, LINE_AT
 
-    done = ", ".join(
-        f"{number(v)} {_EFFECTS.get(k, k)}" for k, v in figures.items() if v and k not in _STATE
-    )
+    done = ", ".join(_counted(k, v) for k, v in figures.items() if v and k not in _STATE)
     if figures.get(FINISHED, 1) == 0:
         stop = (
             f"interrompu après la ligne {figures.get(LINE_AT, 0)} : relancez la même "
@@ -231,7 +254,7 @@ def imports_history(
 ) -> None:
     """Lister les imports enregistrés, du plus récent au plus ancien.
 
-    Pour chacun : date, type, fichier(s), empreinte SHA-256, lignes lues et effet.
+    Pour chacun : date, type, fichiers, empreinte SHA-256, lignes lues et effet.
     Les simulations (--dry-run) n'y figurent pas.
 
     Exemple : bailleurs import historique --limit 5
@@ -274,7 +297,7 @@ def imports_history(
         ]
         for run in runs
     ]
-    table(["Date", "Import", "Fichier(s)", "SHA-256", "Lignes", "Effet"], rows)
+    table(["Date", "Import", "Fichiers", "SHA-256", "Lignes", "Effet"], rows)
 
 
 @app.command("sirene", cls=FrenchCommand)

@@ -17,7 +17,7 @@ from bailleurs_cli.cli._common import (
     sub_app,
     table,
 )
-from bailleurs_cli.formatting import number
+from bailleurs_cli.formatting import number, pluriel
 
 app = sub_app("Registre des bailleurs livré avec bailleurs.")
 
@@ -50,15 +50,16 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
         st.store().write() as session,
     ):
         report = core.apply(session, entries, today=st.today)
-    info(
-        f"Registre appliqué : {len(report.added)} ajouté(s), {len(report.updated)} mis à jour, "
-        f"{len(report.unchanged)} inchangé(s)."
-    )
+    added = pluriel(len(report.added), "ajouté", zero="aucun ajouté")
+    updated = f"{number(len(report.updated))} mis à jour" if report.updated else "aucun mis à jour"
+    unchanged = pluriel(len(report.unchanged), "inchangé", zero="aucun inchangé")
+    info(f"Registre appliqué : {added}, {updated}, {unchanged}.")
     for slug in report.skipped:
         info(f"Ignoré : « {slug} » existe déjà comme bailleur ajouté par vous.")
     if report.retired:
+        retired = "Retiré" if len(report.retired) == 1 else "Retirés"
         info(
-            f"Retiré(s) du registre, sans rien de vous dessus : {', '.join(report.retired)} "
+            f"{retired} du registre, sans rien de vous dessus : {', '.join(report.retired)} "
             "(des libellés, pas des bailleurs : voir bailleurs registry labels)."
         )
     for slug in report.released:
@@ -134,8 +135,11 @@ def list_labels(
             for x in found
         ],
     )
+    if not todo:
+        info("Aucun libellé à identifier.")
+        return
     info(
-        f"{len(todo)} libellé(s) à identifier ; rattachez-en un à un bailleur avec "
+        f"{pluriel(len(todo), 'libellé')} à identifier ; rattachez-en un à un bailleur avec "
         'bailleurs registry label "LIBELLÉ" --bailleur X.'
     )
 
@@ -160,7 +164,8 @@ def attach_label(
         landlord = resolve(session, bailleur)
         count = core.attach(session, label, landlord)
         name = landlord.name
+    verb = "compte" if count < 2 else "comptent"
     info(
-        f"« {label} » rattaché à {name} : {count} arrondissement(s) de logements financés "
-        "comptent désormais comme sa présence."
+        f"« {label} » rattaché à {name} : {pluriel(count, 'arrondissement')} de logements "
+        f"financés {verb} désormais comme sa présence."
     )

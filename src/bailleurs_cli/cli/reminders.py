@@ -186,7 +186,9 @@ def agenda(
     if count == 0:
         info(f"Aucune étape datée : rien à mettre dans l'agenda, {target} n'est pas écrit.")
         return
-    info(f"{count} événement(s) écrit(s) dans {target}.")
+    from bailleurs_cli.formatting import pluriel
+
+    info(f"{pluriel(count, 'événement écrit', 'événements écrits')} dans {target}.")
 
 
 remind_app = sub_app(
