@@ -37,7 +37,7 @@ def timed(store: store_module.Store, count: int) -> list[float]:
                 "rivp",
                 ContactInput(channel="email", summary=f"Envoi {index}"),
                 today=TODAY,
-                settings=Settings(),
+                delays=Settings().delays,
             )
         times.append(time.perf_counter() - started)
     return times
