@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from bailleurs_cli.enums import Situation
 from bailleurs_cli.models import Partnership, StageChange, Workshop
 from bailleurs_cli.store import Store
 
@@ -138,3 +139,46 @@ def test_a_workshop_is_attached_to_the_convention_covering_it(run: Run, tmp_path
     assert "(rattaché à sa convention en cours)" in added.stderr
     [data] = json.loads(run("atelier", "list", "--json").stdout)
     assert data["partnership_id"] is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "wanted", "expected"),
+    [
+        (None, (15, 30), None),
+        (14.9, (15, 30), Situation.BELOW),
+        (15.0, (15, 30), Situation.WITHIN),
+        (30.0, (15, 30), Situation.WITHIN),
+        (30.1, (15, 30), Situation.ABOVE),
+        (20.0, (20, 20), Situation.WITHIN),
+    ],
+)
+def test_one_rule_places_the_tenant_share_against_its_target(
+    value: float | None,
+    wanted: tuple[int, int],
+    expected: Situation | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bailleurs_cli import bilan_context, report, workshops
+
+    assert workshops.situation(value, wanted) == expected
+    # The report, the bilan and the sentence all ask that one rule.
+    counted = None if value is None else round(value * 10)
+    figures = report.Figures(1, 1, 1000, None, counted, 0 if counted is None else 1000)
+    assert report.LandlordWorkshops(1, figures, wanted).situation == expected
+    assert bilan_context._figures(None, None, None, None, None, None, value, wanted).situation == (
+        expected
+    )
+    asked: list[float | None] = []
+
+    def spy(share: float | None, target: tuple[int, int]) -> Situation | None:
+        asked.append(share)
+        return Situation.ABOVE
+
+    monkeypatch.setattr(workshops, "situation", spy)
+    assert report.LandlordWorkshops(1, figures, wanted).situation == Situation.ABOVE
+    assert bilan_context._figures(None, None, None, None, None, None, 42.0, wanted).situation == (
+        Situation.ABOVE
+    )
+    assert workshops.share_sentence(42.0, (50, 60)).endswith("au-dessus de la cible 50–60\u202f%")
+    # The report's situation, then the bilan's sentence and situation, then a sentence.
+    assert asked == [figures.share, 42.0, 42.0, 42.0]

@@ -78,16 +78,6 @@ def _score(value: float | None) -> str:
     return NOT_NOTED if value is None else f"{value:.1f}".replace(".", ",") + "/5"
 
 
-def _situation(value: float | None, wanted: tuple[int, int]) -> Situation | None:
-    if value is None:
-        return None
-    if value < wanted[0]:
-        return Situation.BELOW
-    if value > wanted[1]:
-        return Situation.ABOVE
-    return Situation.WITHIN
-
-
 def _weighted(items: list[Workshop], key: str) -> float | None:
     """The mean of ``key`` weighted by participants, over workshops that have both."""
     pairs = [
@@ -118,7 +108,7 @@ def _figures(
         satisfaction_parents=_score(parents),
         part_locataires=_percent(share),
         cible=core.share_sentence(share, wanted),
-        situation=_situation(share, wanted),
+        situation=core.situation(share, wanted),
     )
 
 
@@ -145,7 +135,7 @@ def _totals(held: list[Workshop], wanted: tuple[int, int]) -> contexts.Totals:
         share,
         wanted,
     )
-    inside = sum(1 for w in counted if _situation(core.share(w), wanted) == Situation.WITHIN)
+    inside = sum(1 for w in counted if core.situation(core.share(w), wanted) == Situation.WITHIN)
     sites = list(dict.fromkeys(w.site for w in held))
     in_brief = (
         f"{pluriel(len(held), 'atelier')} ({pluriel(sum(w.sessions for w in held), 'séance')}) "

@@ -197,13 +197,9 @@ class LandlordWorkshops:
     @property
     def situation(self) -> Situation | None:
         """Below, within or above the landlord's target (None: not counted)."""
-        share = self.figures.share
-        if share is None:
-            return None
-        low, high = self.target
-        if share < low:
-            return Situation.BELOW
-        return Situation.ABOVE if share > high else Situation.WITHIN
+        from bailleurs_cli import workshops
+
+        return workshops.situation(self.figures.share, self.target)
 
     @property
     def sentence(self) -> str:

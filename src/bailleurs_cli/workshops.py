@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bailleurs_cli.enums import ConventionStatus
+from bailleurs_cli.enums import ConventionStatus, Situation
 from bailleurs_cli.errors import InvalidInput, NotFound
 from bailleurs_cli.reader import Reader, records
 
@@ -97,18 +97,33 @@ def share(workshop: Workshop) -> float | None:
     return 100 * workshop.tenants / workshop.participants
 
 
+def situation(value: float | None, wanted: tuple[int, int]) -> Situation | None:
+    """Where a tenant share stands against the landlord's target, bounds included
+    (None: not counted); the one rule for bilans, the report and their sentences."""
+    if value is None:
+        return None
+    low, high = wanted
+    if value < low:
+        return Situation.BELOW
+    return Situation.ABOVE if value > high else Situation.WITHIN
+
+
+#: How each situation reads after the share (« 21 % de locataires, dans la cible … »).
+_AGAINST = {
+    Situation.BELOW: "sous la cible",
+    Situation.WITHIN: "dans la cible",
+    Situation.ABOVE: "au-dessus de la cible",
+}
+
+
 def share_sentence(value: float | None, wanted: tuple[int, int]) -> str:
     """« 29 % de locataires, dans la cible 15–30 % » (« sous la cible », « au-dessus »)."""
     low, high = wanted
     band = f"{low}\u202f%" if low == high else f"{low}–{high}\u202f%"
-    if value is None:
+    placed = situation(value, wanted)
+    if value is None or placed is None:
         return f"part de locataires non comptée (cible {band})"
-    shown = f"{round(value)}\u202f% de locataires"
-    if value < low:
-        return f"{shown}, sous la cible {band}"
-    if value > high:
-        return f"{shown}, au-dessus de la cible {band}"
-    return f"{shown}, dans la cible {band}"
+    return f"{round(value)}\u202f% de locataires, {_AGAINST[placed]} {band}"
 
 
 def _covering(session: Session, landlord: Landlord, day: date) -> Partnership | None:
