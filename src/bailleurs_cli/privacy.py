@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bailleurs_cli import validation
+from bailleurs_cli import shapes, validation
 from bailleurs_cli.formatting import CHANNEL_LABELS, DIRECTION_LABELS, short_date
 from bailleurs_cli.landlords import resolve
 from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, StageChange
@@ -251,18 +251,13 @@ def export(session: Session, landlord_query: str, person_query: str) -> PersonRe
 
 
 def as_json(record: PersonRecord) -> dict[str, Any]:
-    """The record with stable keys and ISO dates."""
+    """The record with stable keys and ISO dates; the person as every output gives it
+    (:func:`bailleurs_cli.shapes.person_json`), so nothing held about them is left out."""
     person = record.person
     return {
         "landlord": record.landlord.slug,
         "landlord_name": record.landlord.name,
-        "name": person.name,
-        "role": person.role,
-        "email": person.email,
-        "phone": person.phone,
-        "territory": person.territory,
-        "source": person.source,
-        "active": person.active,
+        **shapes.person_json(person),
         "created_at": person.created_at.isoformat(),
         "next_step_contact": record.next_step_contact,
         "exchanges": [
