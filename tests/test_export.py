@@ -5,9 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import yaml
+
+from bailleurs_cli import shapes
+from bailleurs_cli.enums import Unit
+from bailleurs_cli.tables.reminder import Reminder
 
 from .conftest import REGISTRY_SIZE, Run
 
@@ -210,6 +215,8 @@ def test_every_json_output_and_the_export_give_one_shape_per_entity(
     assert made.exit_code == 0, made
     run("atelier", "add", "rivp", "--site", "Centre social", "--commune", "Paris 20e",
         "--debut", "2027-02-10", "--fin", "2027-02-14", "--seances", "5")  # fmt: skip
+    run("remind", "add", "Bilan d'hiver", "--every", "1a", "--from", "2027-03-01",
+        "--landlord", "rivp")  # fmt: skip
     exported = json.loads(run("export", "--format", "json").stdout)
 
     def mine(table: str) -> list[dict[str, object]]:
@@ -262,3 +269,18 @@ def test_every_json_output_and_the_export_give_one_shape_per_entity(
     assert qpv and all(
         qpv[q["code"]] == without(q, "source") for q in exported["qpv"] if q["code"] in qpv
     )
+
+    # A reminder's period: the export's in its columns, remind list's as typed (« 1a »).
+    (reminder,) = mine("reminders")
+    (listed_reminder,) = json.loads(run("remind", "list", "--json").stdout)
+    assert reminder == {
+        "id": 1, "label": "Bilan d'hiver", "every": 1, "unit": "a", "next_on": "2027-03-01",
+        "landlord": "rivp",
+    }  # fmt: skip
+    assert listed_reminder == {
+        "id": 1, "label": "Bilan d'hiver", "every": "1a", "next": "2027-03-01",
+        "landlord": "rivp",
+    }  # fmt: skip
+    row = Reminder(id=1, label="Bilan d'hiver", every=1, unit=Unit.YEAR, next_on=date(2027, 3, 1))
+    assert shapes.reminder_json(row, "rivp") == reminder
+    assert shapes.reminder_summary(row, "rivp") == listed_reminder

@@ -33,6 +33,7 @@ from bailleurs_cli.shapes import (
     landlord_json,
     partnership_json,
     person_json,
+    reminder_json,
     renamed,
 )
 from bailleurs_cli.tables.exchange import Exchange, StageChange
@@ -192,17 +193,7 @@ def reminders(session: Session) -> list[dict[str, Any]]:
 
     slugs = _slugs(session)
     rows = session.exec(select(Reminder).order_by(col(Reminder.id))).all()
-    return [
-        {
-            "id": r.id,
-            "label": r.label,
-            "every": r.every,
-            "unit": r.unit,
-            "next_on": iso(r.next_on),
-            "landlord": slugs.get(r.landlord_id) if r.landlord_id else None,
-        }
-        for r in rows
-    ]
+    return [reminder_json(r, slugs.get(r.landlord_id) if r.landlord_id else None) for r in rows]
 
 
 def presence(session: Session) -> list[dict[str, Any]]:

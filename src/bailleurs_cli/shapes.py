@@ -1,8 +1,8 @@
 """One JSON shape per entity, shared by every ``--json`` and by ``export``.
 
-Each field of a landlord, a person, an exchange or a partnership is turned into JSON
-(ISO dates, euros, the landlord's identifier, its postal address) here, once. Each
-output then picks its keys, in its own order, and adds what only it knows: ``list``
+Each field of a landlord, a person, an exchange, a partnership or a reminder is turned
+into JSON (ISO dates, euros, the landlord's identifier, its postal address) here, once.
+Each output then picks its keys, in its own order, and adds what only it knows: ``list``
 its priority, ``show`` the people and exchanges, ``export`` the landlord's identifier
 on every row and the communes where a landlord is present. The other entities'
 builders live with them and serve ``--json`` and ``export`` alike:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bailleurs_cli.tables.landlord import Landlord
     from bailleurs_cli.tables.partnership import Partnership
     from bailleurs_cli.tables.person import Person
+    from bailleurs_cli.tables.reminder import Reminder
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -228,4 +229,30 @@ def partnership_summary(partnership: Partnership) -> dict[str, Any]:
         "in_kind_value": full["in_kind_value"] or None,
         "amount": full["amount"] or None,
         "document": full["document"],
+    }
+
+
+def reminder_json(reminder: Reminder, landlord: str | None) -> dict[str, Any]:
+    """One recurring reminder as ``export`` gives it: its period in its two columns."""
+    r = reminder
+    return {
+        "id": r.id,
+        "label": r.label,
+        "every": r.every,
+        "unit": r.unit,
+        "next_on": iso(r.next_on),
+        "landlord": landlord,
+    }
+
+
+def reminder_summary(reminder: Reminder, landlord: str | None) -> dict[str, Any]:
+    """One reminder as ``remind list --json`` prints it: the same values, the period as
+    it is typed (« 6m ») and the next date under the name it has always had (``next``)."""
+    full = reminder_json(reminder, landlord)
+    return {
+        "id": full["id"],
+        "label": full["label"],
+        "every": f"{full['every']}{full['unit']}",
+        "next": full["next_on"],
+        "landlord": full["landlord"],
     }

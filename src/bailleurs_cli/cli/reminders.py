@@ -231,22 +231,12 @@ def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     from bailleurs_cli import reminders as core
     from bailleurs_cli.formatting import long_date
+    from bailleurs_cli.shapes import reminder_summary
 
     with state(ctx).store().read() as session:
         found = core.all_reminders(session)
     if as_json:
-        emit_json(
-            [
-                {
-                    "id": r.id,
-                    "label": r.label,
-                    "every": f"{r.every}{r.unit}",
-                    "next": r.next_on.isoformat(),
-                    "landlord": ll.slug if ll else None,
-                }
-                for r, ll in found
-            ]
-        )
+        emit_json([reminder_summary(r, ll.slug if ll else None) for r, ll in found])
         return
     if not found:
         info("Aucun rappel récurrent.")
