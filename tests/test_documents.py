@@ -389,6 +389,46 @@ def test_variables_of_an_unknown_template(run: Run) -> None:
     )
 
 
+LETTER = "« relance » est un modèle de courrier ; utilisez « bailleurs letter »"
+
+
+@pytest.mark.parametrize(
+    ("command", "other", "wrong_kind"),
+    [
+        ("letter", "bilan", "« bilan » est un modèle de bilan ; utilisez « bailleurs bilan »"),
+        ("bilan", "relance", LETTER),
+        ("convention", "relance", LETTER),
+    ],
+)
+def test_a_template_is_found_before_its_kind_is_checked(
+    run: Run, store: Store, identity: None, out: Path, command: str, other: str, wrong_kind: str
+) -> None:
+    """A missing or misspelt name is said as such, by every command that renders one
+    (``doc_kinds.checked_template``); only a template that exists is of the wrong kind."""
+    args = {
+        "letter": ["letter", "rivp", "--out", str(out)],
+        "bilan": ["bilan", "rivp", "--out", str(out)],
+        "convention": ["convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",
+                       "--debut", "2027-02-10", "--fin", "2027-02-14",
+                       "--referent-bailleur", "Awa", "--out", str(out)],
+    }[command]  # fmt: skip
+    missing = run(*args, "--template", "nope")
+    assert (missing.exit_code, missing.stderr) == (
+        6,
+        "Erreur : modèle « nope » introuvable ; voir « bailleurs templates list ».\n",
+    )
+    misspelt = run(*args, "--template", "Bad Name")
+    assert misspelt.stderr == (
+        "Erreur : --template : « Bad Name » n'est pas un nom de modèle (lettres minuscules, "
+        "chiffres et tirets) ; voir « bailleurs templates list ».\n"
+    )
+    wrong = run(*args, "--template", other)
+    assert wrong.stderr == f"Erreur : --template : {wrong_kind}.\n"
+    assert not out.exists() or not any(out.iterdir())
+    with store.read() as session:
+        assert session.exec(select(Partnership)).all() == []
+
+
 def test_export_then_check_an_edited_template(run: Run, tmp_path: Path, home: Path) -> None:
     folder = tmp_path / "modeles"
     exported = run("templates", "export", str(folder))

@@ -186,15 +186,16 @@ def require_kind(info: TemplateInfo, expected: str) -> None:
 
 def checked_template(name: str, kind: str, templates_dir: Path | None) -> Path:
     """The .docx of template ``name`` for a document of ``kind``, checked before any
-    rendering: of that kind, found (the user's folder first), and usable.
+    rendering: found (the user's folder first), of that kind, and usable. Found first:
+    a name that is no template is said so, not taken for a letter's.
 
     Raises:
-        InvalidInput: a template of another kind, or not a template name.
+        InvalidInput: not a template name, or a template of another kind.
         TemplateProblem: no such template, or a problem in it (every one listed).
     """
     from bailleurs_cli import documents, template_check
 
-    require_kind(info_for(name), kind)
     path = documents.find_template(name, templates_dir)
+    require_kind(info_for(name), kind)
     template_check.require_usable(path, kind=kind)
     return path
