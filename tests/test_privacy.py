@@ -241,6 +241,7 @@ def test_export_as_french_text(run: Run, store: Store) -> None:
     assert result.exit_code == 0, result
     assert result.stdout.splitlines() == [
         "Données détenues sur Awa Diallo, interlocuteur chez RIVP (rivp)",
+        "  Civilité\u00a0: Mme",
         "  Fonction\u00a0: Responsable DSU",
         "  E-mail\u00a0: awa.diallo@example.org",
         "  Téléphone\u00a0: 06 12 34 56 78",

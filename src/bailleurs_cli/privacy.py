@@ -298,6 +298,7 @@ def as_text(record: PersonRecord) -> list[str]:
         f"Données détenues sur {person.name}, interlocuteur chez {landlord.name} ({landlord.slug})"
     ]
     for label, value in (
+        ("Civilité", person.civility),
         ("Fonction", person.role),
         ("E-mail", person.email),
         ("Téléphone", person.phone),
