@@ -424,7 +424,7 @@ def test_a_template_is_found_before_its_kind_is_checked(
     )
     wrong = run(*args, "--template", other)
     assert wrong.stderr == f"Erreur : --template : {wrong_kind}.\n"
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # not even an empty folder
     with store.read() as session:
         assert session.exec(select(Partnership)).all() == []
 

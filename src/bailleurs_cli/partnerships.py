@@ -464,13 +464,13 @@ def write_convention(
     """
     if pdf:
         documents.libreoffice()
-    documents.ensure_folder(out_dir)
     with store.write() as session:
         owner, record, context = create(
             session, landlord_query, data, settings=settings, today=today
         )
         name = template or TEMPLATE_FOR[record.kind]
         path = doc_kinds.checked_template(name, "convention", settings.templates_dir)
+        documents.ensure_folder(out_dir)  # once the input and the template are known good
         number = context.convention.numero
         target = out_dir / validation.file_name(owner.slug, f"-{name}-{number}.docx")
         files.refuse_overwrite(target, force)
