@@ -204,13 +204,13 @@ def test_follow_up_delay_from_config(run: Run, store: Store, home: object) -> No
     [
         (
             ["--channel", "fax"],
-            "Erreur : --channel : « fax » inconnu ; valeurs possibles : email, telephone, rdv, "
-            "visio, courrier, visite, evenement.\n",
+            "Erreur : --channel : « fax » inconnu ; valeurs possibles : e-mail, téléphone, "
+            "rendez-vous, visio, courrier, visite d'atelier, événement.\n",
         ),
         (
             ["--channel", "email", "--outcome", "super"],
             "Erreur : --outcome : « super » inconnu ; valeurs possibles : positif, neutre, "
-            "negatif, sans_reponse.\n",
+            "négatif, sans réponse.\n",
         ),
         (
             ["--channel", "email", "--next", "01/01/2020"],
@@ -224,8 +224,8 @@ def test_follow_up_delay_from_config(run: Run, store: Store, home: object) -> No
         ),
         (
             ["--channel", "email", "--stage", "gagne"],
-            "Erreur : --stage : « gagne » inconnu ; valeurs possibles : identifie, contacte, "
-            "en_discussion, proposition, partenaire, en_veille, refus.\n",
+            "Erreur : --stage : « gagne » inconnu ; valeurs possibles : identifié, contacté, "
+            "en discussion, proposition, partenaire, en veille, refus.\n",
         ),
         (
             ["--channel", "email", "--stage", "refus"],

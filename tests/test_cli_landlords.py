@@ -73,8 +73,8 @@ def test_list_with_unknown_stage(run: Run) -> None:
     result = run("list", "--stage", "gagne")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Erreur : --stage : « gagne » inconnu ; valeurs possibles : identifie, contacte, "
-        "en_discussion, proposition, partenaire, en_veille, refus.\n"
+        "Erreur : --stage : « gagne » inconnu ; valeurs possibles : identifié, contacté, "
+        "en discussion, proposition, partenaire, en veille, refus.\n"
     )
 
 
@@ -180,8 +180,8 @@ def test_add_refuses_a_near_duplicate(run: Run, store: Store) -> None:
     [
         (
             ["--kind", "hlm"],
-            "Erreur : --kind : « hlm » inconnu ; valeurs possibles : oph, esh, sem, coop, "
-            "autre, inconnu.\n",
+            "Erreur : --kind : « hlm » inconnu ; valeurs possibles : oph, esh, sem, "
+            "coopérative HLM, autre, inconnu.\n",
         ),
         (
             ["--departement", "13"],

@@ -111,8 +111,17 @@ def choice(value: str, enum: type[E], field: str) -> E:
     for member in enum:
         if key in {fold(label).replace(" ", "_") for label in labels_of(member)}:
             return member
-    allowed = ", ".join(m.value for m in enum)
+    allowed = ", ".join(_word(member) for member in enum)
     raise InvalidInput(f"« {value} » inconnu ; valeurs possibles : {allowed}.", field=field)
+
+
+def _word(member: StrEnum) -> str:
+    """What to type for ``member``, as the user reads it: its French label when short
+    (« téléphone », « en discussion »), else its slug (« oph », « communication »)."""
+    from bailleurs_cli.formatting import label
+
+    shown = label(member)
+    return shown if len(shown) <= 16 and "(" not in shown else member.value
 
 
 def email(value: str) -> str:
