@@ -73,7 +73,7 @@ RAISED: dict[str, list[str]] = {
     "backup": ["out_dir"],
     "letter": [
         "ally", "commune", "priority", "template", "out_dir", "pdf", "force", "format",
-        "everything", "qpv_code",
+        "everything", "qpv_code", "stage", "departement", "kind", "search", "qpv",
     ],
     "templates export": ["force"],
     "export": ["force", "format", "table", "texts", "anonymous"],
@@ -216,6 +216,13 @@ def test_the_cli_still_names_the_options(run: Run) -> None:
         (("bilan", "rivp", "--numero", "2027-001", "--du", "2026-01-01"),
          "--numero : il désigne la convention d'un seul bailleur et en fixe la période ; "
          "donnez un seul bailleur, sans --all, --periode, --du ni --au."),
+        # A filter beside named landlords was silently ignored: a letter went out anyway.
+        (("letter", "rivp", "--priorite", "urgente"),
+         "--priorite : un filtre choisit parmi tous les bailleurs, pas parmi ceux que vous "
+         "nommez ; retirez-le, ou remplacez les bailleurs par --all."),
+        (("letter", "rivp", "--qpv", "QN07520M"),
+         "--qpv : un filtre choisit parmi tous les bailleurs, pas parmi ceux que vous "
+         "nommez ; retirez-le, ou remplacez les bailleurs par --all."),
     ]  # fmt: skip
     for args, line in cases:
         result = run(*args)

@@ -107,6 +107,8 @@ FIELD_LABELS: dict[str, str] = {
     "place": "lieu",
     "present": "commune de présence",
     "priority": "priorité",
+    "qpv": "QPV",
+    "search": "texte cherché",
     "qpv_code": "QPV",
     "reason": "motif",
     "referent_landlord": "référent du bailleur",

@@ -696,6 +696,21 @@ def prepare(
             ),
             field="everything",
         )
+    if request.landlords:
+        filters = {
+            "stage": request.stage, "departement": request.departement, "kind": request.kind,
+            "search": request.search, "commune": request.commune, "qpv": request.qpv,
+            "priority": request.priority,
+        }  # fmt: skip
+        ignored = next((field for field, value in filters.items() if value), None)
+        if ignored is not None:
+            raise InvalidInput(
+                lambda name: (
+                    "un filtre choisit parmi tous les bailleurs, pas parmi ceux que vous "
+                    f"nommez ; retirez-le, ou remplacez les bailleurs par {name('everything')}."
+                ),
+                field=ignored,
+            )
     template_check.require_usable(path, kind="courrier")
     with store.read() as session:
         ally = allies.resolve(session, request.ally) if request.ally else None

@@ -215,6 +215,8 @@ FIELD_OPTIONS: dict[str, str] = {
     "place": "--lieu",
     "present": "--present",
     "priority": "--priorite",
+    "qpv": "--qpv",
+    "search": "--search",
     "qpv_code": "--qpv",
     "reason": "--reason",
     "referent_landlord": "--referent-bailleur",
