@@ -180,7 +180,8 @@ def require_kind(info: TemplateInfo, expected: str) -> None:
     if info.kind != expected:
         command = KINDS[info.kind].command if info.kind in KINDS else "bailleurs letter"
         raise InvalidInput(
-            f"--template : « {info.name} » est un modèle {de(info.kind)} ; utilisez « {command} »."
+            f"« {info.name} » est un modèle {de(info.kind)} ; utilisez « {command} ».",
+            field="template",
         )
 
 
