@@ -32,10 +32,10 @@ from bailleurs_cli import workshops as core
 from bailleurs_cli.anonymity import Aliases
 from bailleurs_cli.bilan_context import Period, span_text
 from bailleurs_cli.config import Settings
-from bailleurs_cli.dates import parse_date
+from bailleurs_cli.dates import in_order, parse_date
 from bailleurs_cli.enums import ConventionStatus
 from bailleurs_cli.errors import Conflict, InvalidInput, Namer
-from bailleurs_cli.formatting import de, pluriel, short_date
+from bailleurs_cli.formatting import de, pluriel
 from bailleurs_cli.models import Landlord, Partnership, Workshop
 from bailleurs_cli.store import Store
 
@@ -148,14 +148,7 @@ def parse_period(
         return None
     first = parse_date(start, today=today, field="since")
     last = parse_date(end, today=today, field="until") if end else today
-    if last < first:
-        raise InvalidInput(
-            lambda name: (
-                f"le {short_date(last)} précède {name('since')} ({short_date(first)}) ; "
-                "vérifiez les dates."
-            ),
-            field="until",
-        )
+    in_order(first, last)
     return Period(first, last, span_text(first, last), f"{first}-au-{last}", "since_until")
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, timedelta
 
 from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.formatting import weekday_names
+from bailleurs_cli.formatting import short_date, weekday_names
 
 _RELATIVE = re.compile(r"^\+?\s*(\d{1,4})\s*(j|jours?|s|sem|semaines?|m|mois)$")
 _FRENCH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -72,3 +72,19 @@ def parse_date(text: str, *, today: date, field: str = "date") -> date:
             return today + timedelta(weeks=count)
         return add_months(today, count)
     raise InvalidInput(f"« {raw} » n'est pas une date ; formats acceptés : {HELP}.", field=field)
+
+
+def in_order(first: date, last: date) -> None:
+    """A period's last day (``until``) is not before its first (``since``).
+
+    Raises:
+        InvalidInput: ``last`` precedes ``first``.
+    """
+    if last < first:
+        raise InvalidInput(
+            lambda name: (
+                f"le {short_date(last)} précède {name('since')} ({short_date(first)}) ; "
+                "vérifiez les dates."
+            ),
+            field="until",
+        )

@@ -25,10 +25,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from bailleurs_cli.anonymity import Aliases, Rule, order
-from bailleurs_cli.dates import add_months, parse_date
+from bailleurs_cli.dates import add_months, in_order, parse_date
 from bailleurs_cli.enums import ConventionStatus, Situation, Stage
-from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.formatting import NNBSP, STAGE_LABELS, date_lettre, number, pluriel, short_date
+from bailleurs_cli.formatting import NNBSP, STAGE_LABELS, date_lettre, number, pluriel
 from bailleurs_cli.tables.landlord import Landlord
 
 if TYPE_CHECKING:
@@ -302,14 +301,7 @@ def scope_of(
         first = parse_date(start, today=today, field="since")
     else:
         first = add_months(last.replace(day=1), -(DEFAULT_MONTHS - 1))
-    if last < first:
-        raise InvalidInput(
-            lambda name: (
-                f"le {short_date(last)} précède {name('since')} ({short_date(first)}) ; "
-                "vérifiez les dates."
-            ),
-            field="until",
-        )
+    in_order(first, last)
     code = validation.departement(departement) if departement is not None else None
     return Scope(first, last, code, rule)
 

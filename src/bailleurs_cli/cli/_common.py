@@ -482,6 +482,14 @@ PriorityFilterOpt = Annotated[
         "--priorite", help="Priorité minimale sur vos territoires : haute, moyenne, basse."
     ),
 ]
+AnonymousOpt = Annotated[
+    bool,
+    typer.Option(
+        "--anonyme",
+        help="« Bailleur 1 », « Bailleur 2 »… au lieu des noms ; ni nom, ni e-mail, ni "
+        "téléphone de personne ; sans les textes libres.",
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Sortie JSON (clés stables, dates ISO) pour les scripts.")
 ]

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import info, state
+from bailleurs_cli.cli._common import AnonymousOpt, info, state
 
 
 def export(
@@ -33,14 +33,7 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Remplacer le fichier --out s'il existe déjà.")
     ] = False,
-    anonyme: Annotated[
-        bool,
-        typer.Option(
-            "--anonyme",
-            help="« Bailleur 1 », « Bailleur 2 »… au lieu des noms ; ni nom, ni e-mail, ni "
-            "téléphone de personne ; sans les textes libres.",
-        ),
-    ] = False,
+    anonyme: AnonymousOpt = False,
     avec_textes: Annotated[
         bool,
         typer.Option(

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from bailleurs_cli.cli._common import DepartementFilterOpt, JsonOpt, emit_json, info, out, state
+from bailleurs_cli.cli._common import (
+    AnonymousOpt,
+    DepartementFilterOpt,
+    JsonOpt,
+    emit_json,
+    info,
+    out,
+    state,
+)
 
 
 def rapport(
@@ -36,14 +44,7 @@ def rapport(
             metavar="DOSSIER",
         ),
     ] = None,
-    anonyme: Annotated[
-        bool,
-        typer.Option(
-            "--anonyme",
-            help="« Bailleur 1 », « Bailleur 2 »… au lieu des noms ; ni nom, ni e-mail, ni "
-            "téléphone de personne ; sans les textes libres.",
-        ),
-    ] = False,
+    anonyme: AnonymousOpt = False,
     avec_textes: Annotated[
         bool,
         typer.Option(
