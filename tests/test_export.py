@@ -149,6 +149,16 @@ def test_export_bad_options(run: Run, tmp_path: Path) -> None:
         "Erreur : --table : « registre » inconnue ; valeurs possibles : bailleurs, "
         "interlocuteurs, echanges.\n"
     )
+    # JSON and YAML hold every table: a --table beside them was silently ignored.
+    whole = run(
+        "export", "--format", "yaml", "--table", "echanges", "--out", str(tmp_path / "t.yaml")
+    )
+    assert (whole.exit_code, whole.stderr) == (
+        1,
+        "Erreur : --table : une table se choisit pour le CSV ; le YAML contient toutes les "
+        "tables : retirez --table.\n",
+    )
+    assert not (tmp_path / "t.yaml").exists()
     missing = run("export", "--out", str(tmp_path / "nulle-part" / "x.csv"))
     assert missing.exit_code == 1
     assert not (tmp_path / "nulle-part").exists()

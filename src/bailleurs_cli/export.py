@@ -354,11 +354,11 @@ def _postal_address(row: dict[str, Any]) -> str | None:
     )
 
 
-def _check(fmt: str, table: str) -> str | None:
-    """The CSV table's internal name (None for JSON/YAML).
+def _check(fmt: str, table: str | None) -> str | None:
+    """The CSV table's internal name (None for JSON/YAML); ``table`` None: the landlords.
 
     Raises:
-        InvalidInput: unknown format or table.
+        InvalidInput: unknown format or table, or a table asked of JSON/YAML.
     """
     from bailleurs_cli.validation import fold
 
@@ -367,7 +367,17 @@ def _check(fmt: str, table: str) -> str | None:
             f"« {fmt} » inconnu ; valeurs possibles : csv, json, yaml.", field="format"
         )
     if fmt != "csv":
+        if table is not None:
+            whole = fmt.upper()
+            raise InvalidInput(
+                lambda name: (
+                    f"une table se choisit pour le CSV ; le {whole} contient toutes les "
+                    f"tables : retirez {name('table')}."
+                ),
+                field="table",
+            )
         return None
+    table = "bailleurs" if table is None else table
     name = TABLES.get(fold(table))
     if name is None:
         raise InvalidInput(
@@ -381,7 +391,7 @@ def write(
     session: Session,
     fmt: str,
     stream: TextIO,
-    table: str = "bailleurs",
+    table: str | None = None,
     *,
     territories: dict[str, list[str]] | None = None,
     progress: Callable[[int], None] | None = None,
@@ -510,7 +520,7 @@ def _yaml(
 def render(
     session: Session,
     fmt: str,
-    table: str = "bailleurs",
+    table: str | None = None,
     *,
     territories: dict[str, list[str]] | None = None,
     rule: Rule | None = None,

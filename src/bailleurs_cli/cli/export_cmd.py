@@ -18,9 +18,9 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv, json ou yaml.")] = "csv",
     table: Annotated[
-        str,
-        typer.Option("--table", help="Pour csv : bailleurs, interlocuteurs ou echanges."),
-    ] = "bailleurs",
+        str | None,
+        typer.Option("--table", help="Pour csv : bailleurs (défaut), interlocuteurs ou echanges."),
+    ] = None,
     out_file: Annotated[
         Path | None,
         typer.Option(
