@@ -100,7 +100,7 @@ def test_bad_corrections_change_nothing(run: Run) -> None:
          "Erreur : exchange delete supprime 1 échange pour de bon : ajoutez --yes pour "
          "confirmer (hors terminal).\n"),
         (["exchange", "edit", str(logged["id"]), "--date", "2030-01-01"], 1,
-         "Erreur : date : le 01/01/2030 est à venir ; un échange se note une fois qu'il a eu "
+         "Erreur : --date : le 01/01/2030 est à venir ; un échange se note une fois qu'il a eu "
          "lieu.\n"),
         (["exchange", "edit", str(logged["id"])], 1,
          "Erreur : rien à corriger : donnez --summary, --date, --channel ou --outcome.\n"),

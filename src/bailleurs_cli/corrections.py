@@ -126,12 +126,13 @@ def edit(session: Session, exchange_id: int, changes: Edit, *, today: date) -> E
     if changes.on is not None:
         if changes.on > today:
             raise InvalidInput(
-                f"date : le {short_date(changes.on)} est à venir ; un échange se note une fois "
-                "qu'il a eu lieu."
+                f"le {short_date(changes.on)} est à venir ; un échange se note une fois "
+                "qu'il a eu lieu.",
+                field="occurred_on",
             )
         exchange.occurred_on = changes.on
     if changes.summary is not None:
-        exchange.summary = validation.required_text(changes.summary, "résumé")
+        exchange.summary = validation.required_text(changes.summary, "summary")
     if changes.channel is not None:
         exchange.channel = changes.channel
     if changes.outcome is not None:
