@@ -367,3 +367,19 @@ def test_the_chart_without_a_font_with_accents(monkeypatch: pytest.MonkeyPatch) 
     assert charts.workshop_bars(bars, (20, 20)).startswith(b"\x89PNG")
     many = [charts.Bar(f"n° {i}", "01/02", 10 + i % 7, i % 4) for i in range(1, 51)]
     assert len(charts.workshop_bars(many, (15, 30))) > 5_000
+
+
+def test_without_a_convention_the_proposal_is_said_once(run: Run, out: Path) -> None:
+    """Section 7 proposes a convention and says why; « La suite » gives the next step
+    instead of repeating the proposal word for word."""
+    for key, value in IDENTITY.items():
+        assert run("config", "set", key, value).exit_code == 0
+    number = workshop(run, "rivp", "Centre social Belleville", "2027-02-15", "2027-02-19")
+    results(run, number, "--participants", "20", "--locataires", "4")
+    assert run("bilan", "rivp", "--out", str(out), env=LATER).exit_code == 0
+    body = "\n".join(lines(next(out.glob("*.docx"))))
+    assert body.count("formaliser ce partenariat par une convention simple") == 1
+    assert (
+        "– Nous adresserons au bailleur un projet de convention pour les prochains ateliers, "
+        "à compléter des contributions qu'il souhaite y inscrire." in body
+    )

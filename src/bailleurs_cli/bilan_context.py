@@ -283,8 +283,10 @@ def _next_steps(
                 "conditions ou en les ajustant à la lumière de ce bilan."
             )
     if covered is None:
+        # Section 7 already proposes the convention and says why: here, the next step.
         steps.append(
-            "Nous proposons au bailleur de formaliser ce partenariat par une convention simple."
+            "Nous adresserons au bailleur un projet de convention pour les prochains ateliers, "
+            "à compléter des contributions qu'il souhaite y inscrire."
         )
     if not steps:
         steps.append(
