@@ -24,12 +24,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bailleurs_cli import bilans, charts, partnerships
-from bailleurs_cli import workshops as core
 from bailleurs_cli.api import open_default
-from bailleurs_cli.config import ConfigFile, Settings
-from bailleurs_cli.models import Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.documents import bilans, charts, conventions
+from bailleurs_cli.followup import partnerships
+from bailleurs_cli.followup import workshops as core
+from bailleurs_cli.settings.config import ConfigFile, Settings
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord
 
 TODAY = date(2027, 12, 20)
 ASSOCIATION = {
@@ -48,7 +49,7 @@ SETTINGS = Settings(ConfigFile.model_validate({"association": ASSOCIATION}))
 def partner(store: Store, slug: str, count: int) -> None:
     """A signed convention for 2027 and ``count`` workshops with their results."""
     with store.write() as session:
-        partnerships.create(
+        conventions.create(
             session,
             slug,
             partnerships.ConventionInput(
@@ -96,7 +97,7 @@ def partner(store: Store, slug: str, count: int) -> None:
 
 def import_cost(code: str, runs: int = 7) -> float:
     """Median wall time, in ms, of ``code`` in a fresh interpreter (after ``base``)."""
-    base = "import bailleurs_cli.bilans, bailleurs_cli.documents, docx, docxtpl, jinja2"
+    base = "import bailleurs_cli.documents.bilans, bailleurs_cli.documents.engine, docx, docxtpl, jinja2"
     probe = (
         f"{base}\nimport time\nt = time.perf_counter()\n{code}\n"
         "print((time.perf_counter() - t) * 1000)"

@@ -43,7 +43,7 @@ def build(path: Path, rows: int) -> None:
     with FIXTURE.open(encoding="cp1252", newline="") as handle:
         header, template = next(csv.reader(handle, delimiter=";")), None
         template = next(csv.reader(handle, delimiter=";"))
-    from bailleurs_cli.geo import communes
+    from bailleurs_cli.ground.geo import communes
 
     codes = sorted(c.code[2:] for c in communes().values() if c.departement == "93")
     owners = []
@@ -68,9 +68,9 @@ def next_with_territories(db: Path) -> tuple[float, float]:
     import statistics
 
     from bailleurs_cli.api import open_default
-    from bailleurs_cli.config import Territories
-    from bailleurs_cli.scheduling import next_items
-    from bailleurs_cli.store import HEAD  # noqa: F401  (the store is already migrated)
+    from bailleurs_cli.followup.scheduling import next_items
+    from bailleurs_cli.ground.geo import Territories
+    from bailleurs_cli.store.core import HEAD  # noqa: F401  (the store is already migrated)
 
     store = open_default(str(db))
     zones = Territories(("93066", "93048"), ("93",))

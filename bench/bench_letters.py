@@ -52,8 +52,8 @@ TEMPLATE = "prospection"
 
 def contexts(count: int) -> list[dict[str, Any]]:
     """COUNT letter contexts as ``letters.plan`` makes them, one landlord each."""
-    from bailleurs_cli import contexts as c
-    from bailleurs_cli import doc_kinds, letters
+    from bailleurs_cli.documents import contexts as c
+    from bailleurs_cli.documents import kinds, letters
 
     made = []
     for index in range(count):
@@ -82,7 +82,7 @@ def contexts(count: int) -> list[dict[str, Any]]:
             appel="Madame",
             date=TODAY,
             lieu="Montrouge",
-            objet=letters.subject_of(doc_kinds.BUILTIN[TEMPLATE]),
+            objet=letters.subject_of(kinds.BUILTIN[TEMPLATE]),
             reference=f"Bailleur {index} – {TEMPLATE} – 2026",
             echange=None,
             envoi=None,
@@ -95,10 +95,10 @@ def contexts(count: int) -> list[dict[str, Any]]:
 
 def child(mode: str, count: int, out: Path) -> float:
     """Make COUNT letters in ``out`` the ``mode`` way; seconds taken."""
-    from bailleurs_cli import documents
+    from bailleurs_cli.documents import engine
 
     todo = contexts(count)
-    path = documents.find_template(TEMPLATE, None)
+    path = engine.find_template(TEMPLATE, None)
     if mode == "naive":
         from docxtpl import DocxTemplate
         from jinja2 import StrictUndefined
@@ -108,15 +108,15 @@ def child(mode: str, count: int, out: Path) -> float:
 
         env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
         env.filters.update(date_lettre=date_lettre, date_longue=long_date)
-        env.filters["montant"] = documents.montant
+        env.filters["montant"] = engine.montant
         started = time.perf_counter()
         for index, context in enumerate(todo):
             document = DocxTemplate(str(path))
             document.render(context, jinja_env=env, autoescape=True)
             document.save(str(out / f"b{index}-{TEMPLATE}.docx"))
         return time.perf_counter() - started
-    from bailleurs_cli import letters
-    from bailleurs_cli.config import ConfigFile, Settings
+    from bailleurs_cli.documents import letters
+    from bailleurs_cli.settings.config import ConfigFile, Settings
 
     settings = Settings(file=ConfigFile.model_validate({"association": ASSOCIATION}))
     jobs = [
@@ -137,12 +137,13 @@ def child(mode: str, count: int, out: Path) -> float:
 
 def make_store(count: int, where: Path) -> str:
     """A home (config with the association) and a store with COUNT more landlords."""
-    from bailleurs_cli import landlords, settings_edit
     from bailleurs_cli.api import open_default
-    from bailleurs_cli.config import load_settings
+    from bailleurs_cli.followup import landlords
+    from bailleurs_cli.settings import edit
+    from bailleurs_cli.settings.config import load_settings
 
     for key, value in ASSOCIATION.items():
-        settings_edit.set_value(f"association.{key}", value)
+        edit.set_value(f"association.{key}", value)
     db = str(where / "store.db")
     store = open_default(db, settings=load_settings(), today=TODAY, notify=lambda _: None)
     with store.write() as session:

@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bailleurs_cli.api import open_default
-from bailleurs_cli.scheduling import candidates, next_items
-from bailleurs_cli.store import make_engine
+from bailleurs_cli.followup.scheduling import candidates, next_items
+from bailleurs_cli.store.core import make_engine
 
 LANDLORDS, PEOPLE, EXCHANGES = 2_000, 10_000, 1_000_000
 TODAY = date(2026, 11, 23)

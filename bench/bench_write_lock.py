@@ -19,10 +19,10 @@ from datetime import date
 
 from sqlalchemy import event, text
 
-from bailleurs_cli import store as store_module
 from bailleurs_cli.api import open_default
-from bailleurs_cli.config import Settings
-from bailleurs_cli.followup import ContactInput, contact
+from bailleurs_cli.followup.exchanges import ContactInput, contact
+from bailleurs_cli.settings.config import Settings
+from bailleurs_cli.store import core as store_module
 
 TODAY = date(2026, 11, 23)
 

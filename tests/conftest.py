@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine, make_url
 from typer.testing import CliRunner
 
 from bailleurs_cli.cli import app
-from bailleurs_cli.config import Settings, resolve_db_url
+from bailleurs_cli.settings.config import Settings, resolve_db_url
 
 TODAY = date(2026, 11, 23)
 #: Landlords in the shipped registry (pinned by test_registry).

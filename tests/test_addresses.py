@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from bailleurs_cli import addresses
-from bailleurs_cli.contexts import split_address
+from bailleurs_cli.documents.contexts import split_address
 
 
 def landlord(**fields: str | None) -> SimpleNamespace:

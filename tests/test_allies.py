@@ -20,8 +20,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from icalendar import Calendar
 from sqlmodel import select
 
-from bailleurs_cli.models import Ally, Exchange, Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Ally, Exchange, Landlord
 
 from .conftest import Run, plain_spaces
 from .test_letters_french import IDENTITY

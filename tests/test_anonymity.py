@@ -16,10 +16,10 @@ import yaml
 from docx import Document
 from sqlmodel import select
 
-from bailleurs_cli.anonymity import Aliases, order
-from bailleurs_cli.models import Ally, Exchange, Landlord, Partnership, Person, StageChange
-from bailleurs_cli.models import Workshop as WorkshopRow
-from bailleurs_cli.store import Store
+from bailleurs_cli.privacy.anonymity import Aliases, order
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Ally, Exchange, Landlord, Partnership, Person, StageChange
+from bailleurs_cli.store.models import Workshop as WorkshopRow
 
 from .conftest import Run
 from .test_rapport import LATER, PERIOD, build_activity, ok

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bailleurs_cli.config import Settings, resolve_db_url
+from bailleurs_cli.settings.config import Settings, resolve_db_url
 
 from .conftest import REGISTRY_SIZE, Run
 from .test_upgrade import FIXTURES, snapshot

@@ -14,11 +14,11 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from bailleurs_cli import bilans, charts
 from bailleurs_cli.cli._common import option_namer
+from bailleurs_cli.documents import bilans, charts
 from bailleurs_cli.errors import InvalidInput
-from bailleurs_cli.models import Exchange, Partnership
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Exchange, Partnership
 
 from .conftest import Run, plain_spaces
 from .test_letters_french import IDENTITY

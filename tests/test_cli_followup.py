@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from bailleurs_cli.models import Exchange, Landlord, Person, StageChange
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Exchange, Landlord, Person, StageChange
 
 from .conftest import Run
 
@@ -423,9 +423,9 @@ def test_a_phone_may_carry_an_extension(run: Run) -> None:
 
 def test_a_script_reads_the_field_not_the_option(store: Store) -> None:
     """Core errors carry their field; only the CLI boundary names the option (issue 13)."""
-    from bailleurs_cli.config import Settings
     from bailleurs_cli.errors import InvalidInput
-    from bailleurs_cli.followup import ContactInput, contact
+    from bailleurs_cli.followup.exchanges import ContactInput, contact
+    from bailleurs_cli.settings.config import Settings
 
     from .conftest import TODAY
 

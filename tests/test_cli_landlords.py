@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bailleurs_cli.models import Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord
 
 from .conftest import REGISTRY_SIZE, TODAY, Run
 
@@ -263,7 +263,7 @@ def test_long_names_get_short_slugs(run: Run, store: Store) -> None:
 def test_letters_of_long_names_already_in_a_store(run: Run, store: Store, tmp_path: Path) -> None:
     """Names of 240 characters, with the slugs made before the limits, as a store of an
     earlier version may hold: letter file names stay short, and distinct."""
-    from bailleurs_cli.pipeline import enter_pipeline
+    from bailleurs_cli.followup.pipeline import enter_pipeline
 
     from .test_documents import IDENTITY
 
@@ -370,7 +370,7 @@ def test_a_slug_this_version_does_not_know_is_shown_exported_and_corrected(
 def test_an_unexpected_error_is_one_line_with_the_trace_behind_debug(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bailleurs_cli import landlords
+    from bailleurs_cli.followup import landlords
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom\nsur deux lignes")

@@ -8,8 +8,8 @@ import random
 
 from sqlmodel import select
 
-from bailleurs_cli.models import CLOSED_STAGES, Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import CLOSED_STAGES, Landlord
 
 from .conftest import REGISTRY_SIZE, Run
 
@@ -179,9 +179,9 @@ def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store)
 
 def _log_contacts(db: str, slug: str, count: int) -> int:
     from bailleurs_cli.api import open_default
-    from bailleurs_cli.config import Settings
     from bailleurs_cli.errors import StoreError
-    from bailleurs_cli.followup import ContactInput, contact
+    from bailleurs_cli.followup.exchanges import ContactInput, contact
+    from bailleurs_cli.settings.config import Settings
 
     from .conftest import TODAY
 
@@ -217,7 +217,7 @@ def test_concurrent_writers_never_fail(db_url: str) -> None:
     assert failures == [0, 0]
     store = open_default(db, today=TODAY)
     with store.read() as session:
-        from bailleurs_cli.models import Exchange
+        from bailleurs_cli.store.models import Exchange
 
         assert len(session.exec(select(Exchange)).all()) == 120
     store.dispose()

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from sqlmodel import select
 
-from bailleurs_cli import registry
 from bailleurs_cli.api import open_default
-from bailleurs_cli.models import Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.sources import registry
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord
 
 from .conftest import REGISTRY_SIZE, TODAY, Run, plain_spaces
 

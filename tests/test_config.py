@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bailleurs_cli import config, mailer
 from bailleurs_cli.errors import InvalidInput
+from bailleurs_cli.reminders import mailer
+from bailleurs_cli.settings import config
 
 from .conftest import Run
 

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bailleurs_cli.config import Settings, resolve_db_url
-from bailleurs_cli.models import DigestSent
-from bailleurs_cli.store import Store
+from bailleurs_cli.settings.config import Settings, resolve_db_url
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import DigestSent
 
 from .conftest import Run
 

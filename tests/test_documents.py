@@ -16,8 +16,8 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from bailleurs_cli.models import Exchange, Landlord, Partnership
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Exchange, Landlord, Partnership
 
 from .conftest import REGISTRY_SIZE, Run
 
@@ -358,7 +358,7 @@ def test_one_table_of_document_kinds() -> None:
     import inspect
     import tomllib
 
-    from bailleurs_cli import doc_kinds
+    from bailleurs_cli.documents import kinds
 
     root = Path(__file__).resolve().parents[1]
     spec = importlib.util.spec_from_file_location(
@@ -367,18 +367,18 @@ def test_one_table_of_document_kinds() -> None:
     assert spec is not None and spec.loader is not None
     maker = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(maker)
-    shipped = set(doc_kinds.BUILTIN)
+    shipped = set(kinds.BUILTIN)
     assert set(maker.MAKERS) == shipped
     assert {p.stem for p in (root / "templates").glob("*.docx")} == shipped
     pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
     wheel = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert {Path(k).stem for k in wheel if k.startswith("templates/")} == shipped
-    for kind in doc_kinds.KINDS.values():
+    for kind in kinds.KINDS.values():
         assert all(t.kind == kind.slug for t in kind.templates), kind.slug
         builder = kind.build_function()
         assert f"contexts.{kind.context.__name__}(" in inspect.getsource(inspect.getmodule(builder))
-        assert doc_kinds.info_for(f"{kind.slug}-perso").kind == kind.slug
-    assert doc_kinds.info_for("mon-courrier").kind == doc_kinds.DEFAULT_KIND
+        assert kinds.info_for(f"{kind.slug}-perso").kind == kind.slug
+    assert kinds.info_for("mon-courrier").kind == kinds.DEFAULT_KIND
 
 
 def test_variables_of_an_unknown_template(run: Run) -> None:

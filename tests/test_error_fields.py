@@ -18,7 +18,7 @@ import typer
 from bailleurs_cli.cli import app
 from bailleurs_cli.cli._common import COMMAND_FIELDS, FIELD_OPTIONS, option_namer
 from bailleurs_cli.errors import FIELD_LABELS, BailleursError
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
 
 from .conftest import Run
 
@@ -116,24 +116,17 @@ def _raised(call: Callable[[], object]) -> BailleursError:
 
 def test_a_script_never_reads_an_option(store: Store) -> None:
     """The core's own messages name fields by their French labels."""
-    from bailleurs_cli import (
-        allies,
-        bilans,
-        cron,
-        documents,
-        files,
-        geo,
-        lookup,
-        meeting,
-        partnerships,
-        workshops,
-    )
-    from bailleurs_cli.anonymity import rule_of
-    from bailleurs_cli.imports.generic import parse_mapping
-    from bailleurs_cli.mailer import recipients
+    from bailleurs_cli import files
+    from bailleurs_cli.documents import bilans, engine, meeting
+    from bailleurs_cli.followup import allies, lookup, partnerships, workshops
+    from bailleurs_cli.ground import geo
+    from bailleurs_cli.privacy.anonymity import rule_of
+    from bailleurs_cli.reminders import cron
+    from bailleurs_cli.reminders.mailer import recipients
+    from bailleurs_cli.sources.imports.generic import parse_mapping
 
     with store.write() as session:
-        from bailleurs_cli.landlords import resolve
+        from bailleurs_cli.followup.landlords import resolve
 
         landlord = resolve(session, "rivp")
         held = workshops.add(
@@ -167,7 +160,7 @@ def test_a_script_never_reads_an_option(store: Store) -> None:
         ),
         (lambda: meeting.parse_time("25h"), "heure : « 25h » n'est pas une heure ; "),
         (lambda: cron.line(schedule="tous les jours"), "horaire : « tous les jours » n'est "),
-        (lambda: documents.find_template("Mon Modèle", None), "modèle : « Mon Modèle » n'est "),
+        (lambda: engine.find_template("Mon Modèle", None), "modèle : « Mon Modèle » n'est "),
         (
             lambda: files.refuse_overwrite(Path(__file__), force=False),
             f"{Path(__file__)} existe déjà ; ajoutez force pour le remplacer.",

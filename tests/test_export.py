@@ -12,7 +12,7 @@ import yaml
 
 from bailleurs_cli import shapes
 from bailleurs_cli.enums import Unit
-from bailleurs_cli.tables.reminder import Reminder
+from bailleurs_cli.store.tables.reminder import Reminder
 
 from .conftest import REGISTRY_SIZE, Run
 
@@ -99,8 +99,8 @@ def test_json_and_yaml_hold_every_table_of_the_store(run: Run, db_url: str, tmp_
     from sqlalchemy import create_engine, text
     from sqlmodel import SQLModel
 
-    from bailleurs_cli.config import Settings, resolve_db_url
-    from bailleurs_cli.export import TABLE_KEYS
+    from bailleurs_cli.report.export import TABLE_KEYS
+    from bailleurs_cli.settings.config import Settings, resolve_db_url
 
     from .test_documents import IDENTITY
 

@@ -24,8 +24,8 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from bailleurs_cli import contexts as c
-from bailleurs_cli import documents, docx_fast
+from bailleurs_cli.documents import contexts as c
+from bailleurs_cli.documents import docx_fast, engine
 from bailleurs_cli.errors import TemplateProblem
 from bailleurs_cli.formatting import CONTRIBUTION_TEXT
 
@@ -367,13 +367,13 @@ def both(
     template: bytes, context: dict[str, Any], *, logo: str | None = None, name: str = "modèle"
 ) -> tuple[bytes, bytes]:
     """The document through docxtpl, then through the prepared template."""
-    env = documents.CompiledOnceEnvironment()
-    slow = documents._render_docxtpl(template, context, env, name, logo, None)
-    fast_env = documents.CompiledOnceEnvironment()
+    env = engine.CompiledOnceEnvironment()
+    slow = engine._render_docxtpl(template, context, env, name, logo, None)
+    fast_env = engine.CompiledOnceEnvironment()
     assert fast_env.prepared(template) is not None, "the fast path must handle this template"
-    fast = documents.render_bytes(template, context, fast_env, template_name=name, logo=logo)
+    fast = engine.render_bytes(template, context, fast_env, template_name=name, logo=logo)
     # A second document from the same prepared template is the same again.
-    again = documents.render_bytes(template, context, fast_env, template_name=name, logo=logo)
+    again = engine.render_bytes(template, context, fast_env, template_name=name, logo=logo)
     assert again == fast
     return slow, fast
 
@@ -392,7 +392,7 @@ def test_every_template_renders_the_same(
     case: str, with_logo: bool, logo: str, still_clock: None
 ) -> None:
     _, name, context = next(item for item in cases() if item[0] == case)
-    template = documents.find_template(name, None).read_bytes()
+    template = engine.find_template(name, None).read_bytes()
     slow, fast = both(template, context, logo=logo if with_logo else None)
     assert_same(slow, fast)
     seen = plain_text(fast)
@@ -407,10 +407,10 @@ def test_every_template_renders_the_same(
 def test_values_come_back_verbatim() -> None:
     """Escaping: ``& < > " '`` and accents read back as typed; a line break in a value
     is a line break in Word (docxtpl's <w:br/>)."""
-    template = documents.find_template("prospection", None).read_bytes()
-    env = documents.CompiledOnceEnvironment()
+    template = engine.find_template("prospection", None).read_bytes()
+    env = engine.CompiledOnceEnvironment()
     context = letter("prospection")
-    data = documents.render_bytes(template, context, env, template_name="prospection.docx")
+    data = engine.render_bytes(template, context, env, template_name="prospection.docx")
     seen = plain_text(data)
     for value in ('Toit & Joie "Habitat" <SA>', "Les Ateliers & Co <Paris>", "Zoé L'Hôte-Ñúñez",
                   "Bâtiment B – Escalier 3\n12 rue de l'Église"):  # fmt: skip
@@ -420,14 +420,14 @@ def test_values_come_back_verbatim() -> None:
 
 def test_many_documents_from_one_preparation(still_clock: None) -> None:
     """Documents that differ (landlords, branches) in a row from one prepared template."""
-    template = documents.find_template("relance", None).read_bytes()
-    fast_env = documents.CompiledOnceEnvironment()
+    template = engine.find_template("relance", None).read_bytes()
+    fast_env = engine.CompiledOnceEnvironment()
     for index, (_, name, context) in enumerate(cases()[:6]):
         context["bailleur"]["nom"] = f"Bailleur n° {index} & fils"
-        slow = documents._render_docxtpl(
-            template, context, documents.CompiledOnceEnvironment(), name, None, None
+        slow = engine._render_docxtpl(
+            template, context, engine.CompiledOnceEnvironment(), name, None, None
         )
-        fast = documents.render_bytes(template, context, fast_env, template_name=name)
+        fast = engine.render_bytes(template, context, fast_env, template_name=name)
         assert fast == slow, name
 
 
@@ -438,14 +438,14 @@ def test_the_bilan_chart_takes_docxtpl(logo: str, still_clock: None) -> None:
 
     buffer = BytesIO()
     Image.new("RGB", (300, 150), (20, 90, 200)).save(buffer, format="PNG")
-    template = documents.find_template("bilan", None).read_bytes()
+    template = engine.find_template("bilan", None).read_bytes()
     context = bilan()
     pictures = {"graphique": (buffer.getvalue(), 150)}
-    slow = documents._render_docxtpl(
-        template, context, documents.CompiledOnceEnvironment(), "bilan.docx", logo, pictures
+    slow = engine._render_docxtpl(
+        template, context, engine.CompiledOnceEnvironment(), "bilan.docx", logo, pictures
     )
-    made = documents.render_bytes(
-        template, context, documents.CompiledOnceEnvironment(), template_name="bilan.docx",
+    made = engine.render_bytes(
+        template, context, engine.CompiledOnceEnvironment(), template_name="bilan.docx",
         logo=logo, pictures=pictures,
     )  # fmt: skip
     assert made == slow
@@ -492,7 +492,7 @@ def split_runs(xml: str) -> str:
 
 
 def test_a_word_edited_template_renders_the_same(logo: str, still_clock: None) -> None:
-    original = documents.find_template("prospection", None).read_bytes()
+    original = engine.find_template("prospection", None).read_bytes()
     edited = rewrite(original, "word/document.xml", split_runs)
     assert b"{{ bailleur.nom }}" not in zipfile.ZipFile(BytesIO(edited)).read("word/document.xml")
     context = letter("prospection")
@@ -500,8 +500,8 @@ def test_a_word_edited_template_renders_the_same(logo: str, still_clock: None) -
     assert_same(slow, fast)
     assert 'Toit & Joie "Habitat" <SA>' in plain_text(fast)
     # The split tags give the document the whole tags give (text and styles).
-    whole = documents._render_docxtpl(
-        original, context, documents.CompiledOnceEnvironment(), "p", logo, None
+    whole = engine._render_docxtpl(
+        original, context, engine.CompiledOnceEnvironment(), "p", logo, None
     )
     assert read_back(fast)["body"] == read_back(whole)["body"]
 
@@ -525,7 +525,7 @@ def with_header_and_footer(template: bytes, *, logo_in_header: bool) -> bytes:
 def test_headers_footers_and_properties_with_tags(
     logo_in_header: bool, logo: str, still_clock: None
 ) -> None:
-    original = documents.find_template("relance", None).read_bytes()
+    original = engine.find_template("relance", None).read_bytes()
     template = with_header_and_footer(original, logo_in_header=logo_in_header)
     slow, fast = both(template, letter("relance"), logo=logo)
     assert_same(slow, fast)
@@ -549,14 +549,14 @@ def broken(template: bytes, tag: str) -> bytes:
      "{{ lieu.__class__ }}"],
 )  # fmt: skip
 def test_a_failing_template_fails_the_same_way(tag: str) -> None:
-    template = broken(documents.find_template("prospection", None).read_bytes(), tag)
+    template = broken(engine.find_template("prospection", None).read_bytes(), tag)
     context = letter("prospection")
     messages = []
-    for render in (documents._render_docxtpl, None):
-        env = documents.CompiledOnceEnvironment()
+    for render in (engine._render_docxtpl, None):
+        env = engine.CompiledOnceEnvironment()
         with pytest.raises(TemplateProblem) as caught:
             if render is None:
-                documents.render_bytes(template, context, env, template_name="p.docx")
+                engine.render_bytes(template, context, env, template_name="p.docx")
             else:
                 render(template, context, env, "p.docx", None, None)
         messages.append(caught.value.message)
@@ -580,20 +580,20 @@ def test_an_unverified_docxtpl_is_left_to_docxtpl(monkeypatch: pytest.MonkeyPatc
     import docxtpl
 
     monkeypatch.setattr(docxtpl, "__version__", "9.0.0")
-    template = documents.find_template("prospection", None).read_bytes()
-    env = documents.CompiledOnceEnvironment()
+    template = engine.find_template("prospection", None).read_bytes()
+    env = engine.CompiledOnceEnvironment()
     assert env.prepared(template) is None
-    data = documents.render_bytes(template, letter("prospection"), env, template_name="p")
+    data = engine.render_bytes(template, letter("prospection"), env, template_name="p")
     assert "Les Ateliers & Co <Paris>" in plain_text(data)
 
 
 def test_the_documents_letters_write_are_the_fast_ones(tmp_path: Path) -> None:
     """``letters.run`` in one process and with two workers writes the same letters."""
-    from bailleurs_cli import letters
-    from bailleurs_cli.config import ConfigFile, Settings
+    from bailleurs_cli.documents import letters
+    from bailleurs_cli.settings.config import ConfigFile, Settings
 
     settings = Settings(file=ConfigFile.model_validate({"association": ASSOCIATION}))
-    path = documents.find_template("prospection", None)
+    path = engine.find_template("prospection", None)
     made: dict[int, list[str]] = {}
     for workers in (1, 2):
         jobs = []
@@ -648,7 +648,7 @@ def with_footnotes(template: bytes, note: str) -> bytes:
 
 def test_footnotes_as_word_writes_them(still_clock: None) -> None:
     template = with_footnotes(
-        documents.find_template("remerciement", None).read_bytes(), "Voir l'annexe « A & B »."
+        engine.find_template("remerciement", None).read_bytes(), "Voir l'annexe « A & B »."
     )
     slow, fast = both(template, letter("remerciement"))
     assert_same(slow, fast)
@@ -657,13 +657,13 @@ def test_footnotes_as_word_writes_them(still_clock: None) -> None:
 
 def test_footnotes_with_tags_are_left_to_docxtpl(still_clock: None) -> None:
     template = with_footnotes(
-        documents.find_template("remerciement", None).read_bytes(), "Réf. {{ reference }}"
+        engine.find_template("remerciement", None).read_bytes(), "Réf. {{ reference }}"
     )
-    env = documents.CompiledOnceEnvironment()
+    env = engine.CompiledOnceEnvironment()
     assert env.prepared(template) is None
     context = letter("remerciement")
-    made = documents.render_bytes(template, context, env, template_name="r")
-    slow = documents._render_docxtpl(template, context, env, "r", None, None)
+    made = engine.render_bytes(template, context, env, template_name="r")
+    slow = engine._render_docxtpl(template, context, env, "r", None, None)
     assert made == slow
     notes = zipfile.ZipFile(BytesIO(made)).read("word/footnotes.xml").decode()
     assert "Réf. Toit &amp; Joie – remerciement – 2026" in notes

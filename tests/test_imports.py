@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlmodel import col, func, select
 
-from bailleurs_cli.models import ImportRun, Landlord, Person, Presence, Qpv
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import ImportRun, Landlord, Person, Presence, Qpv
 
 from .conftest import REGISTRY_SIZE, Run
 
@@ -246,7 +246,7 @@ def test_every_importer_has_its_command_and_title() -> None:
     import typer
 
     from bailleurs_cli.cli.imports import app
-    from bailleurs_cli.imports import IMPORTERS
+    from bailleurs_cli.sources.imports import IMPORTERS
 
     group = typer.main.get_group(app)
     commands = set(group.list_commands(typer.Context(group))) - {"historique"}

@@ -17,9 +17,10 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from bailleurs_cli import contexts, formatting
-from bailleurs_cli.models import Landlord, Partnership, Person, Presence
-from bailleurs_cli.store import Store
+from bailleurs_cli import formatting
+from bailleurs_cli.documents import contexts
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord, Partnership, Person, Presence
 
 from .conftest import Run, plain_spaces
 

@@ -88,7 +88,7 @@ try:
 except SystemExit:
     pass
 heavy = ["docx", "docxtpl", "jinja2", "yaml", "alembic", "rapidfuzz", "babel",
-         "email_validator", "rich", "sqlalchemy", "sqlmodel", "PIL", "bailleurs_cli.report_svg"]
+         "email_validator", "rich", "sqlalchemy", "sqlmodel", "PIL", "bailleurs_cli.report.svg"]
 print("LOADED:", *(m for m in heavy if m in sys.modules), file=sys.stderr)
 """
 
@@ -168,9 +168,9 @@ def test_only_rapport_loads_the_report_s_charts(home: Path, args: list[str]) -> 
     """The report draws its SVG charts itself (report_svg: no chart library, no PIL):
     no other command loads it, and ``rapport`` loads no Pillow."""
     loaded_modules(home, "next")  # first run creates and seeds the store
-    assert "bailleurs_cli.report_svg" not in loaded_modules(home, *args)
+    assert "bailleurs_cli.report.svg" not in loaded_modules(home, *args)
     made = loaded_modules(home, "rapport", "--out", str(home / "rapport"))
-    assert "bailleurs_cli.report_svg" in made
+    assert "bailleurs_cli.report.svg" in made
     assert "PIL" not in made
 
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bailleurs_cli import names
-from bailleurs_cli.imports import matching
+from bailleurs_cli.sources.imports import matching
 
 from .conftest import Run
 

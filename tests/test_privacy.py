@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bailleurs_cli import digest
-from bailleurs_cli.models import Exchange, Landlord, Partnership, Person
-from bailleurs_cli.store import Store
+from bailleurs_cli.reminders import digest
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Exchange, Landlord, Partnership, Person
 
 from .conftest import Run
 from .test_digest import Inbox, configure_smtp, smtp_server  # noqa: F401 (fixture)
@@ -521,7 +521,7 @@ def test_configured_period_is_validated(run: Run, store: Store, silent: None, ho
     ],
 )
 def test_what_counts_as_a_mention(text: str, scrubbed: str) -> None:
-    from bailleurs_cli.privacy import Matcher
+    from bailleurs_cli.privacy.rights import Matcher
 
     person = Person(
         landlord_id=1,

@@ -24,22 +24,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from bailleurs_cli import (
-    config,
-    dates,
-    geo,
-    landlords,
-    partnerships,
-    priority,
-    reminders,
-    validation,
-)
-from bailleurs_cli.config import Settings
+from bailleurs_cli import dates, validation
 from bailleurs_cli.enums import Contribution
 from bailleurs_cli.errors import BailleursError
-from bailleurs_cli.imports import generic
-from bailleurs_cli.models import Landlord
-from bailleurs_cli.store import Store
+from bailleurs_cli.followup import landlords, partnerships
+from bailleurs_cli.ground import geo, priority
+from bailleurs_cli.reminders import recurring
+from bailleurs_cli.settings import config
+from bailleurs_cli.settings.config import Settings
+from bailleurs_cli.sources.imports import generic
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord
 
 from .conftest import TODAY
 
@@ -141,7 +136,7 @@ contributions = st.lists(
 @example(["locaux=" + "9" * 400])
 @example(["locaux=800", "communication"])
 def test_contributions(items: list[str]) -> None:
-    parsed = french_line(lambda: partnerships._contributions(items))
+    parsed = french_line(lambda: partnerships.contributions(items))
     if parsed is not None:
         assert [c["kind"] for c in parsed] == [
             validation.choice(i.partition("=")[0].strip(), Contribution, "x").value for i in items
@@ -197,7 +192,7 @@ def test_departements(text: str) -> None:
 @PURE
 @given(st.one_of(typed, st.from_regex(r"\A\s*[0-9]{1,4}\s*(j|s|m|a|mois|ans?)\s*\Z")))
 def test_periods(text: str) -> None:
-    parsed = french_line(lambda: reminders.parse_every(text))
+    parsed = french_line(lambda: recurring.parse_every(text))
     assert parsed is None or (parsed[0] > 0 and parsed[1] in "jsma")
 
 

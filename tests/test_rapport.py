@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 import html5lib
 import pytest
 
-from bailleurs_cli import report_svg
+from bailleurs_cli.report import svg
 
 from .chromium import Browser, executable
 from .conftest import Run, plain_spaces
@@ -361,7 +361,7 @@ def test_the_page_in_a_real_chromium(activity: Run, tmp_path: Path, db_url: str)
         dark = sum(histogram[:128]) / sum(histogram)
         assert 0.01 < dark < 0.5  # text and charts on white: neither blank nor black
         colours = image.convert("RGB").getcolors(1 << 20) or []
-        blue = report_svg.BAR.lstrip("#")
+        blue = svg.BAR.lstrip("#")
         assert any(rgb == tuple(int(blue[i : i + 2], 16) for i in (0, 2, 4))
                    for _, rgb in colours)  # fmt: skip
     assert seen.pdf.startswith(b"%PDF")
@@ -389,16 +389,16 @@ def contrast(one: str, two: str) -> float:
 def test_colours_pass_wcag_aa() -> None:
     """Texts 4.5:1 on their background (1.4.3); bars and legend squares 3:1 on white
     (1.4.11; stacked segments are parted by white lines)."""
-    page = (Path(report_svg.__file__).parent / "rapport.html.j2").read_text(encoding="utf-8")
+    page = (Path(svg.__file__).parent / "rapport.html.j2").read_text(encoding="utf-8")
     for background in ("#ffffff", "#f1f5f9", "#e6edf4", "#f4f4f4"):
         assert background in page
         assert contrast("#1a1a1a", background) >= 4.5
-        assert contrast(report_svg.MUTED, background) >= 4.5
-    for colour in (*report_svg.CHANNEL_COLOURS.values(), report_svg.BAR, report_svg.OTHER):
+        assert contrast(svg.MUTED, background) >= 4.5
+    for colour in (*svg.CHANNEL_COLOURS.values(), svg.BAR, svg.OTHER):
         assert contrast(colour, "#ffffff") >= 4.5, colour
-    assert contrast("#ffffff", report_svg.BAR) >= 4.5  # the count written inside a bar
-    assert contrast(report_svg.BAND_EDGE, report_svg.BAND) >= 3
-    assert contrast(report_svg.BAR, report_svg.BAND) >= 3
+    assert contrast("#ffffff", svg.BAR) >= 4.5  # the count written inside a bar
+    assert contrast(svg.BAND_EDGE, svg.BAND) >= 3
+    assert contrast(svg.BAR, svg.BAND) >= 3
 
 
 def test_an_empty_store_says_there_is_nothing_yet(run: Run, tmp_path: Path) -> None:

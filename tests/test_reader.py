@@ -11,10 +11,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from bailleurs_cli.config import Settings, Territories, resolve_db_url
-from bailleurs_cli.priority import priorities, qpv_index
-from bailleurs_cli.reader import open_reader
-from bailleurs_cli.scheduling import next_items
+from bailleurs_cli.followup.scheduling import next_items
+from bailleurs_cli.ground.geo import Territories
+from bailleurs_cli.ground.priority import priorities, qpv_index
+from bailleurs_cli.settings.config import Settings, resolve_db_url
+from bailleurs_cli.store.reader import open_reader
 
 from .conftest import TODAY, Run
 
@@ -60,7 +61,7 @@ def test_lean_and_orm_paths_agree(run: Run, db_url: str, store) -> None:  # type
 def test_the_digest_is_the_same_through_both_paths(  # type: ignore[no-untyped-def]
     run: Run, db_url: str, store, tmp_path: Path
 ) -> None:
-    from bailleurs_cli import digest
+    from bailleurs_cli.reminders import digest
 
     from .test_documents import IDENTITY
 
@@ -125,8 +126,8 @@ def test_column_kinds_follow_the_orm_tables() -> None:
     from sqlalchemy.types import TypeDecorator
     from sqlmodel import SQLModel
 
-    import bailleurs_cli.models  # noqa: F401  (registers the tables)
-    from bailleurs_cli.reader import COLUMN_KINDS
+    import bailleurs_cli.store.models  # noqa: F401  (registers the tables)
+    from bailleurs_cli.store.reader import COLUMN_KINDS
 
     expected: dict[str, dict[str, tuple[str, ...]]] = {}
     for name, table in SQLModel.metadata.tables.items():
@@ -148,8 +149,8 @@ def test_records_read_what_the_orm_reads(run: Run, store) -> None:  # type: igno
     """Every column of every row, as the ORM gives it, for the tables read lean."""
     from sqlmodel import select
 
-    from bailleurs_cli.models import Exchange, Landlord, Partnership, Person, Presence, Qpv
-    from bailleurs_cli.reader import records
+    from bailleurs_cli.store.models import Exchange, Landlord, Partnership, Person, Presence, Qpv
+    from bailleurs_cli.store.reader import records
 
     _work(run)
     with store.read() as session:
@@ -164,7 +165,7 @@ def test_records_read_what_the_orm_reads(run: Run, store) -> None:  # type: igno
 
 
 def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
-    from bailleurs_cli import landlords, lookup
+    from bailleurs_cli.followup import landlords, lookup
 
     _work(run)
     url = resolve_db_url(db_url, Settings())
@@ -184,7 +185,7 @@ def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str
 
 
 def test_show_reads_the_same_through_both_paths(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
-    from bailleurs_cli import allies, lookup, workshops
+    from bailleurs_cli.followup import allies, lookup, workshops
 
     _work(run)
     run("allie", "add", "Les Petits Débrouillards IDF", "--contact", "Jeanne Roux")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bailleurs_cli import registry
 from bailleurs_cli.errors import RegistryError
+from bailleurs_cli.sources import registry
 
 from .conftest import REGISTRY_SIZE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bailleurs_cli.enums import Reason
-from bailleurs_cli.scheduling import Candidate, rank
+from bailleurs_cli.followup.scheduling import Candidate, rank
 
 TODAY = date(2026, 11, 23)
 

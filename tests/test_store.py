@@ -13,11 +13,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel, func, select
 
-import bailleurs_cli.store
+import bailleurs_cli.store.core
 from bailleurs_cli.api import open_default
 from bailleurs_cli.errors import StoreError
-from bailleurs_cli.models import DigestSent, Landlord, StageChange
-from bailleurs_cli.store import HEAD, REVISIONS
+from bailleurs_cli.store.core import HEAD, REVISIONS
+from bailleurs_cli.store.models import DigestSent, Landlord, StageChange
 
 from .conftest import REGISTRY_SIZE, TODAY, Run
 
@@ -60,7 +60,7 @@ def test_migrated_schema_is_exactly_the_models(db_url: str) -> None:
 def test_shipped_revisions_are_the_alembic_scripts() -> None:
     from alembic.script import ScriptDirectory
 
-    import bailleurs_cli.store as store_module
+    import bailleurs_cli.store.core as store_module
 
     scripts = ScriptDirectory(str(Path(store_module.__file__).with_name("migrations")))
     assert tuple(reversed([s.revision for s in scripts.walk_revisions()])) == REVISIONS
@@ -152,7 +152,7 @@ def test_write_transactions_take_turns(db_url: str) -> None:
 def test_writer_waiting_too_long_gets_a_clear_error(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bailleurs_cli.store, "BUSY_TIMEOUT_MS", 1000)
+    monkeypatch.setattr(bailleurs_cli.store.core, "BUSY_TIMEOUT_MS", 1000)
     holder = open_default(db_url, today=TODAY)
     waiter = open_default(db_url, today=TODAY)
     before = count_landlords(db_url)
@@ -200,14 +200,14 @@ def test_upgrade_from_0003_keeps_user_data_and_adds_the_ground(fresh_db_url: str
     from alembic.config import Config
     from sqlalchemy import JSON, column, table
 
-    from bailleurs_cli.config import Settings, resolve_db_url
-    from bailleurs_cli.models import Presence, Qpv
-    from bailleurs_cli.store import make_engine
+    from bailleurs_cli.settings.config import Settings, resolve_db_url
+    from bailleurs_cli.store.core import make_engine
+    from bailleurs_cli.store.models import Presence, Qpv
 
     engine = make_engine(resolve_db_url(db_url, Settings()))
     config = Config()
     config.set_main_option(
-        "script_location", str(Path(bailleurs_cli.store.__file__).with_name("migrations"))
+        "script_location", str(Path(bailleurs_cli.store.core.__file__).with_name("migrations"))
     )
     landlord = table(
         "landlord",

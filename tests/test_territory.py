@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bailleurs_cli import geo
 from bailleurs_cli.errors import AmbiguousName, NotFound
-from bailleurs_cli.models import Landlord, Presence, Qpv
-from bailleurs_cli.store import Store
+from bailleurs_cli.ground import geo
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Landlord, Presence, Qpv
 
 from .conftest import Run
 

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-import bailleurs_cli.store
+import bailleurs_cli.store.core
 from bailleurs_cli.api import open_default
-from bailleurs_cli.config import Settings, resolve_db_url
 from bailleurs_cli.errors import StoreError
-from bailleurs_cli.store import HEAD, REVISIONS
+from bailleurs_cli.settings.config import Settings, resolve_db_url
+from bailleurs_cli.store.core import HEAD, REVISIONS
 
 from .conftest import TODAY, cli
 
@@ -103,7 +103,7 @@ def normalised(value: Any) -> Any:
 def retired(before: dict[str, dict[Any, dict[str, Any]]]) -> set[Any]:
     """Landlords the registry made and no longer ships (raw Paris labels, issue 12),
     which the upgrade may remove: only when the user never touched them."""
-    from bailleurs_cli.registry import load
+    from bailleurs_cli.sources.registry import load
 
     shipped = {entry.slug for entry in load()}
     gone = {
@@ -193,7 +193,7 @@ def test_a_migration_that_would_lose_rows_is_rolled_back(
     def cascade_on(conn: Any, on: bool) -> None:
         conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
-    monkeypatch.setattr(bailleurs_cli.store, "_foreign_keys", cascade_on)
+    monkeypatch.setattr(bailleurs_cli.store.core, "_foreign_keys", cascade_on)
     with pytest.raises(StoreError) as caught:
         open_default(str(db), today=TODAY, notify=lambda _: None)
     assert "mise à jour de la base" in caught.value.message

@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from bailleurs_cli.enums import Situation
-from bailleurs_cli.models import Partnership, StageChange, Workshop
-from bailleurs_cli.store import Store
+from bailleurs_cli.store.core import Store
+from bailleurs_cli.store.models import Partnership, StageChange, Workshop
 
 from .conftest import Run
 from .test_documents import IDENTITY
@@ -158,13 +158,15 @@ def test_one_rule_places_the_tenant_share_against_its_target(
     expected: Situation | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from bailleurs_cli import bilan_context, report, workshops
+    from bailleurs_cli.documents import bilan_context
+    from bailleurs_cli.followup import workshops
+    from bailleurs_cli.report import figures
 
     assert workshops.situation(value, wanted) == expected
     # The report, the bilan and the sentence all ask that one rule.
     counted = None if value is None else round(value * 10)
-    figures = report.Figures(1, 1, 1000, None, counted, 0 if counted is None else 1000)
-    assert report.LandlordWorkshops(1, figures, wanted).situation == expected
+    counts = figures.Figures(1, 1, 1000, None, counted, 0 if counted is None else 1000)
+    assert figures.LandlordWorkshops(1, counts, wanted).situation == expected
     assert bilan_context._figures(None, None, None, None, None, None, value, wanted).situation == (
         expected
     )
@@ -175,10 +177,10 @@ def test_one_rule_places_the_tenant_share_against_its_target(
         return Situation.ABOVE
 
     monkeypatch.setattr(workshops, "situation", spy)
-    assert report.LandlordWorkshops(1, figures, wanted).situation == Situation.ABOVE
+    assert figures.LandlordWorkshops(1, counts, wanted).situation == Situation.ABOVE
     assert bilan_context._figures(None, None, None, None, None, None, 42.0, wanted).situation == (
         Situation.ABOVE
     )
     assert workshops.share_sentence(42.0, (50, 60)).endswith("au-dessus de la cible 50–60\u202f%")
     # The report's situation, then the bilan's sentence and situation, then a sentence.
-    assert asked == [figures.share, 42.0, 42.0, 42.0]
+    assert asked == [counts.share, 42.0, 42.0, 42.0]

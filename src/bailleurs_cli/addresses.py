@@ -97,3 +97,20 @@ def of(landlord: PostalFields) -> list[str]:
 def one_line_of(landlord: PostalFields) -> str:
     """A landlord's head office on one line (:func:`one_line`)."""
     return ", ".join(of(landlord))
+
+
+class Located(Protocol):
+    """Where a landlord is: its departments and its head office's postcode."""
+
+    @property
+    def departements(self) -> list[str]: ...
+    @property
+    def postcode(self) -> str | None: ...
+
+
+def departements_of(landlord: Located) -> list[str]:
+    """Departments where the landlord is present, plus its head office's."""
+    codes = list(landlord.departements)
+    if landlord.postcode and landlord.postcode[:2] not in codes:
+        codes.append(landlord.postcode[:2])
+    return codes

@@ -2,7 +2,9 @@
 
 Example::
 
-    from bailleurs_cli import api, scheduling
+    from bailleurs_cli import api
+    from bailleurs_cli.followup import scheduling
+
     store = api.open_default()
     with store.read() as session:
         items = scheduling.next_items(session, today=api.today(), days=7,
@@ -17,13 +19,14 @@ from datetime import date
 
 from sqlmodel import Session
 
-from bailleurs_cli import config
-from bailleurs_cli.store import Store, open_store
+from bailleurs_cli.settings import config
+from bailleurs_cli.store.core import Store, open_store
 
 
 def seed_registry(session: Session, today: date) -> None:
     """Load the shipped registry and QPV list into a new or upgraded store (idempotent)."""
-    from bailleurs_cli import registry, territory
+    from bailleurs_cli.ground import territory
+    from bailleurs_cli.sources import registry
 
     registry.apply(session, registry.load(), today=today)
     territory.seed_qpv(session)
@@ -39,9 +42,9 @@ def backup_before_upgrade(
     """What runs before an existing store is upgraded: a backup, its path said."""
 
     def before(version: str) -> None:
-        from bailleurs_cli import backups
-        from bailleurs_cli.config import paris_now
         from bailleurs_cli.errors import ToolMissing
+        from bailleurs_cli.settings.config import paris_now
+        from bailleurs_cli.store import backups
 
         try:
             made = backups.make_backup(

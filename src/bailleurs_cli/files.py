@@ -19,6 +19,18 @@ from typing import BinaryIO
 
 from bailleurs_cli.errors import Conflict, InvalidInput, Namer
 
+
+def shipped(*parts: str) -> Path:
+    """A file or folder shipped with the package (in the wheel), else the repository's
+    own (run from source): ``shipped("templates")``, ``shipped("data", "bailleurs.yaml")``."""
+    from importlib import resources
+
+    packaged = resources.files("bailleurs_cli").joinpath(*parts)
+    if packaged.is_file() or packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2].joinpath(*parts)
+
+
 #: Errors a user fixes by making room rather than by choosing another place.
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 

@@ -6,11 +6,13 @@ Each output then picks its keys, in its own order, and adds what only it knows: 
 its priority, ``show`` the people and exchanges, ``export`` the landlord's identifier
 on every row and the communes where a landlord is present. The other entities'
 builders live with them and serve ``--json`` and ``export`` alike:
-:func:`bailleurs_cli.workshops.as_json`, :func:`bailleurs_cli.allies.as_json`,
-:func:`bailleurs_cli.priority.presence_json`, :func:`bailleurs_cli.territory.qpv_json`.
+:func:`bailleurs_cli.followup.workshops.as_json`,
+:func:`bailleurs_cli.followup.allies.as_json`,
+:func:`bailleurs_cli.ground.priority.presence_json`,
+:func:`bailleurs_cli.ground.territory.qpv_json`.
 
 The builders read attributes only, so an ORM entity and a lean-path
-:class:`~bailleurs_cli.reader.Record` both do: nothing here imports SQLAlchemy, as
+:class:`~bailleurs_cli.store.reader.Record` both do: nothing here imports SQLAlchemy, as
 ``list``, ``show`` and ``history`` read without it (``tests/test_meta.py``). Where two
 public outputs of one entity differ (keys named or valued differently), the difference
 is kept and written down beside the keys below: scripts read both, and the export's
@@ -25,14 +27,14 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli import addresses
-from bailleurs_cli.lookup import departements_of
+from bailleurs_cli.addresses import departements_of
 
 if TYPE_CHECKING:
-    from bailleurs_cli.tables.exchange import Exchange
-    from bailleurs_cli.tables.landlord import Landlord
-    from bailleurs_cli.tables.partnership import Partnership
-    from bailleurs_cli.tables.person import Person
-    from bailleurs_cli.tables.reminder import Reminder
+    from bailleurs_cli.store.tables.exchange import Exchange
+    from bailleurs_cli.store.tables.landlord import Landlord
+    from bailleurs_cli.store.tables.partnership import Partnership
+    from bailleurs_cli.store.tables.person import Person
+    from bailleurs_cli.store.tables.reminder import Reminder
 
 
 def iso(value: date | datetime | None) -> str | None:

@@ -30,9 +30,9 @@ from bailleurs_cli.errors import (
 )
 
 if TYPE_CHECKING:
-    from bailleurs_cli.config import Settings
-    from bailleurs_cli.reader import Reader
-    from bailleurs_cli.store import Store
+    from bailleurs_cli.settings.config import Settings
+    from bailleurs_cli.store.core import Store
+    from bailleurs_cli.store.reader import Reader
 
 
 def _debug_requested(ctx: Any) -> bool:
@@ -362,7 +362,7 @@ class State:
     def settings(self) -> Settings:
         """Settings from the config file (read once)."""
         if self._settings is None:
-            from bailleurs_cli.config import load_settings
+            from bailleurs_cli.settings.config import load_settings
 
             self._settings = load_settings()
         return self._settings
@@ -371,7 +371,7 @@ class State:
     def today(self) -> date:
         """Today, or ``BAILLEURS_TODAY``."""
         if self._today is None:
-            from bailleurs_cli.config import today_from_env
+            from bailleurs_cli.settings.config import today_from_env
 
             self._today = today_from_env()
         return self._today
@@ -387,7 +387,7 @@ class State:
         """Read the store: straight through the driver when it exists at this version's
         schema (no SQLAlchemy imported: the everyday read commands stay fast), else
         through :meth:`store`, which creates, upgrades or refuses it first."""
-        from bailleurs_cli.reader import open_reader, session_reader
+        from bailleurs_cli.store.reader import open_reader, session_reader
 
         with open_reader(self.db_url()) as reader:
             if reader is not None:
@@ -413,9 +413,9 @@ class State:
         The change runs in one transaction: if it fails, the store is as it was and
         the backup is removed; otherwise its path is said on stderr.
         """
-        from bailleurs_cli import backups
-        from bailleurs_cli.config import backup_dir, paris_now
         from bailleurs_cli.errors import ToolMissing
+        from bailleurs_cli.settings.config import backup_dir, paris_now
+        from bailleurs_cli.store import backups
 
         self.store()  # created and upgraded first: the copy is of the store as it is now
         try:
@@ -439,13 +439,13 @@ class State:
 
     def db_url(self) -> str:
         """The store's SQLAlchemy URL, without opening it."""
-        from bailleurs_cli.config import resolve_db_url
+        from bailleurs_cli.settings.config import resolve_db_url
 
         return resolve_db_url(self.db, self.settings)
 
     def shown_db(self) -> str:
         """The store's location as it may be shown (no password)."""
-        from bailleurs_cli.store import redacted
+        from bailleurs_cli.store.core import redacted
 
         return redacted(self.db_url())
 

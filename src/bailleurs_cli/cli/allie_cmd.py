@@ -42,7 +42,7 @@ def add(
     Exemple : bailleurs allie add "Les Petits Débrouillards IDF" --contact "Jeanne Roux"
     --email idf@debrouillards.example --telephone "01 23 45 67 89" --territoire 93
     """
-    from bailleurs_cli import allies
+    from bailleurs_cli.followup import allies
 
     data = allies.AllyInput(
         name=name,
@@ -67,7 +67,7 @@ def list_allies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Exemple : bailleurs allie list --json
     """
-    from bailleurs_cli import allies
+    from bailleurs_cli.followup import allies
     from bailleurs_cli.formatting import departements_text
 
     with state(ctx).store().read() as session:

@@ -58,10 +58,10 @@ def add(
     """
     from datetime import date
 
-    from bailleurs_cli import geo
-    from bailleurs_cli import workshops as core
-    from bailleurs_cli.landlords import resolve
-    from bailleurs_cli.priority import require_qpv
+    from bailleurs_cli.followup import workshops as core
+    from bailleurs_cli.followup.landlords import resolve
+    from bailleurs_cli.ground import geo
+    from bailleurs_cli.ground.priority import require_qpv
 
     st = state(ctx)
     place = geo.resolve(commune, "--commune")
@@ -106,10 +106,10 @@ def list_workshops(
 
     Exemple : bailleurs atelier list rivp --annee 2027
     """
-    from bailleurs_cli import geo
-    from bailleurs_cli import workshops as core
+    from bailleurs_cli.followup import workshops as core
+    from bailleurs_cli.followup.landlords import resolve
     from bailleurs_cli.formatting import short_date
-    from bailleurs_cli.landlords import resolve
+    from bailleurs_cli.ground import geo
 
     with state(ctx).store().read() as session:
         found = resolve(session, landlord) if landlord else None
@@ -179,7 +179,7 @@ def results(
     """
     from datetime import date
 
-    from bailleurs_cli import workshops as core
+    from bailleurs_cli.followup import workshops as core
 
     st = state(ctx)
     day = _date(visit, "--visite-bailleur", st.today)
@@ -196,7 +196,7 @@ def results(
     )
     with st.store().write() as session:
         workshop = core.record_results(session, number, given)
-        from bailleurs_cli.models import Landlord
+        from bailleurs_cli.store.models import Landlord
 
         landlord = session.get(Landlord, workshop.landlord_id)
         assert landlord is not None

@@ -11,7 +11,7 @@ import typer
 from bailleurs_cli.cli._common import JsonOpt, emit_json, info, out, state, table
 
 if TYPE_CHECKING:
-    from bailleurs_cli.backups import Backup
+    from bailleurs_cli.store.backups import Backup
 
 
 def backup(
@@ -39,8 +39,8 @@ def backup(
 
     Exemple : bailleurs backup --out ~/sauvegardes/
     """
-    from bailleurs_cli import backups
-    from bailleurs_cli.config import backup_dir, paris_now
+    from bailleurs_cli.settings.config import backup_dir, paris_now
+    from bailleurs_cli.store import backups
 
     st = state(ctx)
     if listing:
@@ -83,11 +83,11 @@ def restore(
 
     Exemple : bailleurs restore ~/sauvegardes/bailleurs-2026-12-01-083000.db --yes
     """
-    from bailleurs_cli import backups
     from bailleurs_cli.api import open_default
-    from bailleurs_cli.config import backup_dir, paris_now
     from bailleurs_cli.errors import InvalidInput
-    from bailleurs_cli.store import REVISIONS, store_tables
+    from bailleurs_cli.settings.config import backup_dir, paris_now
+    from bailleurs_cli.store import backups
+    from bailleurs_cli.store.core import REVISIONS, store_tables
 
     st = state(ctx)
     url = st.db_url()
@@ -136,8 +136,8 @@ def _as_json(made: Backup) -> dict[str, object]:
 
 
 def _show(found: list[Backup]) -> None:
-    from bailleurs_cli.backups import COUNTED
     from bailleurs_cli.formatting import file_size, short_date
+    from bailleurs_cli.store.backups import COUNTED
 
     rows = []
     for made in found:

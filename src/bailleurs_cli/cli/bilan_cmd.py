@@ -81,8 +81,8 @@ def bilan(
 
     Exemple : bailleurs bilan rivp --periode 2027-02 --pdf
     """
-    from bailleurs_cli import bilans
-    from bailleurs_cli.anonymity import rule_of
+    from bailleurs_cli.documents import bilans
+    from bailleurs_cli.privacy.anonymity import rule_of
 
     rule_of(anonyme, avec_textes)  # --avec-textes needs --anonyme
     st = state(ctx)

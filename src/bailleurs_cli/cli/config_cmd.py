@@ -23,10 +23,10 @@ def show(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from bailleurs_cli import settings_edit
+    from bailleurs_cli.settings import edit
 
-    rows = settings_edit.shown_values()  # a wrong file: one line on stderr, nothing on stdout
-    out(f"# {settings_edit.config_path()}")
+    rows = edit.shown_values()  # a wrong file: one line on stderr, nothing on stdout
+    out(f"# {edit.config_path()}")
     table(["Clé", "Valeur", "Sens"], [list(row) for row in rows])
 
 
@@ -39,10 +39,10 @@ def set_key(
 
     Exemple : bailleurs config set association.nom "Les Ateliers Amasco"
     """
-    from bailleurs_cli import settings_edit
+    from bailleurs_cli.settings import edit
 
-    stored = settings_edit.set_value(key, value)
-    info(f"{key} = {settings_edit.shown(key, stored)}")
+    stored = edit.set_value(key, value)
+    info(f"{key} = {edit.shown(key, stored)}")
 
 
 @app.command("territoires", cls=FrenchCommand)
@@ -66,8 +66,9 @@ def territories(
 
     Exemple : bailleurs config territoires --commune "Saint-Denis" --departement 93
     """
-    from bailleurs_cli import geo, settings_edit
-    from bailleurs_cli.config import load_settings
+    from bailleurs_cli.ground import geo
+    from bailleurs_cli.settings import edit
+    from bailleurs_cli.settings.config import load_settings
 
     if not commune and not departement:
         current = load_settings().territories
@@ -78,7 +79,7 @@ def territories(
         out("Communes : " + (", ".join(geo.display(c) for c in current.communes) or "aucune"))
         out("Départements : " + (", ".join(current.departements) or "aucun"))
         return
-    codes, departements = settings_edit.set_territories(commune or [], departement or [])
+    codes, departements = edit.set_territories(commune or [], departement or [])
     shown = ", ".join(f"{geo.display(c)} [{c}]" for c in codes) or "aucune"
     departments = ", ".join(departements) or "aucun"
     info(f"Territoires enregistrés : communes {shown} ; départements {departments}.")

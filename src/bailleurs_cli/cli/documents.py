@@ -25,7 +25,7 @@ from bailleurs_cli.formatting import pluriel
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
-    from bailleurs_cli.letters import Job, LetterRequest, LetterRun
+    from bailleurs_cli.documents.letters import Job, LetterRequest, LetterRun
 
 OutOpt = Annotated[
     Path | None, typer.Option("--out", help="Dossier où écrire (défaut : ./courriers).")
@@ -123,7 +123,7 @@ def letter(
 
     Exemple : bailleurs letter --all --priorite haute --stage identifie --template prospection
     """
-    from bailleurs_cli import letters
+    from bailleurs_cli.documents import letters
 
     st = state(ctx)
     request = letters.LetterRequest(
@@ -201,7 +201,7 @@ def _dry_run(jobs: list[Job]) -> None:
 
 
 def _send_with_progress(st: State, request: LetterRequest) -> LetterRun:
-    from bailleurs_cli import letters
+    from bailleurs_cli.documents import letters
 
     if not sys.stderr.isatty():
         return letters.send(st.store(), request, settings=st.settings, today=st.today)
@@ -299,7 +299,7 @@ def convention(
     Exemple : bailleurs convention rivp --contribution locaux --contribution communication
     --site "Centre social Belleville, Paris 20e" --debut 2027-02-10 --fin 2027-02-14 --valeur 1200
     """
-    from bailleurs_cli import partnerships
+    from bailleurs_cli.followup import partnerships
 
     st = state(ctx)
     data = partnerships.ConventionInput(
@@ -339,7 +339,7 @@ def convention(
                 default_delay=st.settings.delay_for("email"),
             )
             shown, numbered = record.status, record.number
-            from bailleurs_cli.models import Landlord
+            from bailleurs_cli.store.models import Landlord
 
             owner = session.get(Landlord, record.landlord_id)
             name = owner.name if owner else landlord
@@ -351,7 +351,9 @@ def convention(
     if renouveler:
         with st.store().read() as session:
             data = partnerships.renewal(session, landlord, data, number=numero)
-    made = partnerships.write_convention(
+    from bailleurs_cli.documents import conventions
+
+    made = conventions.write_convention(
         st.store(),
         landlord,
         data,
@@ -383,11 +385,11 @@ def templates_list(ctx: typer.Context) -> None:
 
     Exemple : bailleurs templates list
     """
-    from bailleurs_cli import documents
+    from bailleurs_cli.documents import engine
 
     custom = state(ctx).settings.templates_dir
     rows = []
-    for item, path in documents.available(custom):
+    for item, path in engine.available(custom):
         origin = "personnalisé" if custom and path.parent == custom else "livré"
         rows.append([item.name, item.kind, item.title, origin])
     table(["Modèle", "Type", "Usage", "Origine"], rows)
@@ -404,10 +406,10 @@ def templates_variables(
 
     Exemple : bailleurs templates variables prospection
     """
-    from bailleurs_cli import contexts, doc_kinds, documents
+    from bailleurs_cli.documents import contexts, engine, kinds
 
-    documents.find_template(name, state(ctx).settings.templates_dir)  # an unknown name is an error
-    model = doc_kinds.context_for(doc_kinds.info_for(name).kind)
+    engine.find_template(name, state(ctx).settings.templates_dir)  # an unknown name is an error
+    model = kinds.context_for(kinds.info_for(name).kind)
     rows = [
         [f"{{{{ {path} }}}}", text, example] for path, text, example in contexts.describe(model)
     ]
@@ -430,9 +432,9 @@ def templates_export(
 
     Exemple : bailleurs templates export ~/modeles
     """
-    from bailleurs_cli import documents
+    from bailleurs_cli.documents import engine
 
-    written = documents.export_templates(folder.expanduser(), force=force)
+    written = engine.export_templates(folder.expanduser(), force=force)
     for path in written:
         out(str(path))
     info(
@@ -454,7 +456,7 @@ def templates_check(
 
     Exemple : bailleurs templates check ~/modeles/prospection.docx
     """
-    from bailleurs_cli import template_check
+    from bailleurs_cli.documents import template_check
 
     template_check.require_usable(file.expanduser(), kind=kind or "")
     info(f"{file.name} : aucun problème trouvé.")

@@ -36,10 +36,11 @@ def edit(
 
     Exemple : bailleurs exchange edit 12 --summary "Appel à Mme Diallo, rappeler en janvier"
     """
-    from bailleurs_cli import corrections, validation
+    from bailleurs_cli import validation
     from bailleurs_cli.dates import parse_date
     from bailleurs_cli.errors import InvalidInput
-    from bailleurs_cli.models import Channel, Outcome
+    from bailleurs_cli.followup import corrections
+    from bailleurs_cli.store.models import Channel, Outcome
 
     st = state(ctx)
     if summary is None and on is None and channel is None and outcome is None:
@@ -76,8 +77,8 @@ def delete(
 
     Exemple : bailleurs exchange delete --lot lot-20261201-103000 --yes
     """
-    from bailleurs_cli import corrections
     from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.followup import corrections
 
     st = state(ctx)
     if not exchange_ids and not batch:

@@ -58,9 +58,9 @@ def export(
 
     Exemple : bailleurs export --table interlocuteurs --out interlocuteurs.csv
     """
-    from bailleurs_cli import export as core
     from bailleurs_cli import files
-    from bailleurs_cli.anonymity import rule_of
+    from bailleurs_cli.privacy.anonymity import rule_of
+    from bailleurs_cli.report import export as core
 
     rule = rule_of(anonyme, avec_textes)
     st = state(ctx)

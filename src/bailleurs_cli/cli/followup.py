@@ -64,7 +64,7 @@ def contact(
     Exemple : bailleurs contact rivp --channel rdv --outcome positif --summary "Accord de
     principe" --stage proposition --next 15/01/2027 --next-action "Envoyer la convention"
     """
-    from bailleurs_cli import followup as core
+    from bailleurs_cli.followup import exchanges as core
 
     st = state(ctx)
     data = core.ContactInput(
@@ -98,7 +98,7 @@ def plan(
 
     Exemple : bailleurs plan rivp 2027-01-20 "Envoyer le bilan des ateliers d'hiver"
     """
-    from bailleurs_cli import followup as core
+    from bailleurs_cli.followup import exchanges as core
 
     st = state(ctx)
     with st.store().write() as session:
@@ -121,7 +121,7 @@ def snooze(
 
     Exemple : bailleurs snooze "plaine commune" +7j
     """
-    from bailleurs_cli import followup as core
+    from bailleurs_cli.followup import exchanges as core
 
     st = state(ctx)
     with st.store().write() as session:
@@ -148,8 +148,8 @@ def stage(
 
     Exemple : bailleurs stage efidis refus --reason "Pas de budget cette année"
     """
-    from bailleurs_cli import followup as core
     from bailleurs_cli.enums import Channel
+    from bailleurs_cli.followup import exchanges as core
 
     st = state(ctx)
     with st.store().write() as session:
@@ -179,8 +179,9 @@ def history(
     Exemple : bailleurs history rivp
     """
     at_least(limit, 1, "--limit")
-    from bailleurs_cli import lookup, shapes
+    from bailleurs_cli import shapes
     from bailleurs_cli.cli import render
+    from bailleurs_cli.followup import lookup
 
     st = state(ctx)
     with st.reading() as reader:

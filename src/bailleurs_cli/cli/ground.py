@@ -18,11 +18,11 @@ from bailleurs_cli.cli._common import (
 from bailleurs_cli.formatting import number, short_date, stage_label
 
 if TYPE_CHECKING:
-    from bailleurs_cli.territory import CommuneReport, PresentLandlord
+    from bailleurs_cli.ground.territory import CommuneReport, PresentLandlord
 
 
 def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
-    from bailleurs_cli.priority import presence_json
+    from bailleurs_cli.ground.priority import presence_json
     from bailleurs_cli.shapes import landlord_json
 
     return {
@@ -34,8 +34,8 @@ def _landlord_json(present: PresentLandlord) -> dict[str, Any]:
 
 def _report_json(report: CommuneReport) -> dict[str, Any]:
     from bailleurs_cli.addresses import one_line_of
+    from bailleurs_cli.ground.territory import qpv_json
     from bailleurs_cli.shapes import exchange_json
-    from bailleurs_cli.territory import qpv_json
 
     commune = report.commune
     hall = report.town_hall
@@ -101,8 +101,8 @@ def territoire(
 
     Exemple : bailleurs territoire "Saint-Denis"
     """
-    from bailleurs_cli.labels import all_labels
-    from bailleurs_cli.territory import commune_report
+    from bailleurs_cli.ground.territory import commune_report
+    from bailleurs_cli.sources.labels import all_labels
 
     st = state(ctx)
     with st.store().read() as session:
@@ -195,8 +195,8 @@ def qpv(
 
     Exemple : bailleurs qpv --departement 93
     """
-    from bailleurs_cli.geo import display
-    from bailleurs_cli.territory import qpv_json, qpv_listing
+    from bailleurs_cli.ground.geo import display
+    from bailleurs_cli.ground.territory import qpv_json, qpv_listing
 
     with state(ctx).store().read() as session:
         listing = qpv_listing(session, departement=departement, commune=commune)

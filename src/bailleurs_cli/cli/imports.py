@@ -25,7 +25,7 @@ from bailleurs_cli.formatting import number, pluriel
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from bailleurs_cli.imports.core import ImportReport
+    from bailleurs_cli.sources.imports.core import ImportReport
 
 app = sub_app(
     "Importer des fichiers publics téléchargés (SIRENE, QPV, locaux DGFiP) ou votre tableur."
@@ -100,7 +100,7 @@ def _labels(fields: list[str]) -> str:
 def _run(
     ctx: typer.Context, kind: str, paths: list[Path], dry_run: bool, as_json: bool, **options: Any
 ) -> None:
-    from bailleurs_cli.imports import run_import
+    from bailleurs_cli.sources.imports import run_import
 
     st = state(ctx)
     store = st.store()
@@ -125,7 +125,7 @@ def _run(
 
 
 def _print(report: ImportReport) -> None:
-    from bailleurs_cli.imports import IMPORTERS
+    from bailleurs_cli.sources.imports import IMPORTERS
 
     how = {"siren": "SIREN", "nom": "nom", "flou": "nom proche"}
     read = (
@@ -232,7 +232,7 @@ _STATE = frozenset({"termine", "rangees_faites", "derniere_ligne", "avant_repris
 
 def _effect(figures: dict[str, Any]) -> str:
     """What a recorded import did, in French; an interrupted one says where it stopped."""
-    from bailleurs_cli.imports.core import FINISHED, LINE_AT
+    from bailleurs_cli.sources.imports.core import FINISHED, LINE_AT
 
     done = ", ".join(_counted(k, v) for k, v in figures.items() if v and k not in _STATE)
     if figures.get(FINISHED, 1) == 0:
@@ -259,7 +259,7 @@ def imports_history(
 
     Exemple : bailleurs import historique --limit 5
     """
-    from bailleurs_cli.imports.core import FINISHED, LINE_AT, history
+    from bailleurs_cli.sources.imports.core import FINISHED, LINE_AT, history
 
     at_least(limit, 1, "--limit")
     with state(ctx).store().read() as session:
@@ -372,6 +372,6 @@ def spreadsheet(
 
     Exemple : bailleurs import csv tableur.csv --map nom=Bailleur --map email=Courriel --dry-run
     """
-    from bailleurs_cli.imports.generic import parse_mapping
+    from bailleurs_cli.sources.imports.generic import parse_mapping
 
     _run(ctx, "csv", files, dry_run, as_json, mapping=parse_mapping(mapping or []), sheet=sheet)

@@ -21,7 +21,7 @@ from bailleurs_cli.cli._common import (
 from bailleurs_cli.formatting import KIND_SHORT, stage_label
 
 if TYPE_CHECKING:
-    from bailleurs_cli import landlords as core
+    from bailleurs_cli.followup import landlords as core
 
 LandlordArg = Annotated[
     str,
@@ -56,8 +56,10 @@ def list_landlords(
 
     Exemple : bailleurs list --qpv QN09342M --sort priorite
     """
-    from bailleurs_cli import lookup, priority, shapes
+    from bailleurs_cli import shapes
     from bailleurs_cli.cli import render
+    from bailleurs_cli.followup import lookup
+    from bailleurs_cli.ground import priority
 
     st = state(ctx)
     territories = st.settings.territories
@@ -106,8 +108,8 @@ def show(ctx: typer.Context, landlord: LandlordArg, as_json: JsonOpt = False) ->
 
     Exemple : bailleurs show "plaine commune"
     """
-    from bailleurs_cli import allies, lookup, workshops
     from bailleurs_cli.cli import render
+    from bailleurs_cli.followup import allies, lookup, workshops
 
     st = state(ctx)
     with st.reading() as reader:
@@ -145,7 +147,7 @@ def _common_fields(
     note: str | None,
     name: str | None = None,
 ) -> core.LandlordInput:
-    from bailleurs_cli import landlords as core
+    from bailleurs_cli.followup import landlords as core
 
     return core.LandlordInput(
         name=name,
@@ -202,7 +204,7 @@ def add(
 
     Exemple : bailleurs add "Habitat Solidaire de Bobigny" --kind oph --departement 93
     """
-    from bailleurs_cli import landlords as core
+    from bailleurs_cli.followup import landlords as core
 
     st = state(ctx)
     data = _common_fields(
@@ -253,7 +255,7 @@ def edit(
 
     Exemple : bailleurs edit rivp --note "Contact via la politique de la ville du 20e"
     """
-    from bailleurs_cli import landlords as core
+    from bailleurs_cli.followup import landlords as core
 
     st = state(ctx)
     data = _common_fields(
@@ -261,7 +263,7 @@ def edit(
     )
     wanted = None
     if tenant_target is not None:
-        from bailleurs_cli.workshops import parse_target
+        from bailleurs_cli.followup.workshops import parse_target
 
         wanted = parse_target(tenant_target)
     with st.store().write() as session:

@@ -10,7 +10,7 @@ from bailleurs_cli.cli._common import JsonOpt, at_least, emit_json, info, state,
 from bailleurs_cli.formatting import lateness, long_date, short_date, stage_label
 
 if TYPE_CHECKING:
-    from bailleurs_cli.scheduling import NextItem
+    from bailleurs_cli.followup.scheduling import NextItem
 
 
 def _why(item: NextItem) -> str:
@@ -49,7 +49,7 @@ def next_steps(
 
     Exemple : bailleurs next --days 14
     """
-    from bailleurs_cli.scheduling import next_items
+    from bailleurs_cli.followup.scheduling import next_items
 
     at_least(days, 0, "--days")
     at_least(limit, 1, "--limit")

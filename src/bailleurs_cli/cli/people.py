@@ -21,7 +21,7 @@ from bailleurs_cli.cli._common import (
 from bailleurs_cli.cli.landlords import LandlordArg
 
 if TYPE_CHECKING:
-    from bailleurs_cli.privacy import Erasure
+    from bailleurs_cli.privacy.rights import Erasure
 
 app = sub_app("Gérer les interlocuteurs d'un bailleur (données personnelles : RGPD).")
 
@@ -60,7 +60,7 @@ def add(
 
     Exemple : bailleurs person add rivp "Awa Diallo" --civilite Mme --email awa.diallo@example.org
     """
-    from bailleurs_cli import people as core
+    from bailleurs_cli.followup import people as core
 
     data = core.PersonInput(
         name=name,
@@ -93,8 +93,8 @@ def list_people(
 
     Exemple : bailleurs person list rivp --json
     """
-    from bailleurs_cli import people as core
     from bailleurs_cli import shapes
+    from bailleurs_cli.followup import people as core
 
     with state(ctx).store().read() as session:
         found = core.list_people(session, landlord, include_inactive=inactive)
@@ -143,7 +143,7 @@ def edit(
 
     Exemple : bailleurs person edit rivp "Awa Diallo" --inactif
     """
-    from bailleurs_cli import people as core
+    from bailleurs_cli.followup import people as core
 
     data = core.PersonInput(
         name=new_name,
@@ -176,12 +176,12 @@ def export(
 
     Exemple : bailleurs person export rivp "Awa Diallo" --json
     """
-    from bailleurs_cli import privacy
+    from bailleurs_cli.privacy import rights
 
     with state(ctx).store().read() as session:
-        record = privacy.export(session, landlord, name)
-        data = privacy.as_json(record)
-        lines = privacy.as_text(record)
+        record = rights.export(session, landlord, name)
+        data = rights.as_json(record)
+        lines = rights.as_text(record)
     if as_json:
         emit_json(data)
         return
@@ -191,11 +191,11 @@ def export(
 
 def _report(erasures: list[Erasure]) -> None:
     """What was erased, then what bailleurs cannot reach (documents, backups, exports)."""
-    from bailleurs_cli import privacy
-    from bailleurs_cli.config import backup_dir
+    from bailleurs_cli.privacy import rights
+    from bailleurs_cli.settings.config import backup_dir
 
     folder = backup_dir()
-    for line in privacy.erasure_lines(erasures, privacy.backups_in(folder), folder):
+    for line in rights.erasure_lines(erasures, rights.backups_in(folder), folder):
         info(line)
 
 
@@ -209,10 +209,10 @@ def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg, yes: YesO
 
     Exemple : bailleurs person remove rivp "Awa Diallo" --yes
     """
-    from bailleurs_cli import privacy
     from bailleurs_cli.errors import InvalidInput
-    from bailleurs_cli.landlords import resolve
-    from bailleurs_cli.people import find
+    from bailleurs_cli.followup.landlords import resolve
+    from bailleurs_cli.followup.people import find
+    from bailleurs_cli.privacy import rights
 
     st = state(ctx)
     with st.store().read() as session:
@@ -229,7 +229,7 @@ def remove(ctx: typer.Context, landlord: LandlordArg, name: PersonArg, yes: YesO
             info("Rien n'a été modifié.")
             raise typer.Exit(1)
     with st.store().write() as session:
-        erased = privacy.remove(session, landlord, name)
+        erased = rights.remove(session, landlord, name)
     _report([erased])
 
 
@@ -255,8 +255,8 @@ def purge(
 
     Exemple : bailleurs person purge --yes
     """
-    from bailleurs_cli import privacy
     from bailleurs_cli.formatting import short_date
+    from bailleurs_cli.privacy import rights
 
     at_least(months, 1, "--mois")
     st = state(ctx)
@@ -264,13 +264,13 @@ def purge(
     rule = f"plus de {period} mois sans échange avec leur bailleur"
     if yes:
         with st.store().write() as session:
-            due = privacy.due_for_purge(session, today=st.today, months=period)
-            erased = privacy.purge(session, due)
+            due = rights.due_for_purge(session, today=st.today, months=period)
+            erased = rights.purge(session, due)
     else:
         with st.store().read() as session:
-            due = privacy.due_for_purge(session, today=st.today, months=period)
+            due = rights.due_for_purge(session, today=st.today, months=period)
     if as_json:
-        emit_json(privacy.due_json(due))
+        emit_json(rights.due_json(due))
     if not due:
         info(f"Aucun interlocuteur à effacer ({rule}).")
         return

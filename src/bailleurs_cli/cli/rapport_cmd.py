@@ -71,9 +71,10 @@ def rapport(
 
     Exemple : bailleurs rapport --du 2026-09-01 --au 2027-08-31 --departement 93 --anonyme
     """
-    from bailleurs_cli import files, report, report_render
-    from bailleurs_cli.anonymity import rule_of
+    from bailleurs_cli import files
     from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.privacy.anonymity import rule_of
+    from bailleurs_cli.report import figures, pages
 
     st = state(ctx)
     rule = rule_of(anonyme, avec_textes)
@@ -85,19 +86,19 @@ def rapport(
     chosen = (fmt or "html").strip().lower()
     if chosen == "markdown":
         chosen = "md"
-    if chosen not in report_render.FORMATS:
+    if chosen not in pages.FORMATS:
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : html, md, json.")
-    scope = report.scope_of(du, au, departement, rule, today=st.today)
+    scope = figures.scope_of(du, au, departement, rule, today=st.today)
     target = None
     if not json_output:
         folder = out_dir if out_dir is not None else Path(f"rapport-{st.today.isoformat()}")
         if folder.exists() and not folder.is_dir():
             raise InvalidInput(f"--out : {folder} est un fichier ; donnez un dossier.")
-        target = folder / report_render.file_name(chosen, rule)
+        target = folder / pages.file_name(chosen, rule)
         files.refuse_overwrite(target, force)  # before reading the store
     association = st.settings.association.get("nom")
     with st.store().read() as session:
-        built = report.build(
+        built = figures.build(
             session,
             scope,
             today=st.today,
@@ -105,9 +106,9 @@ def rapport(
             association=association,
         )
     if target is None:
-        emit_json(report_render.to_json(built))
+        emit_json(pages.to_json(built))
         return
-    files.write_atomic(target, report_render.render(built, chosen), parents=True)
+    files.write_atomic(target, pages.render(built, chosen), parents=True)
     out(str(target))
     for sentence in built.summary:
         info(sentence)

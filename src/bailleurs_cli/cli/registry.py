@@ -41,7 +41,7 @@ def sync(ctx: typer.Context, file: FileOpt = None) -> None:
 
     Exemple : bailleurs registry sync
     """
-    from bailleurs_cli import registry as core
+    from bailleurs_cli.sources import registry as core
 
     st = state(ctx)
     entries = core.load(file)
@@ -75,7 +75,7 @@ def check(file: FileOpt = None) -> None:
 
     Exemple : bailleurs registry check --file mon-registre.yaml
     """
-    from bailleurs_cli import registry as core
+    from bailleurs_cli.sources import registry as core
 
     entries = core.load(file)
     out(f"{len(entries)} bailleurs valides dans {(file or core.shipped_path()).name}.")
@@ -97,8 +97,8 @@ def list_labels(
 
     Exemple : bailleurs registry labels --commune "Paris 20e"
     """
-    from bailleurs_cli import geo
-    from bailleurs_cli import labels as core
+    from bailleurs_cli.ground import geo
+    from bailleurs_cli.sources import labels as core
 
     code = geo.resolve(commune, "--commune").code if commune else None
     with state(ctx).store().read() as session:
@@ -156,8 +156,8 @@ def attach_label(
 
     Exemple : bailleurs registry label "HAB.CONF." --bailleur "Habitat et Confort"
     """
-    from bailleurs_cli import labels as core
-    from bailleurs_cli.landlords import resolve
+    from bailleurs_cli.followup.landlords import resolve
+    from bailleurs_cli.sources import labels as core
 
     st = state(ctx)
     with st.store().write() as session:

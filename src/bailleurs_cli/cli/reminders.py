@@ -44,8 +44,8 @@ def digest(
 
     Exemple : bailleurs digest --send --to dev-idf@asso.example --only-new
     """
-    from bailleurs_cli import digest as core
     from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.reminders import digest as core
 
     at_least(days, 0, "--days")
     st = state(ctx)
@@ -54,7 +54,7 @@ def digest(
     if fmt not in ("texte", "markdown"):
         raise InvalidInput(f"--format : « {fmt} » inconnu ; valeurs possibles : texte, markdown.")
     if send:
-        from bailleurs_cli import mailer
+        from bailleurs_cli.reminders import mailer
 
         recipients = to or ([settings.digest_to] if settings.digest_to else [])
         mailer.smtp_settings(settings.smtp)  # a bad mail setting is said even on a quiet day
@@ -119,8 +119,8 @@ def cron(
 
     Exemple : bailleurs cron --to dev-idf@asso.example --install
     """
-    from bailleurs_cli import cron as core
     from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.reminders import cron as core
 
     if install and remove:
         raise InvalidInput("--install et --remove s'excluent ; choisissez l'un des deux.")
@@ -132,7 +132,7 @@ def cron(
         return
     st = state(ctx)
     if to is not None:
-        from bailleurs_cli.mailer import recipients
+        from bailleurs_cli.reminders.mailer import recipients
 
         recipients([to])
     elif not st.settings.digest_to:
@@ -171,7 +171,7 @@ def agenda(
 
     Exemple : bailleurs agenda --ics suivi.ics --force
     """
-    from bailleurs_cli import agenda as core
+    from bailleurs_cli.reminders import agenda as core
 
     st = state(ctx)
     target = ics.expanduser()
@@ -213,8 +213,8 @@ def remind_add(
     Exemple : bailleurs remind add "Rencontre annuelle bailleurs–associations" --every 6m
     --from 2027-03-01
     """
-    from bailleurs_cli import reminders as core
     from bailleurs_cli.formatting import long_date
+    from bailleurs_cli.reminders import recurring as core
 
     st = state(ctx)
     with st.store().write() as session:
@@ -229,8 +229,8 @@ def remind_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Exemple : bailleurs remind list
     """
-    from bailleurs_cli import reminders as core
     from bailleurs_cli.formatting import long_date
+    from bailleurs_cli.reminders import recurring as core
     from bailleurs_cli.shapes import reminder_summary
 
     with state(ctx).store().read() as session:
@@ -265,7 +265,7 @@ def remind_remove(
 
     Exemple : bailleurs remind remove 2
     """
-    from bailleurs_cli import reminders as core
+    from bailleurs_cli.reminders import recurring as core
 
     with state(ctx).store().write() as session:
         removed = core.remove(session, number)
@@ -282,8 +282,8 @@ def remind_done(
 
     Exemple : bailleurs remind done 1
     """
-    from bailleurs_cli import reminders as core
     from bailleurs_cli.formatting import long_date
+    from bailleurs_cli.reminders import recurring as core
 
     st = state(ctx)
     with st.store().write() as session:

@@ -44,7 +44,7 @@ def rencontre(
     Exemple : bailleurs rencontre --date 2027-06-15 --heure 14h30 --lieu "Maison des
     associations, Montreuil" --objet "Rencontre annuelle bailleurs et associations" --log
     """
-    from bailleurs_cli import meeting
+    from bailleurs_cli.documents import meeting
 
     st = state(ctx)
     request = meeting.MeetingRequest(

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bailleurs_cli import addresses, shapes
+from bailleurs_cli.addresses import departements_of
 from bailleurs_cli.formatting import (
     CHANNEL_LABELS,
     CONTRIBUTION_LABELS,
@@ -24,11 +25,10 @@ from bailleurs_cli.formatting import (
     short_date,
     stage_label,
 )
-from bailleurs_cli.lookup import departements_of
 
 if TYPE_CHECKING:
-    from bailleurs_cli.lookup import LandlordDetail
-    from bailleurs_cli.models import Exchange, Partnership, Presence
+    from bailleurs_cli.followup.lookup import LandlordDetail
+    from bailleurs_cli.store.models import Exchange, Partnership, Presence
 
 _QUALIFIERS = {"exact": "", "plus_de": "plus de ", "environ": "environ ", "pres_de": "près de "}
 _SCOPES = {
@@ -73,7 +73,7 @@ def dwellings_text(item: dict[str, Any]) -> str:
 
 def presence_line(row: Presence) -> str:
     """``Saint-Denis (93) — 120 locaux (DGFiP…, 2024)``."""
-    from bailleurs_cli.geo import display
+    from bailleurs_cli.ground.geo import display
 
     text = display(row.commune)
     if row.qpv_code:
@@ -86,7 +86,7 @@ def presence_line(row: Presence) -> str:
 
 def detail_json(detail: LandlordDetail) -> dict[str, Any]:
     """``show --json``."""
-    from bailleurs_cli.priority import presence_json
+    from bailleurs_cli.ground.priority import presence_json
 
     ll = detail.landlord
     return {
@@ -214,8 +214,8 @@ def partnership_line(partnership: Partnership) -> str:
 
 def workshop_lines(held: list[tuple[Any, Any]]) -> list[str]:
     """``show``'s workshops: where, when, how many, the tenant share."""
-    from bailleurs_cli import workshops
-    from bailleurs_cli.geo import display
+    from bailleurs_cli.followup import workshops
+    from bailleurs_cli.ground.geo import display
 
     if not held:
         return ["Ateliers\u00a0: aucun"]

@@ -24,9 +24,9 @@ def search(
 
     Exemple : bailleurs search diallo plaquette
     """
+    from bailleurs_cli.followup.search import KINDS, excerpt
+    from bailleurs_cli.followup.search import search as core
     from bailleurs_cli.formatting import short_date
-    from bailleurs_cli.search import KINDS, excerpt
-    from bailleurs_cli.search import search as core
 
     at_least(limit, 1, "--limit")
     with state(ctx).store().read() as session:

@@ -1,0 +1,3 @@
+"""Documents that reach landlords: letters, conventions, bilans, invitations, from
+Word-editable templates.
+"""

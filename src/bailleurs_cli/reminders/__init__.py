@@ -1,0 +1,1 @@
+"""Reminders: the digest and its mail, cron, the calendar, recurring reminders."""

@@ -1,0 +1,1 @@
+"""Seeing the whole: the activity report (HTML, Markdown, JSON) and the export."""

@@ -1,0 +1,1 @@
+"""The settings: ``config.toml`` read, checked and written."""
