@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,14 @@ def loaded_modules(home: Path, *args: str) -> set[str]:
     return set(last.split()[1:])
 
 
+@pytest.fixture
+def seeded_home(home: Path, _seeded_sqlite: Path) -> Path:
+    """A home whose default store exists, as the first command leaves it (a copy of the
+    session's seeded store: creating one costs a second per test)."""
+    shutil.copyfile(_seeded_sqlite, home / "bailleurs.db")
+    return home
+
+
 def test_help_imports_no_database_layer(home: Path) -> None:
     assert loaded_modules(home, "--help") & {"sqlalchemy", "sqlmodel", "yaml", "alembic"} == set()
 
@@ -146,32 +155,45 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
         ["show", "rivp", "--json"],
     ],
 )
-def test_everyday_reads_skip_the_orm(home: Path, args: list[str]) -> None:
+def test_everyday_reads_skip_the_orm(seeded_home: Path, args: list[str]) -> None:
     """On an existing store, the everyday read commands go through the driver alone."""
-    loaded_modules(home, "next")  # first run creates and seeds the store
-    assert loaded_modules(home, *args) & {"sqlalchemy", "sqlmodel", "alembic"} == set()
+    assert loaded_modules(seeded_home, *args) & {"sqlalchemy", "sqlmodel", "alembic"} == set()
 
 
 @pytest.mark.parametrize(
     "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
 )
-def test_only_bilan_imports_the_chart_library(home: Path, args: list[str]) -> None:
+def test_only_bilan_imports_the_chart_library(seeded_home: Path, args: list[str]) -> None:
     """Pillow draws the bilan's chart (about 25 ms to import): no other command pays it."""
-    loaded_modules(home, "next")  # first run creates and seeds the store
-    assert "PIL" not in loaded_modules(home, *args)
+    assert "PIL" not in loaded_modules(seeded_home, *args)
 
 
 @pytest.mark.parametrize(
     "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
 )
-def test_only_rapport_loads_the_report_s_charts(home: Path, args: list[str]) -> None:
+def test_only_rapport_loads_the_report_s_charts(seeded_home: Path, args: list[str]) -> None:
     """The report draws its SVG charts itself (report_svg: no chart library, no PIL):
     no other command loads it, and ``rapport`` loads no Pillow."""
-    loaded_modules(home, "next")  # first run creates and seeds the store
-    assert "bailleurs_cli.report.svg" not in loaded_modules(home, *args)
-    made = loaded_modules(home, "rapport", "--out", str(home / "rapport"))
+    assert "bailleurs_cli.report.svg" not in loaded_modules(seeded_home, *args)
+    made = loaded_modules(seeded_home, "rapport", "--out", str(seeded_home / "rapport"))
     assert "bailleurs_cli.report.svg" in made
     assert "PIL" not in made
+
+
+def test_the_readme_python_example_runs(seeded_home: Path) -> None:
+    """« Depuis Python » in the README, run as written against the default store."""
+    code = README.read_text(encoding="utf-8").split("```python\n")[1].split("```")[0]
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=_env(seeded_home),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.splitlines()
+    assert printed, "the example printed no next step"
+    assert all(line.startswith("{'landlord'") for line in printed), printed[:2]
 
 
 def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:
