@@ -13,13 +13,17 @@ is skipped locally without it and required when ``CI`` is set.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import sqlite3
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -192,6 +196,50 @@ def fresh_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     _drop_database(admin, name)
 
 
+T = TypeVar("T")
+
+#: States built once per session by :func:`built_once` (SQLite only):
+#: name → (state before the build, folder holding the state after it, value).
+_BUILT: dict[str, tuple[str, Path, object]] = {}
+
+
+def _state(db: Path, home: Path) -> str:
+    """A fingerprint of a test's store and home, to copy a state only onto the one it
+    was built from."""
+    digest = hashlib.blake2b(db.read_bytes() if db.exists() else b"", digest_size=16)
+    for path in sorted(p for p in home.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(home)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def built_once(name: str, db_url: str, home: Path, build: Callable[[], T]) -> T:
+    """A fixture's state (store and home), built by ``build`` for the first test that
+    asks for it and copied for the next ones, as the seeded store is: a populated
+    activity takes a second of commands, a copy a few milliseconds. The copy is made
+    only onto the state it was built from (else the test builds its own), and on
+    SQLite only: on PostgreSQL (run in CI) each test builds its own."""
+    if "://" in db_url:  # PostgreSQL; SQLite stores are given as paths
+        return build()
+    target = Path(db_url)
+    before = _state(target, home)
+    saved = _BUILT.get(name)
+    if saved is not None and saved[0] == before:
+        _, folder, value = saved
+        for leftover in (target.with_name(target.name + s) for s in ("-wal", "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(folder / "store.db", target)
+        shutil.copytree(folder / "home", home, dirs_exist_ok=True)
+        return value  # type: ignore[return-value]  # stored as object
+    value = build()
+    if saved is None:
+        folder = Path(tempfile.mkdtemp(prefix=f"built-{name}-"))
+        with sqlite3.connect(target) as source, sqlite3.connect(folder / "store.db") as copy:
+            source.backup(copy)  # consistent, whatever the journal mode
+        shutil.copytree(home, folder / "home")
+        _BUILT[name] = (before, folder, value)
+    return value
+
+
 def plain_spaces(text: str) -> str:
     """Tests compare wording; French spacing is tested on its own (test_meta)."""
     return text.replace("\u00a0", " ").replace("\u202f", " ")
@@ -226,17 +274,32 @@ def cli(db_url: str) -> Run:
     return invoke
 
 
+def configure(run: Run, settings: dict[str, str]) -> None:
+    """``config set`` each key, as a user would."""
+    for key, value in settings.items():
+        result = run("config", "set", key, value)
+        assert result.exit_code == 0, result
+
+
 @pytest.fixture
 def run(db_url: str) -> Run:
     """Invoke ``bailleurs --db <db_url> ARGS`` in-process."""
     return cli(db_url)
 
 
+#: Fixtures built once by :func:`built_once`: the store is opened after them, never
+#: before a copy replaces its file.
+BUILT_FIXTURES = ("activity", "shared", "rivp", "partner", "identity", "exemple")
+
+
 @pytest.fixture
-def store(db_url: str):  # type: ignore[no-untyped-def]
+def store(db_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """The store behind ``run``, opened the way the CLI opens it."""
     from bailleurs_cli.api import open_default
 
+    for name in BUILT_FIXTURES:
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
     opened = open_default(db_url, today=TODAY)
     yield opened
     opened.dispose()

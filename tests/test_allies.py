@@ -23,7 +23,7 @@ from sqlmodel import select
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Ally, Exchange, Landlord
 
-from .conftest import Run, plain_spaces
+from .conftest import Run, built_once, configure, plain_spaces
 from .test_letters_french import IDENTITY
 
 ALLY = "Les Petits Débrouillards IDF"
@@ -38,9 +38,8 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def identity(run: Run) -> None:
-    for key, value in IDENTITY.items():
-        assert run("config", "set", key, value).exit_code == 0
+def identity(run: Run, home: Path, db_url: str) -> None:
+    built_once("identity-allies", db_url, home, lambda: configure(run, IDENTITY))
 
 
 @pytest.fixture
@@ -220,8 +219,12 @@ def test_an_unknown_ally_is_one_line(run: Run, store: Store, identity: None, out
 
 
 @pytest.fixture
-def partner(run: Run, identity: None) -> None:
+def partner(run: Run, identity: None, home: Path, db_url: str) -> None:
     """RIVP at the partenaire stage (its convention signed), Awa Diallo its contact."""
+    built_once("partner", db_url, home, lambda: _partner(run))
+
+
+def _partner(run: Run) -> None:
     run("person", "add", "rivp", "Awa Diallo", "--civilite", "Mme", "--email",
         "awa.diallo@rivp.example", "--role", "Responsable DSU")  # fmt: skip
     made = run("convention", "rivp", "--contribution", "locaux", "--site", "Paris 20e",

@@ -21,21 +21,25 @@ from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Ally, Exchange, Landlord, Partnership, Person, StageChange
 from bailleurs_cli.store.models import Workshop as WorkshopRow
 
-from .conftest import Run
+from .conftest import Run, built_once
 from .test_rapport import LATER, PERIOD, build_activity, ok
 
 
 @pytest.fixture
-def shared(run: Run, home: Path) -> Run:
+def shared(run: Run, home: Path, db_url: str) -> Run:
     """The activity of test_rapport, with an author on every record, an allied
     association and its contact, and names written in free texts."""
+    built_once("shared", db_url, home, lambda: _share(run, home))
+    return run
+
+
+def _share(run: Run, home: Path) -> None:
     ok(run("config", "set", "utilisateur.nom", "Lucie Bernard"))
     ok(run("allie", "add", "Les Petits Débrouillards IDF", "--contact", "Jeanne Roux",
            "--email", "idf@debrouillards.example", "--telephone", "01 23 45 67 80",
            "--territoire", "93"))  # fmt: skip
     build_activity(run, home)
     ok(run("edit", "rivp", "--note", "Voir avec Awa Diallo (awa.diallo@rivp.example)"))
-    return run
 
 
 def personal(store: Store) -> set[str]:

@@ -20,7 +20,7 @@ from bailleurs_cli.errors import InvalidInput
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Exchange, Partnership
 
-from .conftest import Run, plain_spaces
+from .conftest import Run, built_once, plain_spaces
 from .test_letters_french import IDENTITY
 
 #: The bilan is written after the workshops: « today » is then.
@@ -46,9 +46,13 @@ def results(run: Run, number: str, *args: str) -> None:
 
 
 @pytest.fixture
-def rivp(run: Run) -> tuple[str, str]:
+def rivp(run: Run, home: Path, db_url: str) -> tuple[str, str]:
     """RIVP, a partner under a signed convention (locaux valued 800 €, communication),
     with two workshops in February 2027 and their results."""
+    return built_once("rivp", db_url, home, lambda: _partner(run))
+
+
+def _partner(run: Run) -> tuple[str, str]:
     for key, value in IDENTITY.items():
         assert run("config", "set", key, value).exit_code == 0
     assert run("person", "add", "rivp", "Awa Diallo", "--civilite", "Mme").exit_code == 0

@@ -19,7 +19,7 @@ from sqlmodel import select
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Exchange, Landlord, Partnership
 
-from .conftest import REGISTRY_SIZE, Run
+from .conftest import REGISTRY_SIZE, Run, built_once, configure
 
 IDENTITY = {
     "association.nom": "Les Ateliers & Co <Paris>",
@@ -40,10 +40,8 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def identity(run: Run) -> None:
-    for key, value in IDENTITY.items():
-        result = run("config", "set", key, value)
-        assert result.exit_code == 0, result
+def identity(run: Run, home: Path, db_url: str) -> None:
+    built_once("identity-documents", db_url, home, lambda: configure(run, IDENTITY))
 
 
 def text(path: Path) -> str:

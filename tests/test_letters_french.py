@@ -22,7 +22,7 @@ from bailleurs_cli.documents import contexts
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Landlord, Partnership, Person, Presence
 
-from .conftest import Run, plain_spaces
+from .conftest import Run, built_once, configure, plain_spaces
 
 IDENTITY = {
     "association.nom": "Les Ateliers Amasco",
@@ -54,15 +54,17 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def identity(run: Run) -> None:
-    for key, value in IDENTITY.items():
-        result = run("config", "set", key, value)
-        assert result.exit_code == 0, result
+def identity(run: Run, home: Path, db_url: str) -> None:
+    built_once("identity-letters", db_url, home, lambda: configure(run, IDENTITY))
 
 
 @pytest.fixture
-def exemple(run: Run, identity: None) -> str:
+def exemple(run: Run, identity: None, home: Path, db_url: str) -> str:
     """A landlord of our own: an OPH in a commune without QPV, no presence fact."""
+    return built_once("exemple", db_url, home, lambda: _add_exemple(run))
+
+
+def _add_exemple(run: Run) -> str:
     result = run(
         "add", "Office Exemple", "--kind", "oph", "--departement", "93",
         "--adresse", "1 rue Gabriel Péri, 92120 Montrouge", "--siren", "732829320",

@@ -196,8 +196,8 @@ def test_the_readme_python_example_runs(seeded_home: Path) -> None:
     assert all(line.startswith("{'landlord'") for line in printed), printed[:2]
 
 
-def test_debug_shows_the_traceback_of_a_user_error(home: Path) -> None:
-    result = run_module(home, "--debug", "show", "zzz")
+def test_debug_shows_the_traceback_of_a_user_error(seeded_home: Path) -> None:
+    result = run_module(seeded_home, "--debug", "show", "zzz")
     assert result.returncode != 0
     assert "NotFound" in result.stderr
 

@@ -22,7 +22,7 @@ import pytest
 from bailleurs_cli.report import svg
 
 from .chromium import Browser, executable
-from .conftest import Run, plain_spaces
+from .conftest import Run, built_once, plain_spaces
 from .test_letters_french import IDENTITY
 
 #: The report is made after the workshops of February 2027.
@@ -104,8 +104,8 @@ def build_activity(run: Run, home: Path) -> None:
 
 
 @pytest.fixture
-def activity(run: Run, home: Path) -> Run:
-    build_activity(run, home)
+def activity(run: Run, home: Path, db_url: str) -> Run:
+    built_once("activity", db_url, home, lambda: build_activity(run, home))
     return run
 
 
