@@ -20,6 +20,7 @@ from datetime import date
 from sqlalchemy import event, text
 
 from bailleurs_cli.api import open_default
+from bailleurs_cli.enums import Channel
 from bailleurs_cli.followup.exchanges import ContactInput, contact
 from bailleurs_cli.settings.config import Settings
 from bailleurs_cli.store import core as store_module
@@ -35,7 +36,7 @@ def timed(store: store_module.Store, count: int) -> list[float]:
             contact(
                 session,
                 "rivp",
-                ContactInput(channel="email", summary=f"Envoi {index}"),
+                ContactInput(channel=Channel.EMAIL, summary=f"Envoi {index}"),
                 today=TODAY,
                 delays=Settings().delays,
             )

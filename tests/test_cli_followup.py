@@ -423,6 +423,7 @@ def test_a_phone_may_carry_an_extension(run: Run) -> None:
 
 def test_a_script_reads_the_field_not_the_option(store: Store) -> None:
     """Core errors carry their field; only the CLI boundary names the option (issue 13)."""
+    from bailleurs_cli.enums import Channel, Stage
     from bailleurs_cli.errors import InvalidInput
     from bailleurs_cli.followup.exchanges import ContactInput, contact
     from bailleurs_cli.settings.config import Settings
@@ -430,15 +431,29 @@ def test_a_script_reads_the_field_not_the_option(store: Store) -> None:
     from .conftest import TODAY
 
     cases = [
-        (ContactInput(channel="fax", summary="x"), "channel", "canal : « fax » inconnu ; "),
-        (ContactInput(channel="email", summary="x", next="bientôt"), "next_due", "échéance : "),
         (
-            ContactInput(channel="email", summary="x", stage="refus", next="+3j"),
+            ContactInput(channel=Channel.EMAIL, summary="x", next=date(2026, 11, 1)),
+            "next_due",
+            "échéance : le 01/11/2026 est passé ; ",
+        ),
+        (
+            ContactInput(channel=Channel.EMAIL, summary="x", on=date(2026, 12, 24)),
+            "occurred_on",
+            "date : le 24/12/2026 est à venir ; ",
+        ),
+        (
+            ContactInput(
+                channel=Channel.EMAIL, summary="x", stage=Stage.REFUSED, next=date(2026, 12, 1)
+            ),
             "next_due",
             "échéance : un bailleur en refus n'a pas de prochaine étape ; retirez échéance "
             "et prochaine étape.",
         ),
-        (ContactInput(channel="email", summary="x", stage="refus"), "reason", "motif : "),
+        (
+            ContactInput(channel=Channel.EMAIL, summary="x", stage=Stage.REFUSED),
+            "reason",
+            "motif : ",
+        ),
     ]
     for data, field, start in cases:
         with pytest.raises(InvalidInput) as caught, store.write() as session:

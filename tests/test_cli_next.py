@@ -179,6 +179,7 @@ def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store)
 
 def _log_contacts(db: str, slug: str, count: int) -> int:
     from bailleurs_cli.api import open_default
+    from bailleurs_cli.enums import Channel
     from bailleurs_cli.errors import StoreError
     from bailleurs_cli.followup.exchanges import ContactInput, contact
     from bailleurs_cli.settings.config import Settings
@@ -193,7 +194,7 @@ def _log_contacts(db: str, slug: str, count: int) -> int:
                 contact(
                     session,
                     slug,
-                    ContactInput(channel="email", summary=f"Envoi {index}"),
+                    ContactInput(channel=Channel.EMAIL, summary=f"Envoi {index}"),
                     today=TODAY,
                     delays=Settings().delays,
                 )

@@ -64,19 +64,22 @@ def contact(
     Exemple : bailleurs contact rivp --channel rdv --outcome positif --summary "Accord de
     principe" --stage proposition --next 15/01/2027 --next-action "Envoyer la convention"
     """
+    from bailleurs_cli.dates import parse_date
+    from bailleurs_cli.enums import Channel, Direction, Outcome, Stage
     from bailleurs_cli.followup import exchanges as core
+    from bailleurs_cli.validation import choice
 
     st = state(ctx)
     data = core.ContactInput(
-        channel=channel,
+        channel=choice(channel, Channel, "channel"),
         summary=summary,
         person=person,
-        direction=direction,
-        outcome=outcome,
-        on=on,
-        stage=stage,
+        direction=choice(direction, Direction, "direction"),
+        outcome=choice(outcome, Outcome, "outcome") if outcome else None,
+        on=parse_date(on, today=st.today, field="occurred_on") if on else None,
+        stage=choice(stage, Stage, "stage") if stage else None,
         reason=reason,
-        next=next_on,
+        next=parse_date(next_on, today=st.today, field="next_due") if next_on else None,
         next_action=next_action,
     )
     with st.store().write() as session:
@@ -98,11 +101,13 @@ def plan(
 
     Exemple : bailleurs plan rivp 2027-01-20 "Envoyer le bilan des ateliers d'hiver"
     """
+    from bailleurs_cli.dates import parse_date
     from bailleurs_cli.followup import exchanges as core
 
     st = state(ctx)
+    planned = parse_date(when, today=st.today, field="next_due")
     with st.store().write() as session:
-        ll = core.plan(session, landlord, when, action, person=person, today=st.today)
+        ll = core.plan(session, landlord, planned, action, person=person, today=st.today)
         name, step, due = ll.name, ll.next_action, ll.next_due
     info(f"Prochaine étape pour {name} : {_step(step, due)}.")
 
@@ -148,15 +153,17 @@ def stage(
 
     Exemple : bailleurs stage efidis refus --reason "Pas de budget cette année"
     """
-    from bailleurs_cli.enums import Channel
+    from bailleurs_cli.enums import Channel, Stage
     from bailleurs_cli.followup import exchanges as core
+    from bailleurs_cli.validation import choice
 
     st = state(ctx)
+    target = choice(new_stage, Stage, "stage")
     with st.store().write() as session:
         ll, changed = core.set_stage(
             session,
             landlord,
-            new_stage,
+            target,
             reason=reason,
             today=st.today,
             default_delay=st.settings.delay_for(Channel.EMAIL),

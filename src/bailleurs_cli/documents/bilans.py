@@ -454,6 +454,7 @@ def deliver(
     Raises:
         InvalidInput: an anonymous bilan, or a bilan whose file is not written yet.
     """
+    from bailleurs_cli.enums import Channel
     from bailleurs_cli.followup import partnerships
     from bailleurs_cli.followup.exchanges import ContactInput, contact
 
@@ -491,7 +492,7 @@ def deliver(
                 session,
                 item.landlord.slug,
                 ContactInput(
-                    channel="courrier",
+                    channel=Channel.LETTER,
                     summary=f"{label} remis ({file.name})",
                     next_action=follow,
                 ),

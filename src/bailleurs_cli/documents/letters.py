@@ -661,7 +661,7 @@ def log_one(
         ContactInput(
             channel=channel,
             summary=_summary(template, job),
-            on=on.isoformat() if on else None,
+            on=on,
         ),
         today=today,
         delays=settings.delays,

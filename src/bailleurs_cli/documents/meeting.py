@@ -332,6 +332,7 @@ def send(
 ) -> MeetingReport:
     """Write every invitation and the calendar file; with ``log``, record each landlord's
     invitation as an exchange, its next step the confirmation of its presence."""
+    from bailleurs_cli.enums import Channel
     from bailleurs_cli.followup.exchanges import ContactInput, contact
 
     path, meeting, invitations, ics = prepare(store, request, settings=settings, today=today)
@@ -371,12 +372,12 @@ def send(
                     session,
                     invitation.slug,
                     ContactInput(
-                        channel="courrier",
+                        channel=Channel.LETTER,
                         summary=(
                             f"Invitation à la rencontre du {date_lettre(meeting.day)} "
                             f"envoyée ({invitation.target.name})"
                         ),
-                        next=confirm.isoformat(),
+                        next=confirm,
                         next_action=(
                             f"Confirmer sa venue à la rencontre du {short_date(meeting.day)}"
                         ),

@@ -35,17 +35,18 @@ DEFAULT_FOLLOW_UP = "Relancer"
 
 @dataclass(frozen=True)
 class ContactInput:
-    """One exchange as typed at the terminal (strings are parsed here)."""
+    """One exchange, in typed values: the CLI parses what was typed (``--channel
+    rdv``, ``--next +10j``) before calling :func:`contact`."""
 
-    channel: str
+    channel: Channel
     summary: str
     person: str | None = None
-    direction: str = Direction.OUTBOUND.value
-    outcome: str | None = None
-    on: str | None = None
-    stage: str | None = None
+    direction: Direction = Direction.OUTBOUND
+    outcome: Outcome | None = None
+    on: date | None = None  #: the day of the exchange (default: today)
+    stage: Stage | None = None
     reason: str | None = None
-    next: str | None = None
+    next: date | None = None  #: the next step's due date (default: the channel's delay)
     next_action: str | None = None
 
 
@@ -57,8 +58,7 @@ def _passed(due: date, today: date) -> InvalidInput:
     )
 
 
-def _future_or_today(text: str, *, today: date) -> date:
-    due = parse_date(text, today=today, field="next_due")
+def _future_or_today(due: date, *, today: date) -> date:
     if due < today:
         raise _passed(due, today)
     return due
@@ -103,11 +103,9 @@ def contact(
     """
     landlord = resolve(session, landlord_query)
     _refuse_absorbed(session, landlord)
-    channel = validation.choice(data.channel, Channel, "channel")
-    direction = validation.choice(data.direction, Direction, "direction")
-    outcome = validation.choice(data.outcome, Outcome, "outcome") if data.outcome else None
+    channel, direction, outcome = data.channel, data.direction, data.outcome
     summary = validation.required_text(data.summary, "summary")
-    occurred = parse_date(data.on, today=today, field="occurred_on") if data.on else today
+    occurred = data.on or today
     if occurred > today:
         raise InvalidInput(
             f"le {short_date(occurred)} est à venir ; un échange se note une fois "
@@ -115,7 +113,7 @@ def contact(
             field="occurred_on",
         )
     person: Person | None = people.find(session, landlord, data.person) if data.person else None
-    target = validation.choice(data.stage, Stage, "stage") if data.stage else None
+    target = data.stage
     if target is None and landlord.stage == Stage.IDENTIFIED:
         target = Stage.CONTACTED
     if target is None and landlord.stage in CLOSED_STAGES:
@@ -176,7 +174,7 @@ def contact(
 def plan(
     session: Session,
     landlord_query: str,
-    when: str,
+    when: date,
     action: str,
     *,
     person: str | None = None,
@@ -228,7 +226,7 @@ def snooze(session: Session, landlord_query: str, when: str, *, today: date) -> 
 def set_stage(
     session: Session,
     landlord_query: str,
-    stage: str,
+    target: Stage,
     *,
     reason: str | None,
     today: date,
@@ -239,7 +237,6 @@ def set_stage(
     ``default_delay`` dates the step of a reopened landlord (the e-mail follow-up
     delay, as the CLI gives it)."""
     landlord = resolve(session, landlord_query)
-    target = validation.choice(stage, Stage, "stage")
     changed = pipeline.move(
         session,
         landlord,
