@@ -92,6 +92,8 @@ FIELD_LABELS: dict[str, str] = {
     "help": "l'aide",  # not a field: where the options are described (« voir --help »)
     "kind": "nature",
     "mapping": "correspondance",
+    "sheet": "feuille",
+    "calendar": "fichier du calendrier",
     "name": "nom",
     "next_action": "prochaine étape",
     "next_due": "échéance",

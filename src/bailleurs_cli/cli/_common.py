@@ -201,6 +201,8 @@ FIELD_OPTIONS: dict[str, str] = {
     "help": "--help",
     "kind": "--kind",
     "mapping": "--map",
+    "sheet": "--feuille",
+    "calendar": "--ics",
     "next_action": "--next-action",
     "next_due": "--next",
     "number": "--numero",

@@ -98,5 +98,7 @@ def export(
     if count == 0:
         return 0
     data = calendar_bytes(items, now=datetime.now(UTC))
-    write_atomic(target, data, fix="choisissez un autre fichier avec --ics")
+    write_atomic(
+        target, data, fix=lambda name: f"choisissez un autre fichier avec {name('calendar')}"
+    )
     return count

@@ -281,8 +281,8 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         raise InvalidInput(f"{path.name} : classeur XLSX illisible ({exc}).") from None
     if sheet is not None and sheet not in book.sheetnames:
         raise InvalidInput(
-            f"--feuille : « {sheet} » absente de {path.name} ; feuilles : "
-            f"{', '.join(book.sheetnames)}."
+            f"« {sheet} » absente de {path.name} ; feuilles : {', '.join(book.sheetnames)}.",
+            field="sheet",
         )
     ws = book[sheet] if sheet else book.worksheets[0]
     values = ws.iter_rows(values_only=True)
