@@ -59,16 +59,17 @@ def digest(
         recipients = to or ([settings.digest_to] if settings.digest_to else [])
         mailer.smtp_settings(settings.smtp)  # a bad mail setting is said even on a quiet day
         mailer.recipients(recipients)
-        with st.reading() as reader:
-            found = core.collect(
-                reader,
-                today=st.today,
-                days=horizon,
-                stale_after_days=settings.stale_after_days,
-                retention_months=settings.retention_months,
-            )
-            if only_new:
-                found = core.unsent(reader, found)
+    with st.reading() as reader:
+        found = core.collect(
+            reader,
+            today=st.today,
+            days=horizon,
+            stale_after_days=settings.stale_after_days,
+            retention_months=settings.retention_months,
+        )
+        if only_new:
+            found = core.unsent(reader, found)
+    if send:
         if not found:
             return  # nothing due: cron stays silent, and the store was only read
         sent = core.send(
@@ -84,17 +85,7 @@ def digest(
         if sent and sys.stderr.isatty():
             info(f"Récapitulatif envoyé à {', '.join(recipients)} ({len(sent.lines())} éléments).")
         return
-    with st.reading() as reader:
-        result = core.collect(
-            reader,
-            today=st.today,
-            days=horizon,
-            stale_after_days=settings.stale_after_days,
-            retention_months=settings.retention_months,
-        )
-        if only_new:
-            result = core.unsent(reader, result)
-    rendered = core.as_markdown(result) if fmt == "markdown" else core.as_text(result)
+    rendered = core.as_markdown(found) if fmt == "markdown" else core.as_text(found)
     if rendered:
         sys.stdout.write(rendered)
 

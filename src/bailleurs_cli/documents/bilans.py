@@ -386,7 +386,7 @@ def write(
     engine.ensure_folder(request.out_dir)
     template = path.read_bytes()
     env = engine.CompiledOnceEnvironment()
-    logo = settings.association.get("logo") or None
+    logo = settings.logo
     for item in planned:
         pictures = None
         if item.bars:

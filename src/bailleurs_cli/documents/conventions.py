@@ -257,7 +257,7 @@ def write_convention(
             context.model_dump(),
             engine.CompiledOnceEnvironment(),
             template_name=path.name,
-            logo=settings.association.get("logo") or None,
+            logo=settings.logo,
         )
         files.write_atomic(target, rendered)  # a failure rolls the record back
         attach_document(record, target)

@@ -580,7 +580,7 @@ def run(
         engine.ensure_folder(folder)
     _remove_stale_temporaries(jobs)
     template = template_path.read_bytes()
-    logo = settings.association.get("logo") or None
+    logo = settings.logo
     association = settings.association
     sender = (association["nom"], association["email"]) if fmt == "eml" else None
     args = (template, template_path.name, logo, sender, today)

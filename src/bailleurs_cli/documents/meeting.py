@@ -344,7 +344,7 @@ def send(
     engine.ensure_folder(request.out_dir)
     template = path.read_bytes()
     env = engine.CompiledOnceEnvironment()
-    logo = settings.association.get("logo") or None
+    logo = settings.logo
     for invitation in invitations:
         data = engine.render_bytes(
             template, invitation.context, env, template_name=path.name, logo=logo

@@ -709,6 +709,11 @@ class Settings:
         return _as_dict(self.file.association)
 
     @property
+    def logo(self) -> str | None:
+        """``association.logo``: the image every document puts in its letterhead."""
+        return self.association.get("logo") or None
+
+    @property
     def templates_dir(self) -> Path | None:
         """``modeles.dossier``."""
         folder = self.file.modeles.dossier
