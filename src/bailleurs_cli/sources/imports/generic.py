@@ -242,9 +242,10 @@ def _apply(
         landlord = match.landlord
         changed = fill(landlord, facts, report, line=line)
     assert landlord.id is not None
-    if place is not None and _declare(session, landlord.id, place.code, source):
+    new = match.landlord is None  # a landlord just created has no presence nor person yet
+    if place is not None and _declare(session, landlord.id, place.code, source, new=new):
         changed["presence"] = place.code
-    if person is not None and _add_person(session, landlord.id, person, source):
+    if person is not None and _add_person(session, landlord.id, person, source, new=new):
         changed.setdefault("people", []).append(person["name"])
     if person is None and (values.get("email") or values.get("telephone")):
         report.reject(
@@ -264,23 +265,31 @@ def _person_values(values: dict[str, Any]) -> dict[str, Any] | None:
     return {"name": " ".join(values["personne"].split()), **_renamed(values, _PERSON_ATTRS)}
 
 
-def _add_person(session: Session, landlord_id: int, person: dict[str, Any], source: str) -> bool:
+def _add_person(
+    session: Session, landlord_id: int, person: dict[str, Any], source: str, *, new: bool
+) -> bool:
     folded = validation.fold(person["name"])
-    for other in session.exec(select(Person).where(Person.landlord_id == landlord_id)).all():
-        if validation.fold(other.name) == folded:
-            return False
+    known: list[Person] = []
+    if not new:
+        known = list(session.exec(select(Person).where(Person.landlord_id == landlord_id)))
+    if any(validation.fold(other.name) == folded for other in known):
+        return False
     session.add(Person(landlord_id=landlord_id, source=source, **person))
     return True
 
 
-def _declare(session: Session, landlord_id: int, commune: str, source: str) -> bool:
-    exists = session.exec(
-        select(Presence).where(
-            Presence.landlord_id == landlord_id,
-            Presence.commune == commune,
-            Presence.origin == Origin.USER,
-        )
-    ).first()
+def _declare(session: Session, landlord_id: int, commune: str, source: str, *, new: bool) -> bool:
+    exists = (
+        None
+        if new
+        else session.exec(
+            select(Presence).where(
+                Presence.landlord_id == landlord_id,
+                Presence.commune == commune,
+                Presence.origin == Origin.USER,
+            )
+        ).first()
+    )
     if exists is not None:
         return False
     session.add(
