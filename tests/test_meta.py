@@ -143,39 +143,97 @@ def test_next_imports_only_what_it_uses(home: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "args",
-    [
-        ["next", "--all"],
-        ["digest"],
-        ["digest", "--only-new"],
-        ["list", "--departement", "93"],
-        ["history", "rivp"],
-        ["show", "rivp"],
-        ["show", "rivp", "--json"],
-    ],
-)
-def test_everyday_reads_skip_the_orm(seeded_home: Path, args: list[str]) -> None:
+#: Each command a probe runs on an existing store, in one forked child per command.
+EVERYDAY_READS = [
+    ["next", "--all"],
+    ["digest"],
+    ["digest", "--only-new"],
+    ["list", "--departement", "93"],
+    ["history", "rivp"],
+    ["show", "rivp"],
+    ["show", "rivp", "--json"],
+]
+OTHER_COMMANDS = [["next"], ["list"], ["rapport", "--out", "rapport"]]
+
+FORKED_PROBE = """
+import json, os, sys
+from bailleurs_cli.cli import app
+heavy = ["sqlalchemy", "sqlmodel", "alembic", "PIL", "bailleurs_cli.report.svg"]
+loaded = {}
+for args in json.loads(sys.argv[1]):
+    sys.stdout.flush(); sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: this process as it stood after importing the CLI
+        os.close(read_end)
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1); os.dup2(null, 2)
+        try:
+            app(args, prog_name="bailleurs")
+        except SystemExit:
+            pass
+        os.write(write_end, json.dumps([m for m in heavy if m in sys.modules]).encode())
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as answer:
+        loaded[" ".join(args)] = answer.read()
+    os.waitpid(pid, 0)
+print(json.dumps({k: json.loads(v) for k, v in loaded.items()}))
+"""
+
+
+@pytest.fixture(scope="module")
+def loaded_by(
+    tmp_path_factory: pytest.TempPathFactory, _seeded_sqlite: Path
+) -> dict[str, set[str]]:
+    """What each command loads on an existing store. One Python process imports the
+    CLI, then forks a child per command, so each command starts from exactly the state
+    of a fresh ``bailleurs`` process (a process each costs a second under load)."""
+    import json
+
+    home = tmp_path_factory.mktemp("probe")
+    shutil.copyfile(_seeded_sqlite, home / "bailleurs.db")
+    commands = EVERYDAY_READS + OTHER_COMMANDS
+    result = subprocess.run(
+        [sys.executable, "-c", FORKED_PROBE, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        env=_env(home),
+        cwd=home,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert (home / "rapport" / "rapport.html").is_file()  # the report really ran
+    return {name: set(modules) for name, modules in loaded.items()}
+
+
+@pytest.mark.parametrize("args", EVERYDAY_READS, ids=" ".join)
+def test_everyday_reads_skip_the_orm(loaded_by: dict[str, set[str]], args: list[str]) -> None:
     """On an existing store, the everyday read commands go through the driver alone."""
-    assert loaded_modules(seeded_home, *args) & {"sqlalchemy", "sqlmodel", "alembic"} == set()
+    assert loaded_by[" ".join(args)] & {"sqlalchemy", "sqlmodel", "alembic"} == set()
 
 
 @pytest.mark.parametrize(
-    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
+    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]], ids=" ".join
 )
-def test_only_bilan_imports_the_chart_library(seeded_home: Path, args: list[str]) -> None:
+def test_only_bilan_imports_the_chart_library(
+    loaded_by: dict[str, set[str]], args: list[str]
+) -> None:
     """Pillow draws the bilan's chart (about 25 ms to import): no other command pays it."""
-    assert "PIL" not in loaded_modules(seeded_home, *args)
+    assert "PIL" not in loaded_by[" ".join(args)]
 
 
 @pytest.mark.parametrize(
-    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]]
+    "args", [["next"], ["show", "rivp"], ["list"], ["history", "rivp"], ["digest"]], ids=" ".join
 )
-def test_only_rapport_loads_the_report_s_charts(seeded_home: Path, args: list[str]) -> None:
+def test_only_rapport_loads_the_report_s_charts(
+    loaded_by: dict[str, set[str]], args: list[str]
+) -> None:
     """The report draws its SVG charts itself (report_svg: no chart library, no PIL):
     no other command loads it, and ``rapport`` loads no Pillow."""
-    assert "bailleurs_cli.report.svg" not in loaded_modules(seeded_home, *args)
-    made = loaded_modules(seeded_home, "rapport", "--out", str(seeded_home / "rapport"))
+    assert "bailleurs_cli.report.svg" not in loaded_by[" ".join(args)]
+    made = loaded_by["rapport --out rapport"]
     assert "bailleurs_cli.report.svg" in made
     assert "PIL" not in made
 
