@@ -379,8 +379,20 @@ def both(
 
 
 def assert_same(slow: bytes, fast: bytes) -> None:
-    assert read_back(fast) == read_back(slow)
+    """The same bytes; when they differ, the difference as a reader sees it first."""
+    if fast != slow:  # equal bytes read back equal: reading them costs half a second
+        assert read_back(fast) == read_back(slow)
     assert fast == slow
+
+
+def members(data: bytes) -> list[str]:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return archive.namelist()
+
+
+def media(data: bytes) -> list[str]:
+    """The pictures a document carries."""
+    return [name for name in members(data) if name.startswith("word/media/")]
 
 
 # -- every built-in template ----------------------------------------------------------
@@ -401,7 +413,7 @@ def test_every_template_renders_the_same(
     prints_logo = b"association.logo" in zipfile.ZipFile(BytesIO(template)).read(
         "word/document.xml"
     )
-    assert len(read_back(fast)["media"]) == (1 if with_logo and prints_logo else 0)
+    assert len(media(fast)) == (1 if with_logo and prints_logo else 0)
 
 
 def test_values_come_back_verbatim() -> None:
@@ -449,7 +461,7 @@ def test_the_bilan_chart_takes_docxtpl(logo: str, still_clock: None) -> None:
         logo=logo, pictures=pictures,
     )  # fmt: skip
     assert made == slow
-    assert len(read_back(made)["media"]) == 2
+    assert len(media(made)) == 2
 
 
 # -- templates edited in Word ----------------------------------------------------------
@@ -652,7 +664,7 @@ def test_footnotes_as_word_writes_them(still_clock: None) -> None:
     )
     slow, fast = both(template, letter("remerciement"))
     assert_same(slow, fast)
-    assert "word/footnotes.xml" in read_back(fast)["members"]
+    assert "word/footnotes.xml" in members(fast)
 
 
 def test_footnotes_with_tags_are_left_to_docxtpl(still_clock: None) -> None:
