@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -113,20 +114,26 @@ class LazyGroup(BoundaryGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         """Import and build one command (None for an unknown name: Click says so)."""
         del ctx
-        target = REGISTRY.get(cmd_name)
-        if target is None:
+        if cmd_name not in REGISTRY:
             return None
-        from importlib import import_module
+        return _built(cmd_name)
 
-        module, attribute = target.split(":")
-        found = getattr(import_module(f"bailleurs_cli.cli.{module}"), attribute)
-        if isinstance(found, typer.Typer):
-            command = typer.main.get_command(found)
-            command.name = cmd_name
-            return command
-        single = typer.Typer(rich_markup_mode=None, add_completion=False)
-        single.command(cmd_name, cls=FrenchCommand)(found)
-        return typer.main.get_command(single)
+
+@cache
+def _built(cmd_name: str) -> Any:
+    """The Click command of ``cmd_name``, built once per process: a script or a test
+    invoking the CLI many times in one process does not rebuild its parameters."""
+    from importlib import import_module
+
+    module, attribute = REGISTRY[cmd_name].split(":")
+    found = getattr(import_module(f"bailleurs_cli.cli.{module}"), attribute)
+    if isinstance(found, typer.Typer):
+        command = typer.main.get_command(found)
+        command.name = cmd_name
+        return command
+    single = typer.Typer(rich_markup_mode=None, add_completion=False)
+    single.command(cmd_name, cls=FrenchCommand)(found)
+    return typer.main.get_command(single)
 
 
 app = typer.Typer(**{**_SETTINGS, "cls": LazyGroup})
