@@ -116,12 +116,17 @@ def communes() -> dict[str, Commune]:
 
 def of_area(name: str) -> list[Commune]:
     """The communes of an EPT or EPCI, by its name (accents and case ignored)."""
-    key = _key(name)
-    return [
-        c
-        for c in communes().values()
-        if c.parent is None and key in {_key(c.ept or ""), _key(c.epci or "")}
-    ]
+    return list(_by_area().get(_key(name), ()))
+
+
+@cache
+def _by_area() -> dict[str, list[Commune]]:
+    index: dict[str, list[Commune]] = {}
+    for commune in communes().values():
+        if commune.parent is None:
+            for area in {_key(commune.ept or ""), _key(commune.epci or "")} - {""}:
+                index.setdefault(area, []).append(commune)
+    return index
 
 
 @cache
