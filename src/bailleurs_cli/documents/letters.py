@@ -694,13 +694,11 @@ def prepare(
     store: Store, request: LetterRequest, *, settings: Settings, today: date
 ) -> tuple[TemplateInfo, Path, list[Job]]:
     """Check everything and plan every letter; writes nothing (``--dry-run`` stops here)."""
-    from bailleurs_cli.documents import template_check
     from bailleurs_cli.followup import allies, landlords
 
     check_association(settings)
+    path = kinds.checked_template(request.template, "courrier", settings.templates_dir)
     info = kinds.info_for(request.template)
-    path = engine.find_template(request.template, settings.templates_dir)
-    kinds.require_kind(info, "courrier")
     if not request.landlords and not request.everything:
         raise InvalidInput(
             lambda name: (
@@ -730,7 +728,6 @@ def prepare(
                 ),
                 field=ignored,
             )
-    template_check.require_usable(path, kind="courrier")
     with store.read() as session:
         ally = allies.resolve(session, request.ally) if request.ally else None
         if request.everything:
