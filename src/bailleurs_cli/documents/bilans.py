@@ -381,21 +381,13 @@ def write(
     report = BilanRun()
     if not planned:
         return report
-    if request.pdf:
-        engine.libreoffice()  # fail before writing anything
-    engine.ensure_folder(request.out_dir)
-    template = path.read_bytes()
-    env = engine.CompiledOnceEnvironment()
-    logo = settings.logo
+    batch = engine.Batch(path, request.out_dir, logo=settings.logo, pdf=request.pdf)
     for item in planned:
         pictures = None
         if item.bars:
             chart = charts.workshop_bars(item.bars, item.wanted)
             pictures = {"graphique": (chart, charts.WIDTH_MM)}
-        data = engine.render_bytes(
-            template, item.context, env, template_name=path.name, logo=logo, pictures=pictures
-        )
-        engine.write_atomic(item.target, data)
+        batch.write(item.target, item.context, pictures)
         report.written.append(item)
         missing = item.context["totaux"]["sans_resultats"]
         if missing:

@@ -248,18 +248,12 @@ def write_convention(
         )
         name = template or TEMPLATE_FOR[record.kind]
         path = kinds.checked_template(name, "convention", settings.templates_dir)
-        engine.ensure_folder(out_dir)  # once the input and the template are known good
+        # The folder is made once the input and the template are known good.
+        batch = engine.Batch(path, out_dir, logo=settings.logo)
         number = context.convention.numero
         target = out_dir / validation.file_name(owner.slug, f"-{name}-{number}.docx")
         files.refuse_overwrite(target, force)
-        rendered = engine.render_bytes(
-            path.read_bytes(),
-            context.model_dump(),
-            engine.CompiledOnceEnvironment(),
-            template_name=path.name,
-            logo=settings.logo,
-        )
-        files.write_atomic(target, rendered)  # a failure rolls the record back
+        batch.write(target, context.model_dump())  # a failure rolls the record back
         attach_document(record, target)
         session.add(record)
         result = WrittenConvention(owner.name, number, record.status, target, None)

@@ -254,6 +254,44 @@ def _template_errors(template_name: str, env: CompiledOnceEnvironment) -> Iterat
         ) from exc
 
 
+class Batch:
+    """One template for many documents (or one): LibreOffice found first when PDFs are
+    asked for, the folder made, the template read and prepared once, the logo set.
+
+    Raises (at creation):
+        ToolMissing: ``pdf`` and no LibreOffice, before anything is written.
+        InvalidInput: the folder cannot be made or written to.
+    """
+
+    def __init__(
+        self, template: Path, out_dir: Path, *, logo: str | None, pdf: bool = False
+    ) -> None:
+        if pdf:
+            libreoffice()  # fail before writing anything
+        ensure_folder(out_dir)
+        self.name = template.name
+        self.template = template.read_bytes()
+        self.env = CompiledOnceEnvironment()
+        self.logo = logo
+
+    def write(
+        self,
+        target: Path,
+        context: dict[str, Any],
+        pictures: dict[str, tuple[bytes, int]] | None = None,
+    ) -> None:
+        """Render one document and put it at ``target`` atomically."""
+        data = render_bytes(
+            self.template,
+            context,
+            self.env,
+            template_name=self.name,
+            logo=self.logo,
+            pictures=pictures,
+        )
+        write_atomic(target, data)
+
+
 def ensure_folder(folder: Path, field: str = "out_dir") -> None:
     """Create ``folder`` if needed and check it is writable, before any rendering.
 

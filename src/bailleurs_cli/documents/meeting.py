@@ -339,17 +339,9 @@ def send(
     report = MeetingReport()
     if not invitations:
         return report
-    if request.pdf:
-        engine.libreoffice()  # fail before writing anything
-    engine.ensure_folder(request.out_dir)
-    template = path.read_bytes()
-    env = engine.CompiledOnceEnvironment()
-    logo = settings.logo
+    batch = engine.Batch(path, request.out_dir, logo=settings.logo, pdf=request.pdf)
     for invitation in invitations:
-        data = engine.render_bytes(
-            template, invitation.context, env, template_name=path.name, logo=logo
-        )
-        engine.write_atomic(invitation.target, data)
+        batch.write(invitation.target, invitation.context)
         report.written.append(invitation)
     association = settings.association
     engine.write_atomic(
