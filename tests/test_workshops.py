@@ -68,6 +68,12 @@ def test_a_workshop_its_results_and_the_tenant_share(run: Run) -> None:
         (["add", "rivp", "--site", "X", "--commune", "Paris 20e", "--debut", "2027-02-15",
           "--fin", "2027-02-10", "--seances", "5"],
          "--fin : le 10/02/2027 précède le début (15/02/2027) ; vérifiez les dates."),
+        (["add", "rivp", "--site", "X", "--commune", "Paris 20e", "--debut", "2027-02-15",
+          "--fin", "2027-02-19", "--seances", "0"],
+         "--seances : 0 ; au moins une séance."),
+        (["add", "rivp", "--site", "X", "--commune", "Paris 20e", "--debut", "2027-02-15",
+          "--fin", "2027-02-19", "--seances", "5", "--animateurs", "0"],
+         "--animateurs : 0 ; au moins un animateur, ou ne donnez pas ce nombre."),
     ],
 )  # fmt: skip
 def test_bad_workshop_input_changes_nothing(

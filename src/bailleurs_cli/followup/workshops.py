@@ -168,9 +168,12 @@ def add(
             field="ends_on",
         )
     if data.sessions < 1:
-        raise InvalidInput("au moins une séance.", field="sessions")
+        raise InvalidInput(f"{data.sessions} ; au moins une séance.", field="sessions")
     if data.animators is not None and data.animators < 1:
-        raise InvalidInput("au moins un animateur, ou retirez l'option.", field="animators")
+        raise InvalidInput(
+            f"{data.animators} ; au moins un animateur, ou ne donnez pas ce nombre.",
+            field="animators",
+        )
     if data.qpv_code is not None and qpv_communes is not None:
         from bailleurs_cli.ground.geo import display
 
