@@ -116,6 +116,82 @@ def test_bad_ally_input_adds_nothing(
         assert len(session.exec(select(Ally)).all()) == 1
 
 
+# --- allie edit --------------------------------------------------------------------------
+
+
+def test_edit_changes_only_what_is_given_and_keeps_the_identifier(
+    run: Run, store: Store, identity: None, ally: None, out: Path
+) -> None:
+    """The ally's new contact signs the next joint letter; the identifier a script or
+    ``--avec`` uses stays, even under a new name."""
+    edited = run("allie", "edit", "petits debrouillards", "--contact", "Paul Martin",
+                 "--telephone", "", "--territoire", "92",
+                 "--nom", "Petits Débrouillards")  # fmt: skip
+    assert (edited.exit_code, edited.stderr) == (
+        0,
+        "Association alliée mise à jour : Petits Débrouillards (les-petits-debrouillards-idf).\n",
+    )
+    [saved] = json.loads(run("allie", "list", "--json").stdout)
+    assert saved == {
+        "ally": "les-petits-debrouillards-idf",
+        "name": "Petits Débrouillards",
+        "contact": "Paul Martin",
+        "email": "idf@debrouillards.example",  # not given: kept
+        "phone": None,  # "" removes it
+        "departements": ["92"],  # replaced, not added to
+        "signatory": "Paul Martin",
+    }
+    made = run("letter", "rivp", "--avec", "les-petits-debrouillards-idf", "--out", str(out))
+    assert made.exit_code == 0, made
+    texts = [
+        text
+        for text, _ in paragraphs(out / "rivp-prospection-avec-les-petits-debrouillards-idf.docx")
+    ]
+    assert "Paul Martin" in texts and "Jeanne Roux" not in texts
+    assert "Avec Petits Débrouillards · idf@debrouillards.example" in texts
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["zzz", "--contact", "X"], 3,
+         "ALLIEE : association « zzz » inconnue ; associations enregistrées : Autre "
+         f"association (autre-association), {ALLY} (les-petits-debrouillards-idf)."),
+        (["autre-association"], 1, "rien à modifier ; donnez au moins une option (voir --help)."),
+        (["autre-association", "--nom", "les petits débrouillards IDF"], 1,
+         f"--nom : l'association « {ALLY} » est déjà enregistrée (les-petits-debrouillards-idf) "
+         "; voir « bailleurs allie list »."),
+        (["autre-association", "--email", "jeanne"], 1,
+         "--email : « jeanne » n'est pas une adresse e-mail valide (exemple : "
+         "prenom.nom@bailleur.fr)."),
+        (["autre-association", "--contact", "X", "--territoire", "13"], 1,
+         "--territoire : « 13 » n'est pas un département d'Île-de-France ; valeurs possibles : "
+         "75, 77, 78, 91, 92, 93, 94, 95."),
+        (["autre-association", "--contact", " "], 1, "--contact : valeur vide ; donnez un texte."),
+    ],
+)  # fmt: skip
+def test_bad_ally_edit_changes_nothing(
+    run: Run, store: Store, ally: None, args: list[str], code: int, message: str
+) -> None:
+    assert run("allie", "add", "Autre association", "--contact", "Zoé").exit_code == 0
+    before = run("allie", "list", "--json").stdout
+    result = run("allie", "edit", *args)
+    assert (result.exit_code, result.stderr) == (code, f"Erreur : {message}\n")
+    assert run("allie", "list", "--json").stdout == before
+
+
+def test_edit_from_python_names_fields_not_options(run: Run, store: Store, ally: None) -> None:
+    from bailleurs_cli.errors import InvalidInput
+    from bailleurs_cli.followup import allies
+
+    with pytest.raises(InvalidInput) as refused, store.write() as session:
+        allies.edit(session, "petits", allies.AllyChanges(phone="123"))
+    assert refused.value.message.startswith("téléphone : « 123 » n'est pas un numéro français")
+    with store.write() as session:
+        allies.edit(session, "petits", allies.AllyChanges(signatory="Paul Martin"))
+    assert json.loads(run("allie", "list", "--json").stdout)[0]["signatory"] == "Paul Martin"
+
+
 # --- Joint letters ---------------------------------------------------------------------
 
 

@@ -253,6 +253,12 @@ FIELD_OPTIONS: dict[str, str] = {
 #: or under another option than :data:`FIELD_OPTIONS` says.
 COMMAND_FIELDS: dict[str, dict[str, str]] = {
     "allie add": {"name": "NOM", "phone": "--telephone", "departement": "--territoire"},
+    "allie edit": {
+        "ally": "ALLIEE",
+        "name": "--nom",
+        "phone": "--telephone",
+        "departement": "--territoire",
+    },
     "plan": {"next_due": "date", "next_action": "action"},
     "snooze": {"next_due": "date"},
     "stage": {"stage": "étape"},

@@ -1,4 +1,4 @@
-"""``allie add``, ``allie list``: allied associations for joint approaches."""
+"""``allie add``, ``allie edit``, ``allie list``: allied associations for joint approaches."""
 
 from __future__ import annotations
 
@@ -59,6 +59,58 @@ def add(
         f"Association alliée ajoutée : {shown} ({slug}) ; pour un courrier commun : "
         f"bailleurs letter BAILLEUR --avec {slug}"
     )
+
+
+@app.command("edit", cls=FrenchCommand)
+def edit(
+    ctx: typer.Context,
+    ally: Annotated[
+        str, typer.Argument(metavar="ALLIEE", help="Son identifiant ou son nom (allie list).")
+    ],
+    name: Annotated[str | None, typer.Option("--nom", help="Nouveau nom.")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Personne à contacter chez elle.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help='Son adresse e-mail ("" pour l\'effacer).')
+    ] = None,
+    telephone: Annotated[
+        str | None, typer.Option("--telephone", help='Son téléphone ("" pour l\'effacer).')
+    ] = None,
+    territoire: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--territoire",
+            help='Départements où elle agit, à la place des précédents (répétable ; "" : aucun).',
+        ),
+    ] = None,
+    signataire: Annotated[
+        str | None,
+        typer.Option("--signataire", help='Qui signe les courriers communs ("" : le contact).'),
+    ] = None,
+) -> None:
+    """Modifier une association alliée (seules les options données changent).
+
+    Son identifiant ne change pas, même avec --nom : les courriers communs déjà
+    enregistrés et les scripts qui la nomment la retrouvent.
+
+    Exemple : bailleurs allie edit les-petits-debrouillards-idf --contact "Paul Martin"
+    --email paul.martin@debrouillards.example
+    """
+    from bailleurs_cli.followup import allies
+
+    changes = allies.AllyChanges(
+        name=name,
+        contact=contact,
+        email=email,
+        phone=telephone,
+        departements=tuple(territoire) if territoire is not None else None,
+        signatory=signataire,
+    )
+    with state(ctx).store().write() as session:
+        found = allies.edit(session, ally, changes)
+        shown, slug = found.name, found.slug
+    info(f"Association alliée mise à jour : {shown} ({slug}).")
 
 
 @app.command("list", cls=FrenchCommand)

@@ -74,6 +74,72 @@ def add(session: Session, data: AllyInput) -> Ally:
     return ally
 
 
+@dataclass(frozen=True)
+class AllyChanges:
+    """What ``allie edit`` changes: None leaves a field as it is; an empty e-mail,
+    phone or signatory removes it; ``departements`` replaces the list (empty: none)."""
+
+    name: str | None = None
+    contact: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    departements: tuple[str, ...] | None = None
+    signatory: str | None = None
+
+
+def edit(session: Session, query: str, changes: AllyChanges) -> Ally:
+    """Change an ally's details; its identifier (named by ``letter --avec``) stays.
+
+    Raises:
+        NotFound, AmbiguousName: ``query`` names no ally, or several.
+        InvalidInput: nothing to change, or a value refused as ``add`` refuses it.
+        Conflict: the new name is another ally's.
+    """
+    from sqlmodel import select
+
+    from bailleurs_cli.store.models import Ally
+
+    values: dict[str, Any] = {}
+    if changes.name is not None:
+        values["name"] = validation.name(changes.name)
+    if changes.contact is not None:
+        values["contact"] = validation.name(changes.contact, "contact")
+    if changes.email is not None:
+        values["email"] = _checked(validation.email, changes.email)
+    if changes.phone is not None:
+        values["phone"] = _checked(validation.phone, changes.phone)
+    if changes.departements is not None:
+        checked = (_checked(validation.departement, d) for d in changes.departements)
+        values["departements"] = sorted({d for d in checked if d is not None})
+    if changes.signatory is not None:
+        signatory = changes.signatory
+        values["signatory"] = validation.name(signatory, "signatory") if signatory.strip() else None
+    if not values:
+        raise InvalidInput(
+            lambda name: f"rien à modifier ; donnez au moins une option (voir {name('help')})."
+        )
+    found = session.get(Ally, resolve(session, query).id)
+    assert found is not None
+    if "name" in values:
+        slug = validation.slugify(values["name"])
+        if not slug:
+            raise InvalidInput(
+                f"« {values['name']} » ne contient ni lettre ni chiffre.", field="name"
+            )
+        for other in session.exec(select(Ally).where(Ally.id != found.id)).all():
+            if validation.slugify(other.name) == slug or other.slug == slug:
+                raise Conflict(
+                    f"l'association « {other.name} » est déjà enregistrée ({other.slug}) ; "
+                    "voir « bailleurs allie list ».",
+                    field="name",
+                )
+    for key, value in values.items():
+        setattr(found, key, value)
+    session.add(found)
+    session.flush()
+    return found
+
+
 def _checked(check: Callable[[str], str], value: str | None) -> Any:
     """``check(value)``, None for nothing given; its error carries its field (``phone``,
     which ``allie add`` calls --telephone)."""
