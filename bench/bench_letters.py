@@ -104,11 +104,11 @@ def child(mode: str, count: int, out: Path) -> float:
         from jinja2 import StrictUndefined
         from jinja2.sandbox import SandboxedEnvironment
 
-        from bailleurs_cli.formatting import date_lettre, long_date
+        from bailleurs_cli.formatting import date_lettre, long_date, montant
 
         env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
         env.filters.update(date_lettre=date_lettre, date_longue=long_date)
-        env.filters["montant"] = engine.montant
+        env.filters["montant"] = montant
         started = time.perf_counter()
         for index, context in enumerate(todo):
             document = DocxTemplate(str(path))
@@ -182,7 +182,7 @@ def measure(mode: str, pinned: bool, count: int, pythonpath: str | None, cli: Pa
         if done.returncode != 0:
             raise SystemExit(f"{mode}: {done.stderr}")
         assert written == count, (mode, written)
-        return count / json.loads(done.stdout)["seconds"]
+        return count / float(json.loads(done.stdout)["seconds"])
 
 
 def baseline_tree(ref: str, where: Path) -> str:
@@ -223,7 +223,7 @@ def main(argv: list[str]) -> None:
             env={**os.environ, "BAILLEURS_HOME": str(cli / "home")},
             check=True,
         )
-        modes = [("naive", None), ("bulk", None), ("cli", None)]
+        modes: list[tuple[str, str | None]] = [("naive", None), ("bulk", None), ("cli", None)]
         modes += [(f"bulk@{baseline}", old)] if old else []
         cases = [(name, path, pinned) for name, path in modes for pinned in (False, True)]
         rates: dict[tuple[str, bool], list[float]] = {(n, p): [] for n, _, p in cases}

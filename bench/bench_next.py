@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bailleurs_cli.api import open_default
 from bailleurs_cli.followup.scheduling import candidates, next_items
@@ -146,16 +147,16 @@ def main() -> None:
     from sqlmodel import Session
 
     with engine.connect() as conn, Session(bind=conn) as session:
-        captured: list[str] = []
+        captured: list[tuple[str, Any]] = []
         from sqlalchemy import event
 
         @event.listens_for(conn, "before_cursor_execute")
         def _capture(_c, _cur, statement, params, *_):  # type: ignore[no-untyped-def]
-            captured.append((statement, params))  # type: ignore[arg-type]
+            captured.append((statement, params))
 
         candidates(session, today=TODAY, days=7, stale_after_days=45, everything=False)
     engine.dispose()
-    sql, params = captured[-1]  # type: ignore[misc]
+    sql, params = captured[-1]
     raw: list[float] = []
     with sqlite3.connect(path) as db:
         for _ in range(runs):

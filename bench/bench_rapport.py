@@ -43,7 +43,7 @@ def enrich(path: Path) -> None:
     conn = sqlite3.connect(path)
     now = "2026-11-23 10:00:00.000000"
     stages = dict(conn.execute("SELECT id, stage FROM landlord"))
-    moves = []
+    moves: list[tuple[int, str | None, str, str, str]] = []
     for landlord_id, stage in stages.items():
         day = TODAY - timedelta(days=rng.randrange(700, 900))
         moves.append((landlord_id, None, "identifie", day.isoformat(), now))

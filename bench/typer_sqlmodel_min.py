@@ -4,7 +4,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Field, Session, SQLModel, col, create_engine, select
 
 app = typer.Typer()
 
@@ -20,7 +20,7 @@ class Landlord(SQLModel, table=True):
 def show(db: Annotated[str, typer.Argument()]) -> None:
     engine = create_engine(f"sqlite:///{db}")
     with Session(engine) as session:
-        row = session.exec(select(Landlord).order_by(Landlord.id).limit(1)).one()
+        row = session.exec(select(Landlord).order_by(col(Landlord.id)).limit(1)).one()
         print(row.slug, row.name)
 
 
