@@ -249,7 +249,8 @@ def relance() -> None:
     )
     joint(
         doc,
-        "{{ association.nom }} et {{ allie.nom }} reviennent vers vous ensemble, avec la "
+        # Not « reviennent vers vous »: each branch below comes back to them already.
+        "{{ association.nom }} et {{ allie.nom }} vous écrivent ensemble, avec la "
         "proposition commune de nos deux associations.",
     )
     tag(doc, "{%p if echange and echange.sans_reponse %}")

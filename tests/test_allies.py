@@ -253,7 +253,7 @@ def test_joint_relance_remerciement_and_email(
     run("person", "add", "rivp", "Awa Diallo", "--civilite", "Mme", "--email", "awa@rivp.example")
     run("contact", "rivp", "--channel", "rdv", "--summary", "Rencontre", "--outcome", "positif")
     for template, sentence in (
-        ("relance", f"Les Ateliers Amasco et {ALLY} reviennent vers vous ensemble, avec la "
+        ("relance", f"Les Ateliers Amasco et {ALLY} vous écrivent ensemble, avec la "
                     "proposition commune de nos deux associations."),
         ("remerciement", f"Les Ateliers Amasco et {ALLY} vous écrivent ensemble."),
     ):  # fmt: skip
