@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -32,6 +32,9 @@ from typer.testing import CliRunner
 
 from bailleurs_cli.cli import app
 from bailleurs_cli.settings.config import Settings, resolve_db_url
+
+if TYPE_CHECKING:
+    from bailleurs_cli.store.core import Store
 
 TODAY = date(2026, 11, 23)
 #: Landlords in the shipped registry (pinned by test_registry).
@@ -229,7 +232,7 @@ def built_once(name: str, db_url: str, home: Path, build: Callable[[], T]) -> T:
             leftover.unlink(missing_ok=True)
         shutil.copyfile(folder / "store.db", target)
         shutil.copytree(folder / "home", home, dirs_exist_ok=True)
-        return value  # type: ignore[return-value]  # stored as object
+        return cast(T, value)  # stored as object: built by this same ``build``
     value = build()
     if saved is None:
         folder = Path(tempfile.mkdtemp(prefix=f"built-{name}-"))
@@ -258,7 +261,10 @@ class Result:
         return f"exit {self.exit_code}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
 
 
-Run = Callable[..., Result]
+class Run(Protocol):
+    """``bailleurs ARGS``, invoked in-process, with extra environment variables."""
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> Result: ...
 
 
 def cli(db_url: str) -> Run:
@@ -293,7 +299,7 @@ BUILT_FIXTURES = ("activity", "shared", "rivp", "partner", "identity", "exemple"
 
 
 @pytest.fixture
-def store(db_url: str, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+def store(db_url: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """The store behind ``run``, opened the way the CLI opens it."""
     from bailleurs_cli.api import open_default
 

@@ -9,7 +9,9 @@ priority engine), and check when the lean path steps aside.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 from bailleurs_cli.followup.scheduling import next_items
 from bailleurs_cli.ground.geo import Territories
@@ -18,6 +20,42 @@ from bailleurs_cli.settings.config import Settings, resolve_db_url
 from bailleurs_cli.store.reader import open_reader
 
 from .conftest import TODAY, Run
+
+if TYPE_CHECKING:
+    from bailleurs_cli.store.core import Store
+
+
+class NextOptions(TypedDict):
+    """The keyword arguments of :func:`next_items`, as ``next`` passes them."""
+
+    today: date
+    days: int
+    stale_after_days: int
+    everything: bool
+    territories: Territories | None
+
+
+class SearchFilters(TypedDict, total=False):
+    """Filters of ``lookup.search`` (and ``landlords.search``), as ``list`` passes them."""
+
+    stage: str
+    departement: str
+    kind: str
+    text: str
+    commune: str
+    qpv: str
+    priority: str
+    territories: Territories
+    sort: str
+
+
+class DigestOptions(TypedDict):
+    """The keyword arguments of ``digest.collect``."""
+
+    today: date
+    days: int
+    stale_after_days: int
+    retention_months: int
 
 
 def _work(run: Run) -> None:
@@ -30,13 +68,13 @@ def _work(run: Run) -> None:
     run("edit", "paris-habitat", "--present", "Saint-Denis")
 
 
-def test_lean_and_orm_paths_agree(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+def test_lean_and_orm_paths_agree(run: Run, db_url: str, store: Store) -> None:
     _work(run)
     url = resolve_db_url(db_url, Settings())
     zones = Territories(("93066", "75120"), ("93",))
     for territories in (None, zones):
         for everything in (False, True):
-            options = {
+            options: NextOptions = {
                 "today": TODAY,
                 "days": 7,
                 "stale_after_days": 45,
@@ -58,8 +96,8 @@ def test_lean_and_orm_paths_agree(run: Run, db_url: str, store) -> None:  # type
     assert any(p.exact_qpv or p.qpv for p in expected.values())
 
 
-def test_the_digest_is_the_same_through_both_paths(  # type: ignore[no-untyped-def]
-    run: Run, db_url: str, store, tmp_path: Path
+def test_the_digest_is_the_same_through_both_paths(
+    run: Run, db_url: str, store: Store, tmp_path: Path
 ) -> None:
     from bailleurs_cli.reminders import digest
 
@@ -74,7 +112,12 @@ def test_the_digest_is_the_same_through_both_paths(  # type: ignore[no-untyped-d
     signed = run("convention", "rivp", "--status", "signee")
     assert signed.exit_code == 0, signed.stderr
     url = resolve_db_url(db_url, Settings())
-    options = {"today": TODAY, "days": 7, "stale_after_days": 45, "retention_months": 1}
+    options: DigestOptions = {
+        "today": TODAY,
+        "days": 7,
+        "stale_after_days": 45,
+        "retention_months": 1,
+    }
     with store.read() as session:
         through_orm = digest.collect(session, **options)
     with open_reader(url) as reader:
@@ -145,7 +188,7 @@ def test_column_kinds_follow_the_orm_tables() -> None:
     assert expected == COLUMN_KINDS
 
 
-def test_records_read_what_the_orm_reads(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+def test_records_read_what_the_orm_reads(run: Run, store: Store) -> None:
     """Every column of every row, as the ORM gives it, for the tables read lean."""
     from sqlmodel import select
 
@@ -164,7 +207,9 @@ def test_records_read_what_the_orm_reads(run: Run, store) -> None:  # type: igno
             assert lean == orm, table
 
 
-def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+def test_list_and_history_read_lean_and_agree_with_the_orm(
+    run: Run, db_url: str, store: Store
+) -> None:
     from bailleurs_cli.followup import landlords, lookup
 
     _work(run)
@@ -172,10 +217,13 @@ def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str
     zones = Territories(("93066", "75056"), ("93", "75"))
     with open_reader(url) as reader, store.read() as session:
         assert reader is not None
-        for filters in ({}, {"departement": "93"}, {"commune": "Paris 20e"},
-                        {"qpv": "QN07520M"}, {"priority": "moyenne", "territories": zones},
-                        {"sort": "priorite", "territories": zones}, {"text": "habitat"},
-                        {"stage": "contacte"}, {"kind": "oph"}):  # fmt: skip
+        searches: tuple[SearchFilters, ...] = (
+            {}, {"departement": "93"}, {"commune": "Paris 20e"}, {"qpv": "QN07520M"},
+            {"priority": "moyenne", "territories": zones},
+            {"sort": "priorite", "territories": zones}, {"text": "habitat"},
+            {"stage": "contacte"}, {"kind": "oph"},
+        )  # fmt: skip
+        for filters in searches:
             lean = [ll.slug for ll in lookup.search(reader, **filters)]
             assert lean == [ll.slug for ll in landlords.search(session, **filters)]
             assert lean or filters.get("stage"), filters
@@ -184,7 +232,7 @@ def test_list_and_history_read_lean_and_agree_with_the_orm(run: Run, db_url: str
         assert landlords.resolve(session, "Parsi Habitat").slug == "paris-habitat"
 
 
-def test_show_reads_the_same_through_both_paths(run: Run, db_url: str, store) -> None:  # type: ignore[no-untyped-def]
+def test_show_reads_the_same_through_both_paths(run: Run, db_url: str, store: Store) -> None:
     from bailleurs_cli.followup import allies, lookup, workshops
 
     _work(run)

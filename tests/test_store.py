@@ -16,7 +16,7 @@ from sqlmodel import SQLModel, func, select
 import bailleurs_cli.store.core
 from bailleurs_cli.api import open_default
 from bailleurs_cli.errors import StoreError
-from bailleurs_cli.store.core import HEAD, REVISIONS
+from bailleurs_cli.store.core import HEAD, REVISIONS, Store
 from bailleurs_cli.store.models import DigestSent, Landlord, StageChange
 
 from .conftest import REGISTRY_SIZE, TODAY, Run
@@ -83,8 +83,9 @@ def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path: Path) -> None:
     path = tmp_path / "wal.db"
     store = open_default(str(path), today=TODAY)
     with store.read() as session:
-        assert session.exec(text("PRAGMA foreign_keys")).scalar_one() == 1  # type: ignore[call-overload]
-        assert session.exec(text("PRAGMA busy_timeout")).scalar_one() == 10000  # type: ignore[call-overload]
+        connection = session.connection()
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() == 10000
     store.dispose()
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -265,13 +266,13 @@ def test_a_new_store_and_the_config_are_private_and_said(tmp_path: Path, home: P
     assert stat.S_IMODE((home / "config.toml").stat().st_mode) == 0o600
 
 
-def _stamps(store, slug: str) -> tuple[datetime, datetime]:  # type: ignore[no-untyped-def]
+def _stamps(store: Store, slug: str) -> tuple[datetime, datetime]:
     with store.read() as session:
         landlord = session.exec(select(Landlord).where(Landlord.slug == slug)).one()
         return landlord.created_at, landlord.updated_at
 
 
-def test_audit_stamps_come_from_the_store(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+def test_audit_stamps_come_from_the_store(run: Run, store: Store) -> None:
     """``created_at``/``updated_at`` are column defaults and ``onupdate`` (issue 13): an
     edit, a logged exchange, a stage change each move ``updated_at`` forward, in aware
     UTC; nothing in the core reads the clock for them."""
@@ -295,14 +296,15 @@ def test_audit_stamps_come_from_the_store(run: Run, store) -> None:  # type: ign
         assert run(*command).exit_code == 0, command
         now_created, updated = _stamps(store, "rivp")
         assert updated > long_ago, command
-        assert updated.utcoffset() is not None and updated.utcoffset().total_seconds() == 0
+        offset = updated.utcoffset()
+        assert offset is not None and offset.total_seconds() == 0
         assert now_created == created  # an update never moves the creation stamp
     with store.read() as session:
         stamps = session.exec(select(StageChange.created_at)).all()
     assert stamps and all(at.utcoffset() is not None for at in stamps)
 
 
-def test_a_new_landlord_is_stamped_at_creation(run: Run, store) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_landlord_is_stamped_at_creation(run: Run, store: Store) -> None:
     before = datetime.now(UTC)
     assert run("add", "Office Exemple Habitat").exit_code == 0
     created, updated = _stamps(store, "office-exemple-habitat")
