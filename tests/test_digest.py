@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -22,6 +22,9 @@ from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import DigestSent
 
 from .conftest import Run
+
+if TYPE_CHECKING:
+    from aiosmtpd.smtp import SMTP, Envelope, LoginPassword, Session
 
 PAST = {"BAILLEURS_TODAY": "2026-11-01"}
 
@@ -38,23 +41,31 @@ class Inbox:
 
     port: int
     messages: list[email.message.EmailMessage] = field(default_factory=list)
-    envelopes: list[Any] = field(default_factory=list)
+    envelopes: list[Envelope] = field(default_factory=list)
 
 
 class Handler:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
         if address.startswith("refuse"):
             return "550 5.1.1 Utilisateur inconnu"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         self.inbox.envelopes.append(envelope)
+        assert isinstance(envelope.content, bytes)  # not decoded: the bytes received
         self.inbox.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
         )
         return "250 Message accepted for delivery"
 
@@ -330,7 +341,9 @@ def tls_server(certificate: tuple[Path, Path]) -> Iterator[Inbox]:
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
-    def authenticate(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
+    def authenticate(
+        server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: LoginPassword
+    ) -> AuthResult:
         ok = auth_data.login == b"asso" and auth_data.password == b"bon-mot-de-passe"
         return AuthResult(success=ok, handled=False)
 
@@ -476,9 +489,11 @@ def test_mail_is_7bit_and_commands_use_the_steps_channel(run: Run, smtp_server: 
     sent = run("digest", "--send", "--to", "dev@asso.example")
     assert sent.exit_code == 0, sent
     [envelope] = smtp_server.envelopes
-    assert envelope.content.isascii()
+    assert isinstance(envelope.content, bytes) and envelope.content.isascii()
     [message] = smtp_server.messages
-    text = message.get_body(preferencelist=("plain",)).get_content()
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    text = plain.get_content()
     assert 'bailleurs contact rivp --channel telephone --summary "…"' in text
     assert 'bailleurs contact adoma --channel rdv --summary "…"' in text
     assert "Relancer par téléphone Mme Diallo" in text
