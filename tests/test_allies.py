@@ -266,7 +266,9 @@ def test_joint_relance_remerciement_and_email(
     assert drafted.exit_code == 0, drafted
     eml = out / "rivp-prospection-avec-les-petits-debrouillards-idf.eml"
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    body = plain_spaces(message.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+    plain = message.get_body(preferencelist=("plain",))
+    assert plain is not None
+    body = plain_spaces(plain.get_content())
     assert f"Les Ateliers Amasco et {ALLY} vous écrivent ensemble" in body
     # Each association signs in its own block.
     assert body.endswith(
@@ -354,6 +356,7 @@ def test_invitations_and_the_meeting_event(
     assert str(event["uid"]) == "rencontre-2027-06-15@bailleurs"
     assert str(event["organizer"]) == "mailto:contact@amasco.example"
     attendees = event["attendee"]
+    assert isinstance(attendees, list), attendees  # several: one vCalAddress each
     assert sorted(str(a) for a in attendees) == [
         "mailto:awa.diallo@rivp.example",
         "mailto:idf@debrouillards.example",

@@ -50,8 +50,8 @@ def personal(store: Store) -> set[str]:
             found |= {person.name, person.email or "", person.phone or ""}
         for ally in session.exec(select(Ally)).all():
             found |= {ally.contact or "", ally.email or "", ally.phone or "", ally.signatory or ""}
-        for model in (Exchange, StageChange, Partnership, WorkshopRow):
-            found |= {row.author or "" for row in session.exec(select(model)).all()}
+        for author in (Exchange.author, StageChange.author, Partnership.author, WorkshopRow.author):
+            found |= {name or "" for name in session.exec(select(author)).all()}
         for convention in session.exec(select(Partnership)).all():
             found |= {convention.referent_landlord or "", convention.referent_association or ""}
         found |= {ll.name for ll in session.exec(select(Landlord)).all()}

@@ -187,7 +187,8 @@ def test_default_follow_up_delay_per_channel(
         run("contact", "adoma", "--channel", channel, "--summary", "Premier contact").exit_code == 0
     )
     ll = get(store, "adoma")
-    assert (ll.next_action, (ll.next_due - date(2026, 11, 23)).days) == ("Relancer", days)  # type: ignore[operator]
+    assert ll.next_due is not None
+    assert (ll.next_action, (ll.next_due - date(2026, 11, 23)).days) == ("Relancer", days)
 
 
 def test_follow_up_delay_from_config(run: Run, store: Store, home: object) -> None:

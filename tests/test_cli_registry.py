@@ -11,6 +11,7 @@ import yaml
 from sqlmodel import select
 
 from bailleurs_cli.api import open_default
+from bailleurs_cli.errors import RegistryError
 from bailleurs_cli.sources import registry
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Landlord
@@ -95,7 +96,7 @@ def test_failed_seed_leaves_an_empty_base_that_is_seeded_next_time(
     broken = tmp_path / "bailleurs.yaml"
     broken.write_text("version: 1\nbailleurs: [\n", encoding="utf-8")
     monkeypatch.setattr(registry, "shipped_path", lambda: broken)
-    with pytest.raises(registry.RegistryError):
+    with pytest.raises(RegistryError):
         open_default(db_url, today=TODAY)
     monkeypatch.undo()
     store = open_default(db_url, today=TODAY)

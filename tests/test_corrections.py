@@ -8,7 +8,8 @@ from .conftest import Run
 
 
 def history(run: Run, slug: str = "rivp") -> list[dict[str, object]]:
-    return json.loads(run("history", slug, "--json").stdout)  # type: ignore[no-any-return]
+    rows: list[dict[str, object]] = json.loads(run("history", slug, "--json").stdout)
+    return rows
 
 
 def step(run: Run, slug: str = "rivp") -> tuple[object, object, object]:

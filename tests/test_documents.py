@@ -374,7 +374,9 @@ def test_one_table_of_document_kinds() -> None:
     for kind in kinds.KINDS.values():
         assert all(t.kind == kind.slug for t in kind.templates), kind.slug
         builder = kind.build_function()
-        assert f"contexts.{kind.context.__name__}(" in inspect.getsource(inspect.getmodule(builder))
+        module = inspect.getmodule(builder)
+        assert module is not None
+        assert f"contexts.{kind.context.__name__}(" in inspect.getsource(module)
         assert kinds.info_for(f"{kind.slug}-perso").kind == kind.slug
     assert kinds.info_for("mon-courrier").kind == kinds.DEFAULT_KIND
 

@@ -103,9 +103,9 @@ def test_every_mapped_option_exists_on_its_command(commands: dict[str, Any]) -> 
         for field, name in own.items():
             assert name.lower() in _names(commands[path]), (path, field, name)
     for path, raised in RAISED.items():
-        name = option_namer(path)
+        namer = option_namer(path)
         for field in raised:
-            assert name(field).lower() in _names(commands[path]), (path, field, name(field))
+            assert namer(field).lower() in _names(commands[path]), (path, field, namer(field))
 
 
 def _raised(call: Callable[[], object]) -> BailleursError:

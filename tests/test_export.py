@@ -7,6 +7,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -229,7 +230,7 @@ def test_every_json_output_and_the_export_give_one_shape_per_entity(
         "--landlord", "rivp")  # fmt: skip
     exported = json.loads(run("export", "--format", "json").stdout)
 
-    def mine(table: str) -> list[dict[str, object]]:
+    def mine(table: str) -> list[dict[str, Any]]:
         return [r for r in exported[table] if r.get("landlord") == "rivp"]
 
     def without(row: dict[str, object], *keys: str) -> dict[str, object]:

@@ -50,10 +50,11 @@ def landlord(store: Store, slug: str) -> Landlord:
         return session.exec(select(Landlord).where(Landlord.slug == slug)).one()
 
 
-def report(run: Run, *args: str) -> dict:  # type: ignore[type-arg]
+def report(run: Run, *args: str) -> dict[str, Any]:
     result = run("import", *args, "--json")
     assert result.exit_code == 0, result
-    return json.loads(result.stdout)
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
 
 
 # --- QPV (ANCT) -------------------------------------------------------------------

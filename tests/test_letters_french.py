@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from bailleurs_cli import formatting
 from bailleurs_cli.documents import contexts
+from bailleurs_cli.enums import Measure, Origin
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Landlord, Partnership, Person, Presence
 
@@ -430,7 +431,7 @@ def test_prospection_is_conditional_when_no_qpv_is_known(
         session.add(
             Presence(
                 landlord_id=landlord.id, commune="92049", qpv_code="QN09201M",
-                measure="declaree", source="test", origin="utilisateur",
+                measure=Measure.DECLARED, source="test", origin=Origin.USER,
                 updated_at=datetime.now(UTC),
             )
         )  # fmt: skip

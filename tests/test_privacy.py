@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bailleurs_cli.reminders import digest
 from bailleurs_cli.store.core import Store
@@ -64,12 +64,12 @@ def rivp(store: Store) -> Landlord:
 
 def exchanges(store: Store) -> list[Exchange]:
     with store.read() as session:
-        return list(session.exec(select(Exchange).order_by(Exchange.id)).all())  # type: ignore[arg-type]
+        return list(session.exec(select(Exchange).order_by(col(Exchange.id))).all())
 
 
 def partnerships(store: Store) -> list[Partnership]:
     with store.read() as session:
-        return list(session.exec(select(Partnership).order_by(Partnership.id)).all())  # type: ignore[arg-type]
+        return list(session.exec(select(Partnership).order_by(col(Partnership.id))).all())
 
 
 def names(store: Store) -> list[str]:

@@ -16,8 +16,9 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import pytest
 from hypothesis import example, given, settings
@@ -59,7 +60,10 @@ typed = st.text(
 )
 
 
-def french_line(call: Callable[[], Any]) -> Any:
+T = TypeVar("T")
+
+
+def french_line(call: Callable[[], T]) -> T | None:
     """What ``call`` returns, or None after checking the error it raised."""
     try:
         return call()
@@ -113,7 +117,7 @@ amounts = st.one_of(
 @example("1 200,50 €")
 def test_amounts(text: str) -> None:
     for option in ("--montant", "--valeur"):
-        cents = french_line(lambda option=option: partnerships.euros(text, option))
+        cents = french_line(partial(partnerships.euros, text, option))
         assert cents is None or (isinstance(cents, int) and 0 <= cents <= partnerships.MAX_CENTS)
 
 
@@ -157,7 +161,7 @@ phones = st.one_of(
 @example("01\n23 45 67 89")
 def test_phones(text: str) -> None:
     for parse in (validation.phone, lambda t: config.entered_value("association.telephone", t)):
-        formatted = french_line(lambda parse=parse: parse(text))
+        formatted = french_line(partial(parse, text))
         assert formatted is None or re.fullmatch(r"0[1-9]( [0-9]{2}){4}", formatted, re.ASCII)
 
 
@@ -166,7 +170,7 @@ def test_phones(text: str) -> None:
 @example("awa.diallo@\u2028example.org")
 def test_emails(text: str) -> None:
     for parse in (validation.email, lambda t: config.entered_value("association.email", t)):
-        address = french_line(lambda parse=parse: parse(text))
+        address = french_line(partial(parse, text))
         assert address is None or "@" in address
 
 

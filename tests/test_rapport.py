@@ -112,7 +112,8 @@ def activity(run: Run, home: Path, db_url: str) -> Run:
 def parse(path: Path) -> ElementTree.Element:
     """The page as a browser builds it, raising on any parse error (strict)."""
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
-    return parser.parse(path.read_bytes())
+    page: ElementTree.Element = parser.parse(path.read_bytes())  # the default tree: etree
+    return page
 
 
 def text(element: ElementTree.Element) -> str:
@@ -145,7 +146,9 @@ def test_the_page_holds_the_period_s_figures(activity: Run, tmp_path: Path) -> N
         "pour la première fois."
     )
     page = parse(page_path)
-    assert text(page.find(".//h1")) == "Rapport d'activité des Ateliers Amasco"
+    heading = page.find(".//h1")
+    assert heading is not None
+    assert text(heading) == "Rapport d'activité des Ateliers Amasco"
     summary = [text(li) for li in page.iterfind(".//section[@class='en-bref']//li")]
     assert summary == [
         "Du 23 novembre 2026 au 31 août 2027 : 5 échanges avec 3 bailleurs, dont 3 approchés "

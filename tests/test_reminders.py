@@ -244,7 +244,12 @@ def test_an_agenda_with_nothing_dated_is_not_written(run: Run, tmp_path: Path) -
 
 
 def test_a_changed_event_carries_a_higher_sequence(run: Run, tmp_path: Path) -> None:
-    from icalendar import Calendar
+    from icalendar import Calendar, Component
+
+    def sequence(event: Component) -> int:
+        value = event["sequence"]
+        assert isinstance(value, int), value  # icalendar's vInt
+        return int(value)
 
     target = tmp_path / "suivi.ics"
     run("plan", "rivp", "2026-12-15", "Relancer")
@@ -256,8 +261,8 @@ def test_a_changed_event_carries_a_higher_sequence(run: Run, tmp_path: Path) -> 
     second = Calendar.from_ical(target.read_bytes()).walk("VEVENT")[0]
     assert first["uid"] == second["uid"] == "etape-rivp@bailleurs"
     assert second.decoded("dtstart") == date(2026, 12, 22)
-    assert int(second["sequence"]) > int(first["sequence"])
+    assert sequence(second) > sequence(first)
     run("agenda", "--ics", str(target), "--force", env={"BAILLEURS_TODAY": "2026-11-24"})
     third = Calendar.from_ical(target.read_bytes()).walk("VEVENT")[0]
-    assert int(third["sequence"]) == int(second["sequence"])  # unchanged: same sequence
+    assert sequence(third) == sequence(second)  # unchanged: same sequence
     assert "last-modified" in second

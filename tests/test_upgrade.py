@@ -57,8 +57,8 @@ def load_fixture(schema: str, db_url: str) -> str:
     # psql meta-commands (\restrict…) are not SQL.
     sql = "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
     engine = create_engine(url)
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
         assert raw is not None
         raw.execute(sql)  # psycopg: several statements, no parameters
         raw.commit()
