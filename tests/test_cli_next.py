@@ -11,7 +11,7 @@ from sqlmodel import select
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import CLOSED_STAGES, Landlord
 
-from .conftest import REGISTRY_SIZE, Run
+from .conftest import REGISTRY_SIZE, TODAY, Run, plain_spaces
 
 
 def test_next_on_a_fresh_store_lists_landlords_never_contacted(run: Run) -> None:
@@ -140,14 +140,26 @@ def test_next_when_nothing_is_due(run: Run) -> None:
 
 
 def check_invariant(store: Store) -> None:
+    """Every open landlord has one next step, and ``next --all`` shows it (a step
+    without a date too: nothing else would bring it back)."""
+    from bailleurs_cli.followup.scheduling import next_items
+
     with store.read() as session:
+        listed = [
+            item.landlord
+            for item in next_items(
+                session, today=TODAY, days=7, stale_after_days=45, everything=True
+            )
+        ]
         for ll in session.exec(select(Landlord)).all():
             if ll.stage in CLOSED_STAGES or ll.absorbed_by:  # absorbed: its successor's steps
                 assert (ll.next_action, ll.next_due) == (None, None), ll.slug
+                assert ll.slug not in listed, ll.slug
             else:
                 assert ll.next_action, ll.slug
                 if ll.last_exchange_on is not None:
                     assert ll.next_due is not None, ll.slug
+                assert listed.count(ll.slug) == 1, ll.slug
 
 
 def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store) -> None:
@@ -175,6 +187,24 @@ def test_every_open_landlord_keeps_exactly_one_next_step(run: Run, store: Store)
         else:
             run("snooze", slug, "+3j")
         check_invariant(store)
+
+
+def test_a_step_left_without_a_date_stays_on_the_list(run: Run, store: Store) -> None:
+    """Deleting a landlord's only exchange leaves it « contacté » with a step to plan:
+    ``next`` says so until it is planned, instead of dropping it from every list."""
+    assert run("contact", "adoma", "--channel", "email", "--summary", "Apel").exit_code == 0
+    [logged] = json.loads(run("history", "adoma", "--json").stdout)
+    assert run("exchange", "delete", str(logged["id"]), "--yes").exit_code == 0
+    check_invariant(store)
+    shown = {item["landlord"]: item for item in json.loads(run("next", "--json").stdout)}
+    assert shown["adoma"]["reason"] == "a_planifier"
+    assert shown["adoma"]["due"] is None
+    assert shown["adoma"]["stage"] == "contacte"
+    line = next(r for r in plain_spaces(run("next", "--all").stdout).splitlines() if "Adoma" in r)
+    assert "étape sans date" in line
+    assert run("plan", "adoma", "+3j", "Appeler la DSU").exit_code == 0
+    again = {item["landlord"]: item for item in json.loads(run("next", "--json").stdout)}
+    assert again["adoma"]["reason"] == "a_venir"
 
 
 def _log_contacts(db: str, slug: str, count: int) -> int:

@@ -128,6 +128,7 @@ class Reason(StrEnum):
     SOON = "a_venir"
     NEVER_CONTACTED = "jamais_contacte"
     STALE = "sans_nouvelles"
+    UNPLANNED = "a_planifier"  # an open step without a date: nothing would bring it back
     LATER = "planifie"
     REMINDER = "rappel"
 

@@ -160,6 +160,7 @@ REASON_LABELS: dict[str, str] = {
     Reason.SOON: "à venir",
     Reason.NEVER_CONTACTED: "jamais contacté",
     Reason.STALE: "sans nouvelles",
+    Reason.UNPLANNED: "étape sans date",
     Reason.LATER: "planifié",
     Reason.REMINDER: "rappel",
 }

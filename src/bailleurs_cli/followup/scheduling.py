@@ -118,7 +118,7 @@ _CHANNEL_WORDS = (
 
 def _classify(
     row: Candidate, *, today: date, horizon: date, stale_before: date
-) -> tuple[Reason, int | None] | None:
+) -> tuple[Reason, int | None]:
     due = row.next_due
     if due is not None and due <= horizon:
         if due < today:
@@ -132,16 +132,19 @@ def _classify(
             return Reason.STALE, (today - last).days if last else None
     if due is not None:
         return Reason.LATER, None
-    return None
+    # An open step without a date (exchanges deleted, a stage moved by hand): shown
+    # until it is planned, or the landlord would drop out of every list.
+    return Reason.UNPLANNED, None
 
 
 _ORDER = {
     Reason.OVERDUE: 0,
     Reason.TODAY: 1,
     Reason.SOON: 2,
-    Reason.NEVER_CONTACTED: 3,
-    Reason.STALE: 4,
-    Reason.LATER: 5,
+    Reason.UNPLANNED: 3,  # a landlord already in touch, whose next step needs a date
+    Reason.NEVER_CONTACTED: 4,
+    Reason.STALE: 5,
+    Reason.LATER: 6,
 }
 
 
@@ -166,10 +169,7 @@ def rank(
     for row in rows:
         if row.stage in CLOSED_STAGES:
             continue
-        found = _classify(row, today=today, horizon=horizon, stale_before=stale_before)
-        if found is None:
-            continue
-        reason, silent = found
+        reason, silent = _classify(row, today=today, horizon=horizon, stale_before=stale_before)
         if reason == Reason.LATER and not include_later:
             continue
         items.append(
@@ -257,10 +257,11 @@ LEFT JOIN person p ON p.id = l.next_person_id AND p.active = TRUE
 WHERE l.stage NOT IN ({_quoted(CLOSED_STAGES)}) AND l.absorbed_by IS NULL
 """
 
-#: Among them, those ``next`` may show without ``--all``: a step within the horizon,
-#: never contacted, or silent too long in a stage where silence matters.
+#: Among them, those ``next`` may show without ``--all``: a step within the horizon
+#: or without a date, never contacted, or silent too long in a stage where silence
+#: matters.
 _DUE_SQL = f"""
-  AND (l.next_due <= :horizon
+  AND (l.next_due <= :horizon OR l.next_due IS NULL
        OR (l.last_exchange_on IS NULL AND l.stage = '{Stage.IDENTIFIED.value}')
        OR (l.stage IN ({_quoted(STALE_STAGES)})
            AND (l.last_exchange_on IS NULL OR l.last_exchange_on < :stale_before)))
