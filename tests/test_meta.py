@@ -309,6 +309,27 @@ def test_usage_errors_are_one_french_line(home: Path, args: list[str], line: str
     assert (result.returncode, result.stdout, plain_spaces(result.stderr)) == (2, "", line + "\n")
 
 
+@pytest.mark.parametrize("args", [["next", "--all"], ["show", "rivp", "--json"]], ids=" ".join)
+def test_a_closed_output_ends_quietly(seeded_home: Path, args: list[str]) -> None:
+    """``bailleurs next --all | head -1``: the reader leaves, the command stops without a
+    word and with the shell's code for it (141), not « Erreur inattendue »."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # gone before the first line: every write meets a closed pipe
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bailleurs_cli", *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(seeded_home),
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141, result.stderr
+    assert "Erreur" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_out_of_range_number_is_refused(home: Path) -> None:
     result = run_module(home, "next", "--limit", "0")
     assert (result.returncode, plain_spaces(result.stderr)) == (

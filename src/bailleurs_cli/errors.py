@@ -49,6 +49,7 @@ class ExitCode(IntEnum):
     TOOL = 8  # an outside program is missing (LibreOffice, crontab, pg_dump)
     BUG = 70  # an unexpected error (sysexits' EX_SOFTWARE): a bug to report
     INTERRUPTED = 130
+    CLOSED_OUTPUT = 141  # the reader of stdout left (``| head``): 128 + SIGPIPE, as a shell says
 
 
 def one_line(text: str) -> str:

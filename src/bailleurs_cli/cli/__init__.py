@@ -142,4 +142,15 @@ app.callback()(root)
 
 def main() -> None:
     """Console-script and ``python -m`` entry point."""
-    app(prog_name="bailleurs")
+    import sys
+
+    from bailleurs_cli.cli._common import closed_output
+
+    try:
+        app(prog_name="bailleurs", standalone_mode=True)
+    except SystemExit as done:
+        try:  # the last lines, written at exit, may meet a closed pipe too
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise SystemExit(closed_output()) from None
+        raise done from None

@@ -311,6 +311,18 @@ def sub_app(help_text: str, **options: Any) -> typer.Typer:
     return typer.Typer(cls=FrenchGroup, rich_markup_mode=None, help=help_text, **options)
 
 
+def closed_output() -> int:
+    """Stop writing to a standard output whose reader has gone (``bailleurs next | head``):
+    what is left in the buffer goes nowhere, silently, as a Unix tool does."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return int(ExitCode.CLOSED_OUTPUT)
+
+
 class BoundaryGroup(FrenchGroup):
     """The one place where errors become ``Erreur : …`` and an exit code."""
 
@@ -345,6 +357,8 @@ class BoundaryGroup(FrenchGroup):
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:  # ``| head`` has what it wanted: not an error, say nothing
+            raise typer.Exit(closed_output()) from None
         except Exception as exc:  # a bug: one line all the same, the trace behind --debug
             if _debug_requested(ctx):
                 raise
