@@ -29,7 +29,7 @@ def test_remind_add_list_done_remove(run: Run) -> None:
         "2027-03-01",
     )
     assert added.exit_code == 0, added
-    assert added.stderr == "Rappel n° 1 ajouté ; première échéance le lundi 1 mars 2027.\n"
+    assert added.stderr == "Rappel n° 1 ajouté ; première échéance le lundi 1er mars 2027.\n"
     run(
         "remind",
         "add",
@@ -61,7 +61,7 @@ def test_remind_add_list_done_remove(run: Run) -> None:
     }
     done = run("remind", "done", "2")
     assert done.stderr == (
-        "Fait : Bilan des ateliers d'hiver. Prochaine échéance le lundi 1 mars 2027.\n"
+        "Fait : Bilan des ateliers d'hiver. Prochaine échéance le lundi 1er mars 2027.\n"
     )
     assert run("remind", "remove", "1").exit_code == 0
     assert [r["id"] for r in json.loads(run("remind", "list", "--json").stdout)] == [2]

@@ -266,8 +266,8 @@ def typographie(text: str) -> str:
 
 
 def long_date(day: date) -> str:
-    """Return a date as French prose: ``lundi 1 décembre 2026``."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """Return a date as French prose: ``mardi 1er décembre 2026``, ``lundi 7 décembre 2026``."""
+    return f"{_DAYS[day.weekday()]} {date_lettre(day)}"
 
 
 def date_lettre(day: date) -> str:

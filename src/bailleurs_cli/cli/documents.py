@@ -415,7 +415,7 @@ def templates_variables(
     ]
     table(["Variable", "Description", "Exemple"], rows)
     info(
-        "Filtres : date_lettre (1er décembre 2026), date_longue (mardi 1 décembre 2026), "
+        "Filtres : date_lettre (1er décembre 2026), date_longue (mardi 1er décembre 2026), "
         "montant (1 200 €). Paragraphes facultatifs : {%p if … %} … {%p endif %} ; "
         "lignes de tableau répétées : {%tr for … %} … {%tr endfor %}."
     )
