@@ -247,6 +247,7 @@ def relance() -> None:
         "les ateliers éducatifs que " + ORGANISE + " pendant les vacances scolaires pour les "
         "enfants de 6 à 11 ans des quartiers prioritaires"
     )
+    about = workshops.replace("les ateliers", "des ateliers", 1)  # « au sujet des ateliers »
     joint(
         doc,
         # Not « reviennent vers vous »: each branch below comes back to them already.
@@ -259,18 +260,30 @@ def relance() -> None:
         f"Par {{{{ echange.evocation }}}}, nous vous présentions {workshops}. Faute de réponse "
         "à ce jour, nous nous permettons de revenir vers vous.",
     )
+    tag(doc, "{%p elif echange and echange.negatif %}")
+    para(
+        doc,
+        "À la suite de {{ echange.evocation }}, où vous nous indiquiez ne pas pouvoir vous "
+        f"engager pour l'instant, nous nous permettons de revenir vers vous au sujet {about}.",
+    )
     tag(doc, "{%p elif echange and echange.positif %}")
     para(
         doc,
-        "À la suite de {{ echange.evocation }}, dont nous vous remercions encore, nous "
-        "revenons vers vous pour concrétiser notre projet commun : des ateliers éducatifs "
+        "À la suite de {{ echange.evocation }}, et en vous remerciant de l'intérêt manifesté, "
+        "nous revenons vers vous pour concrétiser notre projet commun : des ateliers éducatifs "
         "pendant les vacances scolaires pour les enfants de 6 à 11 ans de vos résidences.",
+    )
+    tag(doc, "{%p elif echange and not echange.abouti %}")
+    para(
+        doc,
+        "N'ayant pu vous joindre lors de {{ echange.evocation }}, nous nous permettons de vous "
+        f"écrire au sujet {about}.",
     )
     tag(doc, "{%p elif echange %}")
     para(
         doc,
         f"À la suite de {{{{ echange.evocation }}}}, nous nous permettons de revenir vers vous "
-        f"au sujet {workshops.replace('les ateliers', 'des ateliers', 1)}.",
+        f"au sujet {about}.",
     )
     tag(doc, "{%p else %}")
     para(doc, f"Nous nous permettons d'appeler votre attention sur {workshops}.")
@@ -310,24 +323,45 @@ def remerciement() -> None:
     subject(doc)
     interest = "de l'intérêt que vous portez à l'action {{ association.de }}."
     joint(doc, "{{ association.nom }} et {{ allie.nom }} vous écrivent ensemble.")
-    tag(doc, "{%p if echange and echange.ecrit and not echange.sortant %}")
+    # Thanks only for what happened: no « temps accordé » after a call nobody took, no
+    # « intérêt » after a refusal (proof-read of 1 December 2026).
+    tag(doc, "{%p if echange and echange.negatif %}")
+    para(
+        doc,
+        "Nous vous remercions de {{ echange.evocation }} et de l'attention que vous avez "
+        "portée à notre proposition.",
+    )
+    tag(doc, "{%p elif echange and echange.abouti and echange.ecrit and not echange.sortant %}")
     para(doc, f"Nous vous remercions de {{{{ echange.evocation }}}} et {interest}")
-    tag(doc, "{%p elif echange and not echange.ecrit %}")
+    tag(doc, "{%p elif echange and echange.abouti and not echange.ecrit %}")
     para(
         doc,
         "Nous vous remercions du temps que vous nous avez accordé lors de "
-        f"{{{{ echange.evocation }}}}, et {interest}",
+        f"{{{{ echange.evocation }}}} et {interest}",
+    )
+    tag(doc, "{%p elif echange and echange.abouti and echange.positif %}")
+    para(doc, f"Nous vous remercions de votre réponse à {{{{ echange.evocation }}}} et {interest}")
+    tag(doc, "{%p else %}")
+    para(
+        doc,
+        "Nous vous remercions de l'attention que vous voudrez bien porter à notre proposition.",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if echange and echange.negatif %}")
+    para(
+        doc,
+        "Nous comprenons que le moment ne s'y prête pas et nous nous permettrons de revenir "
+        "vers vous plus tard.",
     )
     tag(doc, "{%p else %}")
-    para(doc, f"Nous vous remercions du temps que vous nous avez accordé et {interest}")
-    tag(doc, "{%p endif %}")
     para(
         doc,
         "Nous reviendrons vers vous très prochainement pour convenir de la suite. Après "
         "chaque semaine d'ateliers, nous adressons à nos bailleurs partenaires un bilan : "
-        "nombre d'enfants accueillis, part d'entre eux dont la famille est locataire du "
+        "nombre d'enfants accueillis, part de ceux dont la famille est locataire du "
         "bailleur, satisfaction des enfants et des familles.",
     )
+    tag(doc, "{%p endif %}")
     para(doc, f"Nous serions heureux de vous accueillir lors d'un prochain atelier. {CONTACT}")
     closing(doc)
     doc.save(HERE / "remerciement.docx")

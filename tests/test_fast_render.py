@@ -85,6 +85,8 @@ def exchange(*, outbound: bool, written: bool, positive: bool) -> c.Exchange:
         sortant=outbound,
         ecrit=written,
         positif=positive,
+        negatif=False,
+        abouti=not (outbound and written and not positive),
         sans_reponse=outbound and written and not positive,
         evocation="notre courrier du 6 octobre 2026" if outbound else "votre appel du 6 octobre",
     )

@@ -186,6 +186,7 @@ def test_elision_rule(name: str, expected: str) -> None:
 def test_association_article_in_letters(run: Run, identity: None, out: Path) -> None:
     prospection = body(letter(run, "rivp", "prospection", out))
     assert prospection.count("Les Ateliers Amasco organisent, pendant les vacances") == 1
+    contact(run, "rivp", "rdv", "18/11/2026", "--outcome", "positif")
     remerciement = body(letter(run, "rivp", "remerciement", out))
     assert "l'intérêt que vous portez à l'action des Ateliers Amasco." in remerciement
     for text in (prospection, remerciement):
@@ -314,11 +315,33 @@ def test_relance_after_a_positive_meeting(run: Run, identity: None, out: Path) -
     contact(run, "rivp", "rdv", "18/11/2026", "--outcome", "positif")
     text = body(letter(run, "rivp", "relance", out))
     assert (
-        "À la suite de notre rencontre du 18 novembre 2026, dont nous vous remercions encore, "
-        "nous revenons vers vous pour concrétiser notre projet commun"
+        "À la suite de notre rencontre du 18 novembre 2026, et en vous remerciant de l'intérêt "
+        "manifesté, nous revenons vers vous pour concrétiser notre projet commun"
     ) in text
     assert "Nous vous proposons de fixer ensemble les prochaines étapes" in text
     assert "Faute de réponse" not in text and "courrier du" not in text
+
+
+def test_relance_after_a_call_nobody_took(run: Run, identity: None, out: Path) -> None:
+    contact(run, "rivp", "telephone", "10/11/2026", "--outcome", "sans_reponse")
+    text = body(letter(run, "rivp", "relance", out))
+    assert (
+        "N'ayant pu vous joindre lors de notre appel du 10 novembre 2026, nous nous permettons "
+        f"de vous écrire au sujet {WORKSHOPS.replace('les ateliers', 'des ateliers', 1)}."
+    ) in text
+    assert "À la suite de" not in text
+
+
+def test_relance_after_a_refusal_says_it(run: Run, identity: None, out: Path) -> None:
+    contact(run, "rivp", "courrier", "20/11/2026", "--direction", "entrant", "--outcome", "negatif")
+    text = body(letter(run, "rivp", "relance", out))
+    assert (
+        "À la suite de votre courrier du 20 novembre 2026, où vous nous indiquiez ne pas pouvoir "
+        f"vous engager pour l'instant, nous nous permettons de revenir vers vous au sujet "
+        f"{WORKSHOPS.replace('les ateliers', 'des ateliers', 1)}."
+    ) in text
+    assert "commencer par un geste simple" in text  # the small first step, not « concrétiser »
+    assert "concrétiser" not in text
 
 
 def test_relance_after_their_answer(run: Run, identity: None, out: Path) -> None:
@@ -365,7 +388,7 @@ def test_remerciement_names_the_last_exchange(run: Run, identity: None, out: Pat
     text = body(letter(run, "rivp", "remerciement", out))
     assert (
         "Nous vous remercions du temps que vous nous avez accordé lors de notre rencontre du "
-        "18 novembre 2026, et de l'intérêt que vous portez à l'action des Ateliers Amasco."
+        "18 novembre 2026 et de l'intérêt que vous portez à l'action des Ateliers Amasco."
     ) in text
     assert "Objet : Remerciements" in text
 
@@ -385,10 +408,43 @@ def test_remerciement_without_exchange_warns(run: Run, identity: None, out: Path
     assert result.stderr.splitlines()[0] == (
         "Attention : aucun échange noté avec RIVP ; le remerciement ne cite donc aucun échange."
     )
+    text = body(out / "rivp-remerciement.docx")
     assert (
-        "Nous vous remercions du temps que vous nous avez accordé et de l'intérêt que vous "
-        "portez à l'action des Ateliers Amasco."
-    ) in body(out / "rivp-remerciement.docx")
+        "Nous vous remercions de l'attention que vous voudrez bien porter à notre proposition."
+    ) in text
+    assert "temps que vous nous avez accordé" not in text and "intérêt" not in text
+
+
+@pytest.mark.parametrize(
+    ("exchange", "thanks"),
+    [
+        (("telephone", "23/11/2026", "--outcome", "sans_reponse"),
+         "Nous vous remercions de l'attention que vous voudrez bien porter à notre proposition."),
+        (("courrier", "15/10/2026"),  # our letter, unanswered
+         "Nous vous remercions de l'attention que vous voudrez bien porter à notre proposition."),
+        (("email", "19/11/2026", "--outcome", "positif"),
+         "Nous vous remercions de votre réponse à notre message du 19 novembre 2026 et de "
+         "l'intérêt que vous portez à l'action des Ateliers Amasco."),
+        (("courrier", "20/11/2026", "--direction", "entrant", "--outcome", "negatif"),
+         "Nous vous remercions de votre courrier du 20 novembre 2026 et de l'attention que vous "
+         "avez portée à notre proposition."),
+    ],
+    ids=["appel-sans-reponse", "courrier-sans-reponse", "reponse-favorable", "refus"],
+)  # fmt: skip
+def test_remerciement_thanks_only_for_what_happened(
+    run: Run, identity: None, out: Path, exchange: tuple[str, ...], thanks: str
+) -> None:
+    """No « temps accordé » for a call nobody took, no « intérêt » after a refusal."""
+    contact(run, "rivp", *exchange)
+    text = body(letter(run, "rivp", "remerciement", out))
+    assert thanks in text
+    refused = "negatif" in exchange
+    assert ("intérêt que vous portez" in text) is ("positif" in exchange)
+    assert ("Nous reviendrons vers vous très prochainement" in text) is not refused
+    assert (
+        "Nous comprenons que le moment ne s'y prête pas et nous nous permettrons de revenir "
+        "vers vous plus tard."
+    ) in text or not refused
 
 
 # --- Prospection: QPV said only when known ---------------------------------------

@@ -124,6 +124,11 @@ class Exchange(_Doc):
     sortant: bool = Field(description="Vrai si c'est nous qui avons écrit, appelé ou proposé")
     ecrit: bool = Field(description="Vrai pour un courrier ou un e-mail")
     positif: bool = Field(description="Vrai si son résultat est « positif »")
+    negatif: bool = Field(description="Vrai si son résultat est « négatif » (un refus)")
+    abouti: bool = Field(
+        description="Vrai si l'échange a bien eu lieu : faux pour un appel resté sans réponse "
+        "ou un envoi de notre part sans réponse"
+    )
     sans_reponse: bool = Field(
         description="Vrai pour un courrier ou un e-mail de notre part sans réponse ni autre "
         "échange depuis : une relance peut alors dire « faute de réponse »"

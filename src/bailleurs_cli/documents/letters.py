@@ -183,6 +183,8 @@ def exchange_block(exchange: Exchange, *, last: Exchange | None) -> contexts.Exc
         sortant=outbound,
         ecrit=written,
         positif=exchange.outcome == Outcome.POSITIVE,
+        negatif=exchange.outcome == Outcome.NEGATIVE,
+        abouti=exchange.outcome != Outcome.NO_ANSWER and not unanswered,
         sans_reponse=unanswered,
         evocation=f"{ours if outbound else theirs} du {date_lettre(exchange.occurred_on)}",
     )
