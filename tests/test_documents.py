@@ -106,6 +106,42 @@ def test_prospection_letter_reads_back(run: Run, identity: None, out: Path) -> N
     assert "notre démarche n'est pas une demande de logement" in body
     assert "abattement de 30\u202f% de la taxe foncière" in body
     assert "{{" not in body and "{%" not in body
+    assert word_language(target) == "fr-FR"
+
+
+def word_language(path: Path) -> str:
+    """The language Word checks spelling in (the styles' default), after checking that
+    the document's properties say the same and nothing about the tool that made it."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as archive:
+        styles = ElementTree.fromstring(archive.read("word/styles.xml"))
+    language = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr/{w}lang")
+    assert language is not None
+    properties = Document(str(path)).core_properties
+    assert (properties.language, properties.comments) == ("fr-FR", "")
+    return str(language.get(f"{w}val"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "prospection",
+        "relance",
+        "remerciement",
+        "bilan",
+        "invitation",
+        "convention-financiere",
+        "convention-non-financiere",
+    ],
+)
+def test_every_shipped_template_is_french_for_word(name: str) -> None:
+    """Word and LibreOffice check spelling and hyphenate in the styles' language: en-US
+    (python-docx's default) underlined every French word of every document."""
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    assert word_language(templates / f"{name}.docx") == "fr-FR"
 
 
 def test_bulk_letters_resume_without_rewriting(run: Run, identity: None, out: Path) -> None:
