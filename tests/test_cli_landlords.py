@@ -11,7 +11,7 @@ from sqlmodel import select
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Landlord
 
-from .conftest import REGISTRY_SIZE, TODAY, Run
+from .conftest import REGISTRY_SIZE, TODAY, Run, plain_spaces
 
 
 def landlord(store: Store, slug: str) -> Landlord | None:
@@ -385,3 +385,15 @@ def test_an_unexpected_error_is_one_line_with_the_trace_behind_debug(
     assert "Traceback" not in result.stdout + result.stderr
     with pytest.raises(RuntimeError, match="boom"):
         run("--debug", "edit", "rivp", "--note", "x")
+
+
+def test_show_lists_each_place_once_with_all_its_sources(run: Run) -> None:
+    """The thesis names Saint-Denis for Plaine Commune Habitat, and names the EPT that
+    holds it: one place, two sources, one line."""
+    shown = plain_spaces(run("show", "plaine-commune-habitat").stdout).splitlines()
+    places = [line for line in shown if line.startswith("  - Saint-Denis (93)")]
+    assert places == [
+        "  - Saint-Denis (93) (mémoire, Tableau 1 (Plaine Commune) ; mémoire, Tableau 1)"
+    ]
+    facts = json.loads(run("show", "plaine-commune-habitat", "--json").stdout)["presence"]
+    assert [f["commune"] for f in facts].count("93066") == 2  # both facts kept, said once

@@ -84,6 +84,35 @@ def presence_line(row: Presence) -> str:
     return f"{text} ({row.source}{period})"
 
 
+def presence_lines(rows: list[Presence]) -> list[str]:
+    """One line per place: the same commune said by several sources without a count
+    (the thesis' table, and the area it names) is listed once, with every source."""
+    from bailleurs_cli.ground.geo import display
+
+    merged: dict[tuple[str, str | None], list[str]] = {}
+    lines: list[str | tuple[str, str | None]] = []
+    for row in rows:
+        if row.count is not None:
+            lines.append(presence_line(row))
+            continue
+        key = (row.commune, row.qpv_code)
+        source = row.source + (f", {row.as_of}" if row.as_of else "")
+        if key not in merged:
+            merged[key] = []
+            lines.append(key)
+        if source not in merged[key]:
+            merged[key].append(source)
+    shown = []
+    for line in lines:
+        if isinstance(line, str):
+            shown.append(line)
+            continue
+        commune, qpv = line
+        text = display(commune) + (f", QPV {qpv}" if qpv else "")
+        shown.append(f"{text} ({' ; '.join(merged[line])})")
+    return shown
+
+
 def detail_json(detail: LandlordDetail) -> dict[str, Any]:
     """``show --json``."""
     from bailleurs_cli.ground.priority import presence_json
@@ -141,11 +170,12 @@ def detail_lines(detail: LandlordDetail, *, today: date) -> list[str]:
         since += f" ({ll.stage_reason})"
     if detail.priority is not None:
         lines.append(f"Priorité\u00a0: {detail.priority} — {detail.priority_reason}")
-    if detail.presence:
+    places = presence_lines(detail.presence)
+    if places:
         lines.append("Présence\u00a0:")
-        lines.extend("  - " + presence_line(p) for p in detail.presence[:12])
-        if len(detail.presence) > 12:
-            lines.append(f"  … et {len(detail.presence) - 12} autres (show --json)")
+        lines.extend("  - " + place for place in places[:12])
+        if len(places) > 12:
+            lines.append(f"  … et {len(places) - 12} autres (show --json)")
     lines.append(f"Étape\u00a0: {since}")
     if ll.next_action:
         step = ll.next_action
