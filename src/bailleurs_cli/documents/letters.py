@@ -778,10 +778,11 @@ def send(
     letters of an interrupted run that have no exchange are recorded first, dated
     the day their file was written.
     """
-    from datetime import datetime
+    from bailleurs_cli.settings.config import paris_now
 
     info, path, jobs = prepare(store, request, settings=settings, today=today)
-    batch = new_batch(datetime.now()) if request.log else None
+    # The user's clock, as the backups' names: a UTC server would say 08:07 for 09:07.
+    batch = new_batch(paris_now()) if request.log else None
     caught_up = 0
     if request.log:
         with store.write() as session:
