@@ -329,7 +329,7 @@ def test_invitations_and_the_meeting_event(
     assert result.stderr.splitlines() == [
         "Invitations écrites : 1 bailleur partenaire, 1 association alliée ; agenda de la "
         "rencontre : rencontre-2027-06-15.ics.",
-        "1 invitation notée dans l'historique des bailleurs ; suite : confirmer leur venue une "
+        "1 invitation notée dans l'historique des bailleurs ; suite : confirmer sa venue une "
         "semaine avant.",
     ]
     texts = [text for text, _ in paragraphs(landlord)]

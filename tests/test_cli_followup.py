@@ -221,7 +221,8 @@ def test_follow_up_delay_from_config(run: Run, store: Store, home: object) -> No
         (
             ["--channel", "email", "--next", "bientôt"],
             "Erreur : --next : « bientôt » n'est pas une date ; formats acceptés : AAAA-MM-JJ, "
-            "JJ/MM/AAAA, +3j, +2s, +1m, demain ou un jour de la semaine (lundi).\n",
+            "JJ/MM/AAAA, +3j, +2s, +1m, aujourd'hui, demain, après-demain ou un jour de la semaine "
+            "(lundi).\n",
         ),
         (
             ["--channel", "email", "--stage", "gagne"],

@@ -44,7 +44,8 @@ def test_parse_date_month_end_is_clamped() -> None:
         (
             "bientôt",
             "--next : « bientôt » n'est pas une date ; formats acceptés : AAAA-MM-JJ, "
-            "JJ/MM/AAAA, +3j, +2s, +1m, demain ou un jour de la semaine (lundi).",
+            "JJ/MM/AAAA, +3j, +2s, +1m, aujourd'hui, demain, après-demain ou un jour de la semaine "
+            "(lundi).",
         ),
         ("31/02/2027", "--next : « 31/02/2027 » n'existe pas au calendrier."),
     ],

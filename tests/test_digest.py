@@ -171,7 +171,17 @@ def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:
         "renouvellement" in text
     )
     assert "bailleurs convention rivp --renouveler --debut … --fin …" in text
-    assert run("convention", "adoma", "--bilan-remis").exit_code == 0
+    delivered = run("convention", "adoma", "--bilan-remis")
+    assert (delivered.exit_code, delivered.stderr) == (
+        0,
+        "Bilan noté comme remis pour la convention n° 2026-002.\n",
+    )
+    again = run("convention", "adoma", "--bilan-remis", env={"BAILLEURS_TODAY": "2026-11-30"})
+    assert (again.exit_code, again.stderr) == (  # said, and the first day is kept
+        0,
+        "Bilan déjà noté comme remis le 23/11/2026 pour la convention n° 2026-002 ; rien n'a "
+        "changé.\n",
+    )
     assert "Bilans à remettre" not in run("digest").stdout
     # Renewed: the line goes.
     renewed = run("convention", "rivp", "--renouveler", "--debut", "2027-09-01",

@@ -259,7 +259,7 @@ def test_every_importer_has_its_command_and_title() -> None:
 def test_history_lists_real_imports_newest_first(run: Run) -> None:
     empty = run("import", "historique")
     assert (empty.exit_code, empty.stdout) == (0, "")
-    assert empty.stderr == "Aucun import enregistré ; voir bailleurs import --help.\n"
+    assert empty.stderr == "Aucun import enregistré ; voir « bailleurs import --help ».\n"
     first = report(run, "locaux-personnes-morales", str(DGFIP))
     report(run, "qpv", str(QPV_FILE), "--dry-run")  # a simulation is not history
     report(run, "qpv", str(QPV_FILE))

@@ -142,7 +142,7 @@ def test_a_workshop_is_attached_to_the_convention_covering_it(run: Run, tmp_path
         "--out", str(tmp_path))  # fmt: skip
     run("convention", "rivp", "--status", "signee")
     added = run("atelier", "add", "rivp", *WORKSHOP)
-    assert "(rattaché à sa convention en cours)" in added.stderr
+    assert "(rattaché à la convention qui couvre ses dates)" in added.stderr
     [data] = json.loads(run("atelier", "list", "--json").stdout)
     assert data["partnership_id"] is not None
 

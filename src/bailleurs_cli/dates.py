@@ -17,7 +17,10 @@ _RELATIVE = re.compile(r"^\+?\s*(\d{1,4})\s*(j|jours?|s|sem|semaines?|m|mois)$")
 _FRENCH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
-HELP = "AAAA-MM-JJ, JJ/MM/AAAA, +3j, +2s, +1m, demain ou un jour de la semaine (lundi)"
+HELP = (
+    "AAAA-MM-JJ, JJ/MM/AAAA, +3j, +2s, +1m, aujourd'hui, demain, après-demain ou un jour "
+    "de la semaine (lundi)"
+)
 
 
 def _fold(text: str) -> str:

@@ -88,7 +88,7 @@ def add(
         )
         number, name, covered = workshop.id, found.name, workshop.partnership_id
     out(str(number))
-    under = " (rattaché à sa convention en cours)" if covered else ""
+    under = " (rattaché à la convention qui couvre ses dates)" if covered else ""
     info(f"Atelier n° {number} noté pour {name}{under} ; ses résultats : bailleurs atelier "
          f"resultats {number} --participants … --locataires …")  # fmt: skip
 

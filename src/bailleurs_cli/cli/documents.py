@@ -21,7 +21,7 @@ from bailleurs_cli.cli._common import (
     sub_app,
     table,
 )
-from bailleurs_cli.formatting import pluriel
+from bailleurs_cli.formatting import pluriel, short_date
 
 if TYPE_CHECKING:
     from bailleurs_cli.cli._common import State
@@ -321,12 +321,20 @@ def convention(
     )
     if bilan_remis:
         with st.store().write() as session:
-            record = partnerships.bilan_delivered(session, landlord, today=st.today)
+            record, before = partnerships.bilan_delivered(
+                session, landlord, today=st.today, again=False
+            )
             number = record.number or str(record.id)
-        info(f"Bilan noté comme remis pour la convention n° {number}.")
+        if before is not None:
+            info(
+                f"Bilan déjà noté comme remis le {short_date(before)} pour la convention "
+                f"n° {number} ; rien n'a changé."
+            )
+        else:
+            info(f"Bilan noté comme remis pour la convention n° {number}.")
         return
     if data.only_status():
-        from bailleurs_cli.formatting import CONVENTION_STATUS_LABELS
+        from bailleurs_cli.formatting import CONVENTION_STATUS_LABELS, de
 
         assert status is not None
         with st.store().write() as session:
@@ -344,7 +352,7 @@ def convention(
             owner = session.get(Landlord, record.landlord_id)
             name = owner.name if owner else landlord
         label = CONVENTION_STATUS_LABELS.get(shown, shown)
-        info(f"Convention n° {numbered} de {name} : {label}.")
+        info(f"Convention n° {numbered} {de(name)} : {label}.")
         if moved:
             info(f"{name} passe à l'étape partenaire.")
         return

@@ -284,7 +284,7 @@ def imports_history(
         )
         return
     if not runs:
-        info("Aucun import enregistré ; voir bailleurs import --help.")
+        info("Aucun import enregistré ; voir « bailleurs import --help ».")
         return
     rows = [
         [

@@ -80,7 +80,8 @@ def rencontre(
     info(f"Invitations écrites : {', '.join(guests)} ; agenda de la rencontre : {shown}.")
     if report.logged:
         noted = pluriel(report.logged, "invitation notée", "invitations notées")
+        whose = "sa" if report.logged == 1 else "leur"
         info(
-            f"{noted} dans l'historique des bailleurs ; suite : confirmer leur venue une "
+            f"{noted} dans l'historique des bailleurs ; suite : confirmer {whose} venue une "
             "semaine avant."
         )

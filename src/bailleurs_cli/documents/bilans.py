@@ -495,7 +495,7 @@ def deliver(
             session.add(exchange)
             number_ = None
             if item.covered is not None and item.covered.number is not None:
-                record = partnerships.bilan_delivered(
+                record, _ = partnerships.bilan_delivered(
                     session, item.landlord.slug, today=today, number=item.covered.number
                 )
                 number_ = record.number

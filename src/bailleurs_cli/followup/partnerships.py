@@ -223,16 +223,29 @@ def renewal(
 
 
 def bilan_delivered(
-    session: Session, landlord_query: str, *, today: date, number: str | None = None
-) -> Partnership:
+    session: Session,
+    landlord_query: str,
+    *,
+    today: date,
+    number: str | None = None,
+    again: bool = True,
+) -> tuple[Partnership, date | None]:
     """Record that the bilan of a convention (``number``, else the latest signed one)
-    was handed over today: the digest stops asking for it."""
+    was handed over today: the digest stops asking for it. Returns the convention and
+    the day a bilan was recorded before, if any; without ``again``, that day is kept."""
     landlord = resolve(session, landlord_query)
     if number is not None:
         chosen = pick(session, landlord, number)
+    else:
+        chosen = _latest_signed(session, landlord)
+    before = chosen.bilan_on
+    if before is None or again:
         chosen.bilan_on = today
         session.add(chosen)
-        return chosen
+    return chosen, before
+
+
+def _latest_signed(session: Session, landlord: Landlord) -> Partnership:
     signed = session.exec(
         select(Partnership)
         .where(
@@ -242,6 +255,4 @@ def bilan_delivered(
     ).first()
     if signed is None:
         raise NotFound(f"aucune convention signée pour {landlord.name} ; rien à noter.")
-    signed.bilan_on = today
-    session.add(signed)
     return signed
