@@ -74,7 +74,7 @@ def test_long_date_example_from_the_brief() -> None:
 
 
 @pytest.mark.parametrize(
-    ("days", "text"), [(0, "aujourd'hui"), (3, "3 j de retard"), (-7, "dans 7 j")]
+    ("days", "text"), [(0, "aujourd'hui"), (3, "3 j de retard"), (-1, "demain"), (-7, "dans 7 j")]
 )
 def test_lateness(days: int, text: str) -> None:
     assert lateness(days) == text

@@ -138,6 +138,17 @@ def test_digest_markdown_and_horizon(run: Run) -> None:
     assert short.startswith("# Suivi des bailleurs\u00a0: 1 action, dont 1 en retard")
     assert "## En retard (1)" in short
     assert "Adoma" not in short
+    # Adoma's step is in three days: « d'ici demain » and « aujourd'hui » say the horizon.
+    assert (
+        "## À faire d'ici 3 jours (1)"
+        in run("digest", "--days", "3", "--format", "markdown").stdout
+    )
+    tomorrow = run("digest", "--days", "3", env={"BAILLEURS_TODAY": "2026-11-25"}).stdout
+    assert "À faire d'ici 3 jours (1)" in tomorrow and "(demain)" in tomorrow
+    later = run("digest", "--days", "1", env={"BAILLEURS_TODAY": "2026-11-25"}).stdout
+    assert "À faire d'ici demain (1)" in later
+    today = run("digest", "--days", "0", env={"BAILLEURS_TODAY": "2026-11-26"}).stdout
+    assert "À faire aujourd'hui (1)" in today
 
 
 def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:

@@ -287,6 +287,8 @@ def lateness(days_late: int) -> str:
         return "aujourd'hui"
     if days_late > 0:
         return f"{days_late} j de retard"
+    if days_late == -1:
+        return "demain"
     return f"dans {-days_late} j"
 
 

@@ -207,9 +207,10 @@ def build(
                     command=f"bailleurs bilan {row.slug}, puis bailleurs bilan {row.slug} --remis",
                 )
             )
+    within = {0: "aujourd'hui", 1: "d'ici demain"}.get(days, f"d'ici {days} jours")
     sections = {
         "En retard": overdue,
-        f"À faire d'ici {days} jours": upcoming,
+        f"À faire {within}": upcoming,
         "Bilans à remettre": sorted(bilans, key=lambda line: line.due or today),
         "Conventions qui se terminent": sorted(ending, key=lambda line: line.due or today),
         "Sans nouvelles": stale,
