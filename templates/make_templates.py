@@ -409,7 +409,7 @@ def sites_and_period(doc, number: int) -> None:  # type: ignore[no-untyped-def]
     tag(doc, "{%p endfor %}")
     para(
         doc,
-        "du {{ convention.debut|date_lettre }} au {{ convention.fin|date_lettre }}.",
+        "{{ convention.dates }}.",
     )
 
 
@@ -524,8 +524,9 @@ def convention_non_financiere() -> None:
     article(doc, "Article 3 – Engagements du bailleur")
     para(
         doc,
-        "Le bailleur apporte au projet, sans contrepartie financière, les contributions "
-        "suivantes :",
+        "Le bailleur apporte au projet, sans contrepartie financière, {% if "
+        "convention.contributions|length > 1 %}les contributions suivantes{% else %}la "
+        "contribution suivante{% endif %} :",
     )
     contributions_table(doc)
     valuation(doc)
@@ -563,7 +564,11 @@ def convention_financiere() -> None:
         "qui couvre {{ convention.couvre }}.",
     )
     tag(doc, "{%p if convention.contributions %}")
-    para(doc, "Le bailleur apporte en outre les contributions suivantes :")
+    para(
+        doc,
+        "Le bailleur apporte en outre {% if convention.contributions|length > 1 %}les "
+        "contributions suivantes{% else %}la contribution suivante{% endif %} :",
+    )
     contributions_table(doc)
     valuation(doc)
     tag(doc, "{%p endif %}")
@@ -713,7 +718,8 @@ def bilan() -> None:
     heading(doc, "4. La part des locataires du bailleur")
     para(
         doc,
-        "Le bailleur souhaite que ses locataires représentent {{ cible }} des participants. "
+        "Le bailleur souhaite que ses locataires représentent {{ cible_phrase }} des "
+        "participants. "
         "Sur l'ensemble de la période : {{ totaux.chiffres.cible }}"
         "{% if totaux.ateliers_comptes %} ; {{ totaux.dans_la_cible }}{% endif %}.",
     )
@@ -775,9 +781,10 @@ def bilan() -> None:
     tag(doc, "{%p if convention.valeur_totale %}")
     para(
         doc,
-        "Ces contributions sont valorisées, d'un commun accord, à "
-        "{{ convention.valeur_totale|montant }}. Elles ont rendu possibles les ateliers "
-        "décrits dans ce bilan.",
+        "{% if convention.valorisation_partielle %}Les contributions valorisées ci-dessus "
+        "représentent{% else %}Ces contributions représentent{% endif %}, d'un commun accord, "
+        "une valeur de {{ convention.valeur_totale|montant }}. Elles ont rendu possibles les "
+        "ateliers décrits dans ce bilan.",
     )
     tag(doc, "{%p else %}")
     para(

@@ -112,7 +112,7 @@ def test_the_bilan_of_two_workshops_reads_back(run: Run, rivp: tuple[str, str], 
     assert "moyennes pondérées par le nombre de participants de chaque atelier" in body
     # The tenant share, said against the landlord's target.
     assert (
-        "Le bailleur souhaite que ses locataires représentent 15–30 % des participants. Sur "
+        "Le bailleur souhaite que ses locataires représentent de 15 à 30 % des participants. Sur "
         "l'ensemble de la période : 21 % de locataires, dans la cible 15–30 % ; 1 atelier sur "
         "2 dans la cible." in text
     )
@@ -126,7 +126,11 @@ def test_the_bilan_of_two_workshops_reads_back(run: Run, rivp: tuple[str, str], 
     )
     assert any(line.startswith("Mise à disposition de locaux") and line.endswith("| 800 €")
                for line in text)  # fmt: skip
-    assert "Ces contributions sont valorisées, d'un commun accord, à 800 €." in body
+    # Communication is not valued: the 800 € are those of the premises alone.
+    assert (
+        "Les contributions valorisées ci-dessus représentent, d'un commun accord, une valeur "
+        "de 800 €. Elles ont rendu possibles les ateliers décrits dans ce bilan." in body
+    )
     assert (
         "– La convention n° 2027-001 s'achève le 31 mars 2027 : nous proposons au bailleur de "
         "la renouveler pour une nouvelle période" in body

@@ -283,7 +283,7 @@ def test_convention_records_the_partnership(
     assert "800\u00a0€" in body and "1\u202f200\u00a0€" in body
     assert "Article 8 – Assurance des locaux" in body
     assert "Article 9 – Durée, renouvellement et résiliation" in body
-    assert "du 10 février 2027 au 14 février 2027" in body
+    assert "du 10 au 14 février 2027" in body
     assert "Pour le bailleur\u00a0: Awa Diallo" in body
     with store.read() as session:
         [record] = session.exec(select(Partnership)).all()
@@ -325,6 +325,14 @@ def test_convention_without_premises_has_no_insurance_clause(
     body = text(next(out.glob("*.docx")))
     assert "Assurance" not in body
     assert "Article 8 – Durée, renouvellement et résiliation" in body
+    # One contribution, valued by no one: said in the singular, and no « valorisation ».
+    assert "sans contrepartie financière, la contribution suivante\u00a0:" in body
+    assert (
+        "autour des ateliers éducatifs organisés pendant les vacances scolaires pour les "
+        "enfants de 6 à 11 ans\u00a0: les contributions de chacun et le bilan remis au "
+        "bailleur." in body
+    )
+    assert "valeur de" not in body
 
 
 def test_financial_convention(run: Run, identity: None, out: Path) -> None:

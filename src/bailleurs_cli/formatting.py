@@ -276,6 +276,19 @@ def date_lettre(day: date) -> str:
     return f"{first} {_MONTHS[day.month - 1]} {day.year}"
 
 
+def span_text(start: date, end: date) -> str:
+    """« du 10 au 14 février 2027 », « du 15 février au 3 mars 2027 », « du 15 février 2027 »."""
+    if start == end:
+        return f"du {date_lettre(start)}"
+    if (start.year, start.month) == (end.year, end.month):
+        first = "1er" if start.day == 1 else str(start.day)
+        return f"du {first} au {date_lettre(end)}"
+    if start.year == end.year:
+        first = date_lettre(start).removesuffix(f" {start.year}")
+        return f"du {first} au {date_lettre(end)}"
+    return f"du {date_lettre(start)} au {date_lettre(end)}"
+
+
 def short_date(day: date) -> str:
     """Return ``01/12/2026``, the usual French numeric date."""
     return day.strftime("%d/%m/%Y")

@@ -22,7 +22,7 @@ from bailleurs_cli import formatting
 from bailleurs_cli.documents import contexts, kinds
 from bailleurs_cli.enums import Situation
 from bailleurs_cli.followup import workshops as core
-from bailleurs_cli.formatting import NNBSP, date_lettre, number, pluriel
+from bailleurs_cli.formatting import NNBSP, date_lettre, number, pluriel, span_text
 from bailleurs_cli.settings.config import Settings
 from bailleurs_cli.store.models import Landlord, Partnership, Qpv, Workshop
 
@@ -47,19 +47,6 @@ class Period:
     label: str  # « de février 2027 », « du 10 au 14 février 2027 »
     slug: str  # « 2027-02 », « convention-2027-002 »
     source: str  # the field it comes from (period, since_until), else how it was chosen
-
-
-def span_text(start: date, end: date) -> str:
-    """« du 10 au 14 février 2027 », « du 15 février au 3 mars 2027 », « du 15 février 2027 »."""
-    if start == end:
-        return f"du {date_lettre(start)}"
-    if (start.year, start.month) == (end.year, end.month):
-        first = "1er" if start.day == 1 else str(start.day)
-        return f"du {first} au {date_lettre(end)}"
-    if start.year == end.year:
-        first = date_lettre(start).removesuffix(f" {start.year}")
-        return f"du {first} au {date_lettre(end)}"
-    return f"du {date_lettre(start)} au {date_lettre(end)}"
 
 
 def dates_text(start: date, end: date) -> str:
@@ -239,6 +226,7 @@ def _convention(covered: Partnership, anonymous: bool) -> contexts.BilanConventi
         dates=span_text(covered.starts_on, covered.ends_on),
         contributions=items,
         valeur_totale=covered.in_kind_cents / 100 if covered.in_kind_cents else None,
+        valorisation_partielle=any(i.valeur for i in items) and not all(i.valeur for i in items),
         montant=covered.amount_cents / 100 if covered.amount_cents else None,
         referent_association=None if anonymous else covered.referent_association,
         referent_bailleur=None if anonymous else covered.referent_landlord,
@@ -374,6 +362,7 @@ def build(
         ateliers=[_item(w, wanted, qpv_names) for w in held],
         totaux=totals,
         cible=band,
+        cible_phrase=f"{low}{NNBSP}%" if low == high else f"de {low} à {high}{NNBSP}%",
         ponderation=WEIGHTING,
         visites=[
             contexts.Visit(date=w.landlord_visit, lieu=w.site) for w in held if w.landlord_visit

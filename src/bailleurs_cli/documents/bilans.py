@@ -30,11 +30,11 @@ from sqlmodel import Session, col, select
 from bailleurs_cli import validation
 from bailleurs_cli.dates import in_order, parse_date
 from bailleurs_cli.documents import bilan_context, engine, kinds
-from bailleurs_cli.documents.bilan_context import Period, span_text
+from bailleurs_cli.documents.bilan_context import Period
 from bailleurs_cli.enums import ConventionStatus
 from bailleurs_cli.errors import Conflict, InvalidInput, Namer
 from bailleurs_cli.followup import workshops as core
-from bailleurs_cli.formatting import de, pluriel
+from bailleurs_cli.formatting import de, pluriel, span_text
 from bailleurs_cli.privacy.anonymity import Aliases
 from bailleurs_cli.settings.config import Settings
 from bailleurs_cli.store.core import Store

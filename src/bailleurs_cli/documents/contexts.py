@@ -229,6 +229,9 @@ class ConventionFields(_Doc):
     )
     debut: dt.date = Field(description="Premier jour")
     fin: dt.date = Field(description="Dernier jour")
+    dates: str = Field(
+        description="Sa période, en toutes lettres", examples=["du 15 au 19 février 2027"]
+    )
     referent_association: str = Field(description="Référent de l'association")
     referent_bailleur: str = Field(description="Référent du bailleur")
     signataire_bailleur: str = Field(
@@ -365,6 +368,9 @@ class BilanConvention(_Doc):
     valeur_totale: float | None = Field(
         description="Valorisation totale des contributions en euros, ou vide (filtre montant)"
     )
+    valorisation_partielle: bool = Field(
+        description="Vrai si certaines contributions seulement sont valorisées"
+    )
     montant: float | None = Field(description="Participation financière en euros, ou vide")
     referent_association: str | None = Field(
         description="Référent de l'association, ou vide (bilan anonyme)"
@@ -408,6 +414,10 @@ class BilanContext(_Doc):
     ateliers: list[WorkshopItem] = Field(description="Les ateliers de la période, dans l'ordre")
     totaux: Totals
     cible: str = Field(description="La cible du bailleur", examples=["15–30\u202f%"])
+    cible_phrase: str = Field(
+        description="La cible dans une phrase (« représentent de 15 à 30 % des participants »)",
+        examples=["de 15 à 30\u202f%"],
+    )
     ponderation: str = Field(
         description="Comment les moyennes du total sont calculées",
         examples=["moyennes pondérées par le nombre de participants de chaque atelier"],

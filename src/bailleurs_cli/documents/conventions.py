@@ -23,7 +23,7 @@ from bailleurs_cli.errors import InvalidInput, Namer
 from bailleurs_cli.followup import partnerships
 from bailleurs_cli.followup.landlords import resolve
 from bailleurs_cli.followup.partnerships import ConventionInput, euros
-from bailleurs_cli.formatting import montant
+from bailleurs_cli.formatting import montant, span_text
 from bailleurs_cli.settings.config import Settings
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import Landlord, Partnership
@@ -107,7 +107,7 @@ def create(
     amount = euros(data.amount, "amount") if data.amount else None
     association = settings.association
     referent_association = data.referent_association or association["signataire"]
-    object_text = data.object or _default_object(kind)
+    object_text = data.object or _default_object(kind, valued=in_kind is not None)
     partnership = Partnership(
         landlord_id=landlord.id,  # type: ignore[arg-type]
         kind=kind,
@@ -149,6 +149,7 @@ def create(
         sites=sites,
         debut=start,
         fin=end,
+        dates=span_text(start, end),
         referent_association=referent_association,
         referent_bailleur=referent_landlord,
         signataire_bailleur=data.landlord_signatory or UNKNOWN_SIGNATORY,
@@ -190,7 +191,7 @@ def _check_total(total: int, contributions: list[dict[str, Any]]) -> None:
     )
 
 
-def _default_object(kind: PartnershipKind) -> str:
+def _default_object(kind: PartnershipKind, *, valued: bool) -> str:
     """Article 1, in the parties' defined terms: « l'association » and « le bailleur »
     read well whatever their names (« que Les Ateliers Amasco organise », issue 12)."""
     if kind == PartnershipKind.FINANCIAL:
@@ -202,8 +203,9 @@ def _default_object(kind: PartnershipKind) -> str:
     return (
         "La présente convention formalise le partenariat non financier entre l'association "
         "et le bailleur autour des ateliers éducatifs organisés pendant les vacances scolaires "
-        "pour les enfants de 6 à 11 ans : les contributions de chacun, leur valorisation et "
-        "le bilan remis au bailleur."
+        "pour les enfants de 6 à 11 ans\u00a0: les contributions de chacun"
+        + (", leur valorisation" if valued else "")
+        + " et le bilan remis au bailleur."
     )
 
 

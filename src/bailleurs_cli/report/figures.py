@@ -60,7 +60,7 @@ class Scope:
     @property
     def label(self) -> str:
         """« du 1er septembre 2026 au 31 août 2027 »."""
-        from bailleurs_cli.documents.bilan_context import span_text
+        from bailleurs_cli.formatting import span_text
 
         return span_text(self.start, self.end)
 
