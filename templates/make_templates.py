@@ -390,9 +390,12 @@ def parties(doc) -> None:  # type: ignore[no-untyped-def]
         doc,
         "{{ bailleur.nom }}{% if bailleur.forme %}, {{ bailleur.forme }}{% endif %}"
         "{% if bailleur.siren %}, SIREN {{ bailleur.siren }}{% endif %}"
-        "{% if bailleur.adresse %}, dont le siège est situé {{ bailleur.adresse }}{% endif %}, "
+        "{% if bailleur.adresse %}, dont le siège est situé {{ bailleur.adresse }}{% endif %}"
+        # A form that does not say the gender: « le bailleur » says it (not « représenté(e) »).
+        "{% if bailleur.represente == 'représenté(e)' %}, ci-après « le bailleur », "
+        "représenté par {{ convention.signataire_bailleur }}.{% else %}, "
         "{{ bailleur.represente }} par {{ convention.signataire_bailleur }}, ci-après "
-        "« le bailleur ».",
+        "« le bailleur ».{% endif %}",
     )
     para(doc, "Il a été convenu ce qui suit.", after=12)
 

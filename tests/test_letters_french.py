@@ -589,6 +589,19 @@ def test_convention_parties_agree_and_leave_the_signatory_blank(
     )
 
 
+def test_a_landlord_of_unknown_form_is_represented_as_the_bailleur(
+    run: Run, identity: None, out: Path
+) -> None:
+    """No legal form says whether CDC Habitat is « représenté » or « représentée »:
+    « le bailleur » says it, not « représenté(e) » (proof-read of the conventions)."""
+    made = run("convention", "cdc-habitat", "--contribution", "locaux", *CONVENTION,
+               "--referent-bailleur", "Awa Diallo", "--out", str(out))  # fmt: skip
+    assert made.exit_code == 0, made
+    text = body(Path(made.stdout.strip()))
+    assert f", ci-après « le bailleur », représenté par {'…' * 24}." in text
+    assert "représenté(e)" not in text
+
+
 def test_financial_convention_reads_well(run: Run, identity: None, out: Path) -> None:
     result = run(
         "convention", "rivp", "--type", "financier", "--montant", "3000", *CONVENTION,
