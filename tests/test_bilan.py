@@ -183,7 +183,8 @@ def test_pdf_through_libreoffice(run: Run, rivp: tuple[str, str], out: Path) -> 
 def test_remis_records_the_handing_over_and_clears_the_digest(
     run: Run, store: Store, rivp: tuple[str, str], out: Path
 ) -> None:
-    digest = run("digest", env=LATER).stdout
+    proposed = {"BAILLEURS_TODAY": "2027-03-12"}  # two weeks after the last workshop
+    digest = run("digest", env=proposed).stdout
     assert "Bilans à remettre (1)" in digest
     assert "bailleurs bilan rivp, puis bailleurs bilan rivp --remis" in digest
     early = run("bilan", "rivp", "--remis", "--out", str(out), env=LATER)
@@ -210,7 +211,7 @@ def test_remis_records_the_handing_over_and_clears_the_digest(
     assert exchange.document == str((out / "rivp-bilan-convention-2027-001.docx").resolve())
     assert exchange.next_action == "Proposer le renouvellement de la convention n° 2027-001"
     assert convention.bilan_on == date(2027, 3, 10)
-    assert "Bilans à remettre" not in run("digest", env=LATER).stdout
+    assert "Bilans à remettre" not in run("digest", env=proposed).stdout
 
 
 def test_anonymous_bilan_names_no_one(run: Run, rivp: tuple[str, str], out: Path) -> None:

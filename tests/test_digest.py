@@ -201,7 +201,9 @@ def test_digest_partnership_ending_and_bilan_owed(run: Run) -> None:
     assert "Conventions qui se terminent" not in run("digest").stdout
 
 
-def test_the_bilan_is_owed_two_weeks_after_the_last_workshop(run: Run) -> None:
+def test_the_bilan_is_proposed_two_weeks_after_the_last_workshop(run: Run) -> None:
+    """Proposed two weeks after the last workshop, due two months after it, as the
+    convention's article on the bilan says: not « en retard » before."""
     from .test_documents import IDENTITY
 
     for key, value in IDENTITY.items():
@@ -213,10 +215,13 @@ def test_the_bilan_is_owed_two_weeks_after_the_last_workshop(run: Run) -> None:
     run("convention", "rivp", "--status", "signee")
     run("atelier", "add", "rivp", "--site", "Centre social", "--commune", "Paris 20e",
         "--debut", "2026-11-09", "--fin", "2026-11-13", "--seances", "5")  # fmt: skip
-    text = run("digest").stdout
+    assert "Bilans à remettre" not in run("digest").stdout  # 10 days after the last one
+    text = run("digest", env={"BAILLEURS_TODAY": "2026-11-27"}).stdout  # 14 days after
     assert "Bilans à remettre (1)" in text
-    assert "vendredi 27 novembre 2026 (dans 4 j)" in text  # 13 Nov + 14 days
+    assert "mercredi 13 janvier 2027 (dans 47 j)" in text  # 13 Nov + 2 months
     assert "bailleurs bilan rivp" in text
+    late = run("digest", env={"BAILLEURS_TODAY": "2027-01-15"}).stdout
+    assert "mercredi 13 janvier 2027 (2 j de retard)" in late
 
 
 def test_send_multipart_french_mail(run: Run, smtp_server: Inbox) -> None:

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from bailleurs_cli.store.core import Store
     from bailleurs_cli.store.reader import Reader
 
-#: The bilan of a period is owed this many days after its last workshop (issue 10).
+#: The digest proposes the bilan of a period this many days after its last workshop
+#: (issue 10); it is due when the convention says (:data:`BILAN_MONTHS`).
 BILAN_AFTER_WORKSHOP_DAYS = 14
 #: Partnerships ending within this many days are announced (issue #4).
 ENDING_WITHIN = 60
@@ -185,12 +186,14 @@ def build(
                     command=f"bailleurs convention {row.slug} --renouveler --debut … --fin …",
                 )
             )
-        # The bilan is owed two weeks after the last workshop of the period, or, when no
+        # The bilan is proposed two weeks after the last workshop of the period and due,
+        # as the convention says, two months after it (« en retard » only then); when no
         # workshop was noted, two months after the convention's end.
         if row.status == ConventionStatus.SIGNED and row.bilan_on is None:
-            if row.last_workshop is not None and row.last_workshop < today:
-                due = row.last_workshop + timedelta(days=BILAN_AFTER_WORKSHOP_DAYS)
-            elif row.last_workshop is None and row.ends_on < today:
+            last = row.last_workshop
+            if last is not None and last + timedelta(days=BILAN_AFTER_WORKSHOP_DAYS) <= today:
+                due = add_months(last, BILAN_MONTHS)
+            elif last is None and row.ends_on < today:
                 due = add_months(row.ends_on, BILAN_MONTHS)
             else:
                 continue
