@@ -231,6 +231,33 @@ def test_log_records_each_letter_with_its_relaunch(
     )
 
 
+def test_log_says_which_planned_steps_its_relaunch_replaces(
+    run: Run, identity: None, out: Path
+) -> None:
+    """A step the user planned for later is replaced by the letter's relaunch, as every
+    logged exchange does: said, with the command that plans it again."""
+    assert run("plan", "rivp", "2027-01-20", "Envoyer le bilan des ateliers").exit_code == 0
+    assert run("plan", "adoma", "+3j", "Relancer").exit_code == 0  # a relaunch: nothing said
+    one = run("letter", "rivp", "adoma", "--log", "--out", str(out))
+    assert one.exit_code == 0, one
+    warned = [line for line in one.stderr.splitlines() if line.startswith("Attention")]
+    assert warned == [
+        "Attention : l'étape prévue pour RIVP (« Envoyer le bilan des ateliers », 20/01/2027) "
+        "est remplacée par la relance de ce courrier ; pour la garder : bailleurs plan rivp "
+        '2027-01-20 "Envoyer le bilan des ateliers".'
+    ]
+    assert run("plan", "rivp", "2027-01-20", "Envoyer le bilan des ateliers").exit_code == 0
+    assert run("plan", "paris-habitat", "2027-02-01", "Rencontre DSU").exit_code == 0
+    both = run("letter", "rivp", "paris-habitat", "--template", "relance", "--log",
+               "--out", str(out / "b"))  # fmt: skip
+    assert both.exit_code == 0, both
+    assert (
+        "Attention : 2 étapes prévues sont remplacées par la relance de ces courriers : RIVP "
+        "(« Envoyer le bilan des ateliers », 20/01/2027) ; Paris Habitat (« Rencontre DSU », "
+        "01/02/2027) ; replanifiez-les avec bailleurs plan si besoin."
+    ) in both.stderr.splitlines()
+
+
 def test_eml_drafts_parse_and_name_landlords_without_email(
     run: Run, identity: None, out: Path
 ) -> None:

@@ -63,6 +63,30 @@ def _summary(report: LetterRun, dry_run: bool = False) -> None:
     info(", ".join(parts) + ".")
 
 
+def _say_replaced(jobs: list[Job]) -> None:
+    """Steps the user had planned, replaced by the letters' relaunch (``--log``)."""
+    if not jobs:
+        return
+    listed = " ; ".join(
+        f"{job.name} (« {job.replaced[0]} », {short_date(job.replaced[1])})"
+        for job in jobs
+        if job.replaced
+    )
+    if len(jobs) == 1:
+        job = jobs[0]
+        assert job.replaced is not None
+        action, due = job.replaced
+        info(
+            f"Attention : l'étape prévue pour {listed} est remplacée par la relance de ce "
+            f'courrier ; pour la garder : bailleurs plan {job.slug} {due.isoformat()} "{action}".'
+        )
+        return
+    info(
+        f"Attention : {len(jobs)} étapes prévues sont remplacées par la relance de ces "
+        f"courriers : {listed} ; replanifiez-les avec bailleurs plan si besoin."
+    )
+
+
 def _warn(jobs: list[Job]) -> None:
     """Letters written all the same that recall no exchange: one line on stderr."""
     warned = [job for job in jobs if job.warning and not job.problem and not job.skipped]
@@ -178,6 +202,7 @@ def letter(
         info("Aucun bailleur ne correspond à ces critères.")
         return
     _warn(report.written)
+    _say_replaced([job for job in report.written if job.replaced])
     _summary(report)
     if report.failed:
         raise typer.Exit(1)

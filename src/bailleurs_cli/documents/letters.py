@@ -101,6 +101,8 @@ class Job:
     skipped: bool = False
     warning: str | None = None  # written all the same, but the user should know
     ally_id: int | None = None  # a joint letter: the allied association
+    #: A step the user had planned (action, due), replaced by this letter's relaunch.
+    replaced: tuple[str, date] | None = None
 
 
 @dataclass
@@ -653,9 +655,15 @@ def log_one(
     batch: str | None,
     on: date | None = None,
 ) -> Exchange:
-    """Record one written letter as an exchange, with its relaunch."""
-    from bailleurs_cli.followup.exchanges import ContactInput, contact
+    """Record one written letter as an exchange, with its relaunch; a step the user had
+    planned for later (« Envoyer le bilan ») is kept on ``job.replaced`` to be said."""
+    from bailleurs_cli.followup.exchanges import DEFAULT_FOLLOW_UP, ContactInput, contact
 
+    before = session.exec(select(Landlord).where(Landlord.slug == job.slug)).first()
+    if before is not None:
+        action, due = before.next_action, before.next_due
+        if action and due is not None and due > today and action != DEFAULT_FOLLOW_UP:
+            job.replaced = (action, due)
     channel = Channel.EMAIL if fmt == "eml" else Channel.LETTER
     _, exchange = contact(
         session,
