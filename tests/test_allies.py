@@ -266,6 +266,8 @@ def test_joint_relance_remerciement_and_email(
     assert drafted.exit_code == 0, drafted
     eml = out / "rivp-prospection-avec-les-petits-debrouillards-idf.eml"
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "Awa Diallo <awa@rivp.example>"
+    assert message["Cc"] == f"{ALLY} <idf@debrouillards.example>"  # the ally sees it go
     plain = message.get_body(preferencelist=("plain",))
     assert plain is not None
     body = plain_spaces(plain.get_content())

@@ -531,6 +531,9 @@ def _email(job: Job, docx: bytes, sender: tuple[str, str], today: date) -> bytes
     message = EmailMessage()
     message["From"] = formataddr((name, address))
     message["To"] = job.recipient or ""
+    ally = (job.context or {}).get("allie") or {}
+    if ally.get("email"):  # a joint letter: the allied association sees what was sent
+        message["Cc"] = formataddr((ally["nom"], ally["email"]))
     message["Subject"] = job.subject
     message["Date"] = format_datetime(_noon(today))
     message["Message-ID"] = make_msgid(domain=address.rsplit("@", 1)[-1])
