@@ -18,6 +18,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -221,6 +222,11 @@ def built_once(name: str, db_url: str, home: Path, build: Callable[[], T]) -> T:
     activity takes a second of commands, a copy a few milliseconds. The copy is made
     only onto the state it was built from (else the test builds its own), and on
     SQLite only: on PostgreSQL (run in CI) each test builds its own."""
+    fixture = sys._getframe(1).f_code.co_name  # the fixture calling built_once
+    assert fixture in BUILT_FIXTURES, (
+        f"add {fixture!r} to BUILT_FIXTURES: the store fixture must open after it, never "
+        "before a copy replaces the store's file"
+    )
     if "://" in db_url:  # PostgreSQL; SQLite stores are given as paths
         return build()
     target = Path(db_url)
