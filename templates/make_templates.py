@@ -844,12 +844,8 @@ def invitation() -> None:
     para(doc, "", after=6)
     para(doc, "{{ lieu }}, le {{ date|date_lettre }}", align=right, after=12)
     subject(doc)
-    para(
-        doc,
-        "{{ association.nom }} {% if association.pluriel %}ont{% else %}a{% endif %} le "
-        "plaisir de vous inviter à {% if association.pluriel %}leur{% else %}sa{% endif %} "
-        "rencontre annuelle des bailleurs sociaux et des associations :",
-    )
+    # One voice (« nous », as the rest of the letter) and the title said once.
+    para(doc, "Nous avons le plaisir de vous inviter à notre prochaine rencontre :")
     runs(doc, ("« {{ rencontre.objet }} »", True), after=2)
     runs(
         doc,
@@ -861,10 +857,10 @@ def invitation() -> None:
     runs(doc, ("Lieu : ", True), ("{{ rencontre.lieu }}", False))
     para(
         doc,
-        "Cette rencontre réunit les bailleurs partenaires, des associations du territoire et "
-        "les équipes de la politique de la ville : chaque association y présente ses projets, "
-        "les bailleurs et la ville y disent les besoins de leurs quartiers, et des pistes de "
-        "travail commun peuvent en naître.",
+        # Only who is invited: no « politique de la ville » nobody asked to come.
+        "Cette rencontre réunit des bailleurs sociaux et des associations du territoire : "
+        "chaque association y présente ses projets, les bailleurs y exposent les besoins de "
+        "leurs quartiers, et des pistes de travail commun peuvent en naître.",
     )
     tag(doc, "{%p if invite.bailleur %}")
     para(

@@ -337,10 +337,8 @@ def test_invitations_and_the_meeting_event(
     texts = [text for text, _ in paragraphs(landlord)]
     assert "À l'attention de Mme Awa Diallo, Responsable DSU" in texts
     assert "Objet : Invitation à notre rencontre annuelle du 15 juin 2027" in texts
-    assert (
-        "Les Ateliers Amasco ont le plaisir de vous inviter à leur rencontre annuelle des "
-        "bailleurs sociaux et des associations :" in texts
-    )
+    assert "Nous avons le plaisir de vous inviter à notre prochaine rencontre :" in texts
+    assert not any("politique de la ville" in text for text in texts)  # not invited
     assert "« Rencontre annuelle des bailleurs et des associations »" in texts
     assert "Date : mardi 15 juin 2027, à 14 h 30" in texts
     assert "Lieu : Maison des associations, 35 rue Marceau, Montreuil" in texts
