@@ -383,6 +383,9 @@ def test_an_all_day_meeting(run: Run, ally: None, identity: None, out: Path) -> 
     result = run("rencontre", "--date", "2027-06-15", "--lieu", "Mairie de Montreuil",
                  "--objet", "Rencontre annuelle", "--out", str(out), env=LATER)  # fmt: skip
     assert result.exit_code == 0, result
+    assert result.stderr.startswith(  # only the ally: no partner landlord yet
+        "Invitations écrites : aucun bailleur partenaire, 1 association alliée ;"
+    )
     [event] = Calendar.from_ical((out / "rencontre-2027-06-15.ics").read_bytes()).walk("VEVENT")
     assert (event.decoded("dtstart"), event.decoded("dtend")) == (
         date(2027, 6, 15), date(2027, 6, 16)

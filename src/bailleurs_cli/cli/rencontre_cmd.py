@@ -73,9 +73,19 @@ def rencontre(
     from bailleurs_cli.formatting import pluriel
 
     landlords = sum(1 for i in report.written if i.landlord)
-    guests = [pluriel(landlords, "bailleur partenaire", "bailleurs partenaires")]
+    guests = [
+        pluriel(
+            landlords, "bailleur partenaire", "bailleurs partenaires",
+            zero="aucun bailleur partenaire",
+        )
+    ]  # fmt: skip
     allies = len(report.written) - landlords
-    guests.append(pluriel(allies, "association alliée", "associations alliées"))
+    guests.append(
+        pluriel(
+            allies, "association alliée", "associations alliées",
+            zero="aucune association alliée",
+        )
+    )  # fmt: skip
     shown = report.calendar.name if report.calendar else ""
     info(f"Invitations écrites : {', '.join(guests)} ; agenda de la rencontre : {shown}.")
     if report.logged:
