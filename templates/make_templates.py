@@ -261,7 +261,18 @@ def relance() -> None:
         "{{ association.nom }} et {{ allie.nom }} vous écrivent ensemble, avec la "
         "proposition commune de nos deux associations.",
     )
-    tag(doc, "{%p if echange and echange.sans_reponse %}")
+    # Written with an ally, « notre courrier » would say the ally wrote it too.
+    tag(doc, "{%p if echange and echange.sans_reponse and allie %}")
+    para(
+        doc,
+        "Le {{ echange.date|date_lettre }}, {{ association.nom }} vous "
+        "{% if association.pluriel %}présentaient{% else %}présentait{% endif %} par "
+        "{{ echange.canal }} {% if association.pluriel %}leurs{% else %}ses{% endif %} "
+        "ateliers éducatifs pour les enfants de 6 à 11 ans des quartiers prioritaires, "
+        "pendant les vacances scolaires. Faute de réponse à ce jour, nous nous permettons de "
+        "vous en reparler ensemble.",
+    )
+    tag(doc, "{%p elif echange and echange.sans_reponse %}")
     para(
         doc,
         f"Par {{{{ echange.evocation }}}}, nous vous présentions {workshops}. Faute de réponse "

@@ -240,6 +240,29 @@ def test_a_joint_letter_names_both_and_both_sign(
     assert json.loads(run("show", "paris-habitat", "--json").stdout)["joint_approaches"] == []
 
 
+def test_a_joint_relance_does_not_sign_our_first_letter_for_the_ally(
+    run: Run, identity: None, ally: None, out: Path
+) -> None:
+    """Our letter went alone: the joint relance says who sent it, not « notre courrier »."""
+    contact = ["contact", "rivp", "--channel", "courrier", "--summary", "Envoi", "--date"]
+    assert run(*contact, "15/10/2026").exit_code == 0
+    made = run("letter", "rivp", "--template", "relance", "--avec", ALLY, "--out", str(out))
+    assert made.exit_code == 0, made
+    joint_letter = out / "rivp-relance-avec-les-petits-debrouillards-idf.docx"
+    texts = [text for text, _ in paragraphs(joint_letter)]
+    assert (
+        "Le 15 octobre 2026, Les Ateliers Amasco vous présentaient par courrier leurs ateliers "
+        "éducatifs pour les enfants de 6 à 11 ans des quartiers prioritaires, pendant les "
+        "vacances scolaires. Faute de réponse à ce jour, nous nous permettons de vous en "
+        "reparler ensemble."
+    ) in texts
+    assert not any("notre courrier" in text for text in texts)
+    alone = run("letter", "rivp", "--template", "relance", "--out", str(out))
+    assert alone.exit_code == 0, alone
+    solo = [text for text, _ in paragraphs(out / "rivp-relance.docx")]
+    assert any(text.startswith("Par notre courrier du 15 octobre 2026") for text in solo)
+
+
 def test_a_solo_letter_is_unchanged(run: Run, identity: None, ally: None, out: Path) -> None:
     assert run("letter", "rivp", "--out", str(out)).exit_code == 0
     texts = [text for text, _ in paragraphs(out / "rivp-prospection.docx")]
