@@ -258,6 +258,30 @@ def test_log_says_which_planned_steps_its_relaunch_replaces(
     ) in both.stderr.splitlines()
 
 
+def test_a_prospection_to_a_landlord_in_talks_is_said(run: Run, identity: None, out: Path) -> None:
+    """Written all the same (the user may mean it), but a partner does not receive a
+    letter that introduces the association as to a stranger without a word."""
+    assert run("stage", "rivp", "partenaire").exit_code == 0
+    one = run("letter", "rivp", "--out", str(out))
+    assert one.exit_code == 0, one
+    assert (out / "rivp-prospection.docx").is_file()
+    assert (
+        "Attention : RIVP est à l'étape partenaire ; ce courrier de prospection lui présente "
+        "l'association comme à un bailleur qui ne la connaît pas (--template relance ou "
+        "remerciement ?)."
+    ) in one.stderr.splitlines()
+    assert run("stage", "adoma", "en_discussion").exit_code == 0
+    both = run("letter", "rivp", "adoma", "paris-habitat", "--out", str(out / "b"))
+    assert both.exit_code == 0, both
+    assert (
+        "Attention : 2 de ces bailleurs sont déjà en discussion, en proposition ou partenaires "
+        "(RIVP, Adoma) ; ces courriers de prospection les abordent comme des bailleurs qui ne "
+        "connaissent pas l'association."
+    ) in both.stderr.splitlines()
+    relance = run("letter", "rivp", "--template", "relance", "--out", str(out / "c"))
+    assert "prospection" not in relance.stderr
+
+
 def test_eml_drafts_parse_and_name_landlords_without_email(
     run: Run, identity: None, out: Path
 ) -> None:

@@ -63,6 +63,23 @@ def _summary(report: LetterRun, dry_run: bool = False) -> None:
     info(", ".join(parts) + ".")
 
 
+def _say_known(jobs: list[Job]) -> None:
+    """Prospection letters to landlords already in talks or partners: written, and said."""
+    if len(jobs) == 1:
+        info(
+            f"Attention : {jobs[0].name} est à l'étape {jobs[0].known_stage} ; ce courrier "
+            "de prospection lui présente l'association comme à un bailleur qui ne la "
+            "connaît pas (--template relance ou remerciement ?)."
+        )
+    elif jobs:
+        names = ", ".join(job.name for job in jobs[:3]) + ("…" if len(jobs) > 3 else "")
+        info(
+            f"Attention : {len(jobs)} de ces bailleurs sont déjà en discussion, en proposition "
+            f"ou partenaires ({names}) ; ces courriers de prospection les abordent comme des "
+            "bailleurs qui ne connaissent pas l'association."
+        )
+
+
 def _say_replaced(jobs: list[Job]) -> None:
     """Steps the user had planned, replaced by the letters' relaunch (``--log``)."""
     if not jobs:
@@ -202,6 +219,7 @@ def letter(
         info("Aucun bailleur ne correspond à ces critères.")
         return
     _warn(report.written)
+    _say_known([job for job in report.written if job.known_stage])
     _say_replaced([job for job in report.written if job.replaced])
     _summary(report)
     if report.failed:

@@ -53,6 +53,7 @@ from bailleurs_cli.settings.edit import missing_association_keys
 from bailleurs_cli.store.core import Store
 from bailleurs_cli.store.models import (
     CLOSED_STAGES,
+    STALE_STAGES,
     Ally,
     Direction,
     Exchange,
@@ -100,6 +101,8 @@ class Job:
     problem: str | None = None
     skipped: bool = False
     warning: str | None = None  # written all the same, but the user should know
+    #: A prospection letter to a landlord already in talks or a partner: its stage.
+    known_stage: str | None = None
     ally_id: int | None = None  # a joint letter: the allied association
     #: A step the user had planned (action, due), replaced by this letter's relaunch.
     replaced: tuple[str, date] | None = None
@@ -365,6 +368,8 @@ def plan(
         )  # fmt: skip
         job.context = context.model_dump()
         job.subject = context.objet
+        if template.name == "prospection" and landlord.stage in STALE_STAGES:
+            job.known_stage = stage_label(landlord.stage)  # in talks, proposal, partner
         if template.name in RECALLS_EXCHANGE and context.echange is None:
             job.warning = (
                 f"aucun échange noté avec {landlord.name} ; {RECALLS_EXCHANGE[template.name]}"
