@@ -147,10 +147,9 @@ def main() -> None:
     from bailleurs_cli.cli._common import closed_output
 
     try:
-        app(prog_name="bailleurs", standalone_mode=True)
-    except SystemExit as done:
-        try:  # the last lines, written at exit, may meet a closed pipe too
+        app(prog_name="bailleurs")  # ends with SystemExit, as Click's standalone mode does
+    finally:
+        try:  # the last lines, flushed at exit, may meet a closed pipe too
             sys.stdout.flush()
         except BrokenPipeError:
             raise SystemExit(closed_output()) from None
-        raise done from None

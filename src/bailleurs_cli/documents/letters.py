@@ -369,7 +369,9 @@ def plan(
         job.context = context.model_dump()
         job.subject = context.objet
         if template.name == "prospection" and landlord.stage in STALE_STAGES:
-            job.known_stage = stage_label(landlord.stage)  # in talks, proposal, partner
+            # In talks, proposal or partner: the stages where the landlord knows us (the
+            # same ones where a long silence matters).
+            job.known_stage = stage_label(landlord.stage)
         if template.name in RECALLS_EXCHANGE and context.echange is None:
             job.warning = (
                 f"aucun échange noté avec {landlord.name} ; {RECALLS_EXCHANGE[template.name]}"
